@@ -1,0 +1,180 @@
+"""lss-sol-rules: Swedish disability and elderly care rules (LSS, SoL, SFB 51 kap.) as code.
+
+Ask a question about a case and get an answer with its reasons, the parameters used (with
+their effective dates) and the legal citations::
+
+    import lss_sol_rules as lsr
+    from datetime import date
+
+    d = lsr.evaluate("personlig_assistans.huvudman",
+                     {"grundlaggande_behov_timmar_per_vecka": 25}, on=date(2026, 1, 1))
+    d.value          # 'forsakringskassan'
+    print(d.explain(lang="sv"))
+
+:func:`load` builds an :class:`Engine` from the national rules, installed plugins and any
+extra rule files; :func:`evaluate` uses a shared default engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .engine import Engine
+from .errors import (
+    EvaluationError,
+    ExpressionError,
+    FactError,
+    LssSolRulesError,
+    NoApplicableRuleError,
+    NoRuleInForceError,
+    ParameterNotInForceError,
+    PluginError,
+    QuestionError,
+    RuleConflictError,
+    RuleFileError,
+)
+from .expr import STANDARD_FUNCTIONS, Function
+from .hookspecs import RuleSource, hookimpl
+from .loader import RuleFile, read_rule_file
+from .model import (
+    Citation,
+    ConditionResult,
+    Decision,
+    FactDecl,
+    Input,
+    Label,
+    Parameter,
+    ParameterUse,
+    ParameterValue,
+    QuestionDecl,
+    Reason,
+)
+from .plugins import get_plugin_manager
+from .rulebook import Rulebook
+
+__all__ = [
+    "Citation",
+    "ConditionResult",
+    "Decision",
+    "Engine",
+    "EvaluationError",
+    "ExpressionError",
+    "FactDecl",
+    "FactError",
+    "Function",
+    "Input",
+    "Label",
+    "LssSolRulesError",
+    "NoApplicableRuleError",
+    "NoRuleInForceError",
+    "Parameter",
+    "ParameterNotInForceError",
+    "ParameterUse",
+    "ParameterValue",
+    "PluginError",
+    "QuestionDecl",
+    "QuestionError",
+    "Reason",
+    "RuleConflictError",
+    "RuleFileError",
+    "RuleSource",
+    "__version__",
+    "evaluate",
+    "hookimpl",
+    "load",
+]
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        try:
+            return version("lss-sol-rules")
+        except PackageNotFoundError:  # pragma: no cover - running from an unpacked tree
+            return "0+unknown"
+    raise AttributeError(f"module 'lss_sol_rules' has no attribute {name!r}")
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(sorted(path.rglob("*.toml")))
+        else:
+            out.append(path)
+    return out
+
+
+def load(
+    paths: Iterable[str | Path] | None = None,
+    plugins: bool | Iterable[object] = True,
+) -> Engine:
+    """Load the national rules, plugins and extra rule files into a new :class:`Engine`.
+
+    :param paths: extra rule files or folders of them (layer ``"local"``).
+    :param plugins: ``True`` (default) loads installed plugins (entry-point group
+        ``lss_sol_rules``); ``False`` gives national law only; a list registers exactly
+        those plugin objects.
+    :raises RuleFileError: a rule file is malformed (the message names file, line, rule).
+    :raises PluginError: a plugin failed to import or to list its rules.
+    """
+    pm = get_plugin_manager(plugins)
+    files: list[tuple[RuleFile, str]] = []
+    impls = sorted(pm.hook.lss_sol_rules_rule_files.get_hookimpls(),
+                   key=lambda i: (i.plugin_name != "national", i.plugin_name))
+    for impl in impls:
+        try:
+            sources = impl.function()
+        except Exception as exc:
+            raise PluginError(impl.plugin_name, f"lss_sol_rules_rule_files failed: {exc}") from exc
+        for src in sources:
+            if not isinstance(src, RuleSource):
+                raise PluginError(impl.plugin_name, "lss_sol_rules_rule_files must return "
+                                  f"RuleSource objects, got {type(src).__name__}")
+            files.append((read_rule_file(src.path), src.layer))
+    for path in _expand(paths or ()):
+        files.append((read_rule_file(path), "local"))
+    functions = dict(STANDARD_FUNCTIONS)
+    owners = dict.fromkeys(functions, "built-in")
+    for impl in pm.hook.lss_sol_rules_functions.get_hookimpls():
+        try:
+            extra = impl.function()
+        except Exception as exc:
+            raise PluginError(impl.plugin_name, f"lss_sol_rules_functions failed: {exc}") from exc
+        for f in extra:
+            if f.name in functions or f.name == "at":
+                raise PluginError(impl.plugin_name, f"function {f.name!r} is already provided "
+                                  f"by {owners.get(f.name, 'built-in')}")
+            functions[f.name] = f
+            owners[f.name] = impl.plugin_name
+    return Engine(Rulebook(files, functions), pm)
+
+
+_default_engine: Engine | None = None
+_default_lock = threading.Lock()
+
+
+def _default() -> Engine:
+    global _default_engine  # noqa: PLW0603 - one lazily built, immutable, shared engine
+    if _default_engine is None:
+        with _default_lock:
+            if _default_engine is None:
+                _default_engine = load()
+    return _default_engine
+
+
+def evaluate(
+    question: str,
+    facts: Mapping[str, object],
+    on: date | None = None,
+    jurisdiction: str = "se",
+) -> Decision:
+    """Answer *question* with the default engine (national rules and installed plugins).
+
+    See :meth:`Engine.evaluate`.
+    """
+    return _default().evaluate(question, facts, on=on, jurisdiction=jurisdiction)

@@ -1,0 +1,1 @@
+"""Built-in plugins: the national rules and the standard functions."""

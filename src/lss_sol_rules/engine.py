@@ -1,0 +1,429 @@
+"""Evaluate compiled rules for one case on one date and explain the result.
+
+Evaluation is deterministic, side-effect free and thread-safe: every call builds its own
+small context; the rulebook it reads is immutable.
+
+How a question is answered (see ``docs/rule-format.md``):
+
+1. Take the question's rules in force on the date, in the jurisdiction and its ancestors.
+2. Evaluate each rule's conditions with Kleene logic: true, false, or unknown (naming the
+   missing facts).
+3. A rule is *blocked* when a rule that overrides it (directly, transitively, or because it
+   is a ``default``) holds. A rule that holds and is not blocked *fires*.
+4. ``unique`` questions: the fired rules give the value (they must agree). If a rule that
+   might still fire or block could change that value, the decision is *undetermined* and
+   ``missing`` lists exactly the facts those rules wait for. ``collect`` questions list
+   the values of every fired rule, undetermined while a rule that might fire could add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import pluggy
+
+from .errors import (
+    EvaluationError,
+    NoApplicableRuleError,
+    NoRuleInForceError,
+    ParameterNotInForceError,
+    QuestionError,
+    RuleConflictError,
+    did_you_mean,
+)
+from .explain import render_template
+from .expr import Unknown
+from .facts import normalise_facts
+from .model import (
+    ConditionResult,
+    Decision,
+    FactDecl,
+    Input,
+    Label,
+    Parameter,
+    ParameterUse,
+    QuestionDecl,
+    Reason,
+)
+from .rulebook import CompiledRule, Rulebook, View
+from .values import Value
+
+__all__ = ["Engine"]
+
+_MISSING: Any = object()
+
+
+class _RuleRun:
+    """What one rule did during one evaluation."""
+
+    __slots__ = ("conditions", "effective", "held", "rule", "value")
+
+    def __init__(self, rule: CompiledRule, conditions: list[Any], held: Any) -> None:
+        self.rule = rule
+        self.conditions = conditions
+        self.held = held  # True, False or Unknown
+        self.effective: Any = False  # True, False, Unknown or "overridden"
+        self.value: Any = None
+
+
+class _Outcome:
+    __slots__ = ("question", "result", "runs")
+
+    def __init__(self, question: str, result: Any, runs: list[_RuleRun]) -> None:
+        self.question = question
+        self.result = result  # a Value or an Unknown
+        self.runs = runs
+
+
+class _Context:
+    """Per-evaluation state: the facts, the date, and answers already worked out."""
+
+    __slots__ = ("book", "derived", "facts", "memo", "on", "view")
+
+    def __init__(self, view: View, facts: Mapping[str, Value], on: date) -> None:
+        self.view = view
+        self.book = view.book
+        self.facts = facts
+        self.on = on
+        self.memo: dict[str, _Outcome] = {}
+        self.derived: dict[str, Any] = {}
+
+    # -- the Context protocol used by compiled expressions -------------------------------
+    def fact(self, name: str) -> Any:
+        v = self.facts.get(name, _MISSING)
+        if v is not _MISSING:
+            return v
+        expr = self.book.derive.get(name)
+        if expr is None:
+            return Unknown(frozenset((name,)))
+        v = self.derived.get(name, _MISSING)
+        if v is _MISSING:
+            v = expr.fn(self)
+            if isinstance(v, Unknown):
+                v = Unknown(frozenset((name,)))
+            self.derived[name] = v
+        return v
+
+    def param(self, name: str) -> Value:
+        return self.param_at(name, self.on)
+
+    def param_at(self, name: str, on: date) -> Value:
+        found = self.view.param_value(name, on)
+        if found is None:
+            raise ParameterNotInForceError(name, on)
+        return found[0].value
+
+    def question(self, name: str) -> Any:
+        return self.resolve(name).result
+
+    # -- answering a question ----------------------------------------------------------
+    def resolve(self, question: str) -> _Outcome:
+        done = self.memo.get(question)
+        if done is not None:
+            return done
+        rules = [r for r in self.view.rules.get(question, ()) if r.in_force(self.on)]
+        if not rules:
+            raise NoRuleInForceError(question, self.on, self.view.jurisdiction)
+        runs: list[_RuleRun] = []
+        held_by_id: dict[str, Any] = {}
+        for rule in rules:
+            results = [c.expr.fn(self) for c in rule.conditions]
+            held: Any = True
+            unknown: Unknown | None = None
+            for v in results:
+                if v is False:
+                    held = False
+                elif v is not True:
+                    unknown = v.merge(unknown)
+            if held is True and unknown is not None:
+                held = unknown
+            held_by_id[rule.id] = held
+            runs.append(_RuleRun(rule, results, held))
+        overriders = self.view.overriders
+        for run in runs:
+            if run.held is False:
+                continue
+            blocked: Unknown | None = None
+            for other in overriders[run.rule.id]:
+                h = held_by_id.get(other)
+                if h is None or h is False:
+                    continue
+                if h is True:
+                    run.effective = "overridden"
+                    break
+                blocked = h.merge(blocked)
+            else:
+                if blocked is None:
+                    run.effective = run.held
+                elif isinstance(run.held, Unknown):
+                    run.effective = run.held.merge(blocked)
+                else:
+                    run.effective = blocked
+        qdecl = self.book.questions[question]
+        result = (self._collect if qdecl.hit_policy == "collect" else self._unique)(question, runs)
+        outcome = _Outcome(question, result, runs)
+        self.memo[question] = outcome
+        return outcome
+
+    def _value_of(self, run: _RuleRun) -> Any:
+        rule = run.rule
+        run.value = rule.value if rule.compute is None else rule.compute.fn(self)
+        return run.value
+
+    def _unique(self, question: str, runs: list[_RuleRun]) -> Any:
+        fired = [r for r in runs if r.effective is True]
+        pending = [r for r in runs if isinstance(r.effective, Unknown)]
+        missing: Unknown | None = None
+        value: Any = _MISSING
+        for run in fired:
+            v = self._value_of(run)
+            if isinstance(v, Unknown):
+                missing = v.merge(missing)
+            elif value is _MISSING:
+                value = v
+            elif v != value:
+                raise RuleConflictError(question, [r.rule.id for r in fired])
+        for run in pending:
+            v = run.rule.value if run.rule.compute is None else None
+            if value is _MISSING or v is None or v != value:
+                missing = run.effective.merge(missing)
+        if fired and missing is None:
+            return value
+        if not fired and pending and missing is not None:
+            # Every rule that could still fire gives the same fixed value, and one of them
+            # holds outright (only blockers are unknown): whichever fires, the answer is it.
+            values = {r.rule.value for r in pending if r.rule.compute is None}
+            if len(values) == 1 and all(r.rule.compute is None for r in pending) and any(
+                r.held is True for r in pending
+            ):
+                return next(iter(values))
+        if missing is not None:
+            return missing
+        raise NoApplicableRuleError(question, self.on)
+
+    def _collect(self, question: str, runs: list[_RuleRun]) -> Any:
+        values: set[Any] = set()
+        missing: Unknown | None = None
+        for run in runs:
+            if run.effective is True:
+                v = self._value_of(run)
+                if isinstance(v, Unknown):
+                    missing = v.merge(missing)
+                else:
+                    values.add(v)
+        for run in runs:
+            if isinstance(run.effective, Unknown):
+                fixed = run.rule.value if run.rule.compute is None else _MISSING
+                if fixed is _MISSING or fixed not in values:
+                    missing = run.effective.merge(missing)
+        if missing is not None:
+            return missing
+        return tuple(sorted(values))
+
+
+class Engine:
+    """Answers questions from a loaded :class:`~lss_sol_rules.rulebook.Rulebook`.
+
+    Build one with :func:`lss_sol_rules.load`. An engine is immutable and safe to share
+    between threads.
+    """
+
+    def __init__(self, rulebook: Rulebook, plugin_manager: pluggy.PluginManager | None = None
+                 ) -> None:
+        self.rulebook = rulebook
+        self._pm = plugin_manager
+        known: set[str] = set()
+        for j in rulebook.jurisdictions():
+            parts = j.split("/")
+            known.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        known.add("se")
+        self._jurisdictions = frozenset(known)
+
+    # -- introspection -----------------------------------------------------------------
+    def questions(self, include_internal: bool = False) -> tuple[QuestionDecl, ...]:
+        """The questions this engine answers, sorted by name."""
+        qs = self.rulebook.questions.values()
+        return tuple(sorted((q for q in qs if include_internal or not q.internal),
+                            key=lambda q: q.name))
+
+    def facts(self) -> tuple[FactDecl, ...]:
+        """The facts a case may carry, sorted by name."""
+        return tuple(sorted(self.rulebook.facts.values(), key=lambda f: f.name))
+
+    def parameters(self, jurisdiction: str = "se") -> tuple[Parameter, ...]:
+        """Every parameter declared for *jurisdiction* or an enclosing one."""
+        view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
+        return tuple(p for name in sorted(view.params) for p, _ in view.params[name])
+
+    def jurisdictions(self) -> tuple[str, ...]:
+        """Every jurisdiction this engine can evaluate in."""
+        return tuple(sorted(self._jurisdictions))
+
+    def question(self, name: str) -> QuestionDecl:
+        """The declaration of question *name*; :class:`QuestionError` if unknown."""
+        q = self.rulebook.questions.get(name)
+        if q is None:
+            raise QuestionError(name, [x.name for x in self.questions()])
+        return q
+
+    # -- evaluation --------------------------------------------------------------------
+    def _check_jurisdiction(self, jurisdiction: str) -> str:
+        if jurisdiction not in self._jurisdictions:
+            hint = did_you_mean(jurisdiction, self._jurisdictions)
+            raise EvaluationError(
+                f"unknown jurisdiction {jurisdiction!r}{hint}; known: "
+                f"{', '.join(sorted(self._jurisdictions))} (install the municipality's plugin)"
+            )
+        return jurisdiction
+
+    def evaluate(
+        self,
+        question: str,
+        facts: Mapping[str, object],
+        on: date | None = None,
+        jurisdiction: str = "se",
+    ) -> Decision:
+        """Answer *question* for a case with *facts* as of *on* (default: today).
+
+        Raises :class:`~lss_sol_rules.errors.FactError` for bad facts,
+        :class:`~lss_sol_rules.errors.QuestionError` for an unknown question and
+        :class:`~lss_sol_rules.errors.EvaluationError` when the rulebook cannot answer.
+        Missing facts never raise: they give an undetermined decision naming them.
+        """
+        if on is None:
+            on = date.today()
+        if isinstance(on, datetime) or not isinstance(on, date):
+            raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
+        self.question(question)
+        view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
+        clean = normalise_facts(facts, self.rulebook.facts, on)
+        ctx = _Context(view, clean, on)
+        self._check_constraints(ctx)
+        ctx.resolve(question)
+        decision = _DecisionBuilder(ctx).build(question)
+        if self._pm is not None:
+            self._pm.hook.lss_sol_rules_decision(decision=decision)
+        return decision
+
+    def _check_constraints(self, ctx: _Context) -> None:
+        from .errors import FactError  # noqa: PLC0415 - keep the import list short
+
+        raw = _Context(ctx.view, ctx.facts, ctx.on)
+        raw.book = _NoDerive(ctx.book)  # type: ignore[assignment]
+        for c in ctx.view.constraints:
+            if c.expr.fn(raw) is False:
+                names = sorted(c.expr.facts)
+                raise FactError(", ".join(names), c.message.en,
+                                {n: ctx.facts[n] for n in names}, c.message.sv)
+
+
+class _NoDerive:
+    """A rulebook stand-in without derivations: constraints read only the facts given."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.derive: dict[str, Any] = {}
+        self.questions = book.questions
+
+
+class _DecisionBuilder:
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.built: dict[str, Decision] = {}
+
+    def lookup(self, name: str, run: _RuleRun | None) -> Value | None:
+        ctx = self.ctx
+        if name == "value":
+            return None if run is None or isinstance(run.value, Unknown) else run.value
+        if name == "on":
+            return ctx.on
+        kind = ctx.book.scope.symbols[name].kind
+        try:
+            if kind == "fact":
+                v = ctx.fact(name)
+            elif kind == "param":
+                v = ctx.param(name)
+            else:
+                v = ctx.resolve(name).result
+        except EvaluationError:
+            return None
+        return None if isinstance(v, Unknown) else v
+
+    def build(self, question: str) -> Decision:
+        if question in self.built:
+            return self.built[question]
+        ctx = self.ctx
+        outcome = ctx.memo[question]
+        qdecl = ctx.book.questions[question]
+        reasons: list[Reason] = []
+        considered: list[Reason] = []
+        params: dict[tuple[str, date], ParameterUse] = {}
+        subquestions: list[str] = []
+        for run in outcome.runs:
+            rule = run.rule
+            eff = run.effective
+            fired = eff is True
+            if fired and run.value is None and rule.compute is None:
+                run.value = rule.value
+            status = ("fired" if fired else "overridden" if eff == "overridden" else
+                      "undetermined" if isinstance(eff, Unknown) else "not_fired")
+            text = Label(
+                sv=render_template(rule.explain.sv, lambda n, r=run: self.lookup(n, r), "sv",
+                                   ctx.book),
+                en=render_template(rule.explain.en, lambda n, r=run: self.lookup(n, r), "en",
+                                   ctx.book),
+            ) if fired else rule.title
+            conditions = tuple(
+                ConditionResult(c.text, v if isinstance(v, bool) else None, c.label)
+                for c, v in zip(rule.conditions, run.conditions)
+            )
+            inputs = tuple(Input(f, self.lookup(f, run)) for f in rule.facts)
+            value = run.value if fired and not isinstance(run.value, Unknown) else (
+                rule.value if rule.compute is None else None)
+            reason = Reason(
+                rule_id=rule.id, question=question, outcome=status, value=value, text=text,
+                conditions=conditions, inputs=inputs, parameters=rule.params,
+                citations=rule.citations, layer=rule.layer, source=rule.where,
+            )
+            (reasons if fired else considered).append(reason)
+            for name in rule.params:
+                self._param_use(params, name, ctx.on)
+            for name, when in rule.params_at:
+                self._param_use(params, name, when)
+            for q in rule.questions:
+                if q in ctx.memo and q not in subquestions:
+                    subquestions.append(q)
+        result = outcome.result
+        undetermined = isinstance(result, Unknown)
+        value_label = None
+        if not undetermined and qdecl.type != "list":
+            sv, en = qdecl.value_label(result, "sv"), qdecl.value_label(result, "en")
+            if sv and en:
+                value_label = Label(sv, en)
+        decision = Decision(
+            question=question,
+            value=None if undetermined else result,
+            status="undetermined" if undetermined else "decided",
+            missing=tuple(sorted(result.missing)) if undetermined else (),
+            reasons=tuple(reasons),
+            considered=tuple(considered),
+            parameters_used=tuple(params[k] for k in sorted(params)),
+            on=ctx.on,
+            jurisdiction=ctx.view.jurisdiction,
+            label=qdecl.label,
+            value_label=value_label,
+            supporting=tuple(self.build(q) for q in subquestions),
+        )
+        self.built[question] = decision
+        return decision
+
+    def _param_use(self, out: dict[tuple[str, date], ParameterUse], name: str, on: date) -> None:
+        found = self.ctx.view.param_value(name, on)
+        if found is None:
+            return
+        pv, param = found
+        key = (name, pv.valid_from)
+        if key not in out:
+            out[key] = ParameterUse(name, pv.value, pv.valid_from, pv.valid_to, pv.citations,
+                                    param.layer, param.label)

@@ -1,0 +1,90 @@
+"""Syntax tree of the rule expression language.
+
+Nodes are frozen attrs classes; equality ignores the source column, so two
+expressions that say the same thing compare equal (the exclusivity check relies on it).
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+import attrs
+
+from ..values import Value
+
+__all__ = ["BoolOp", "Call", "Compare", "ListExpr", "Literal", "Name", "Node", "Unary", "BinOp"]
+
+
+@attrs.frozen
+class Literal:
+    """A number, text, bool or date written in the rule."""
+
+    value: Value
+    vtype: str
+    col: int = attrs.field(eq=False, default=0)
+
+
+@attrs.frozen
+class Name:
+    """A fact, parameter, question or ``on`` (the evaluation date)."""
+
+    name: str
+    col: int = attrs.field(eq=False, default=0)
+
+
+@attrs.frozen
+class Unary:
+    """``-x`` or ``not x``."""
+
+    op: str
+    operand: Node
+    col: int = attrs.field(eq=False, default=0)
+
+
+@attrs.frozen
+class BinOp:
+    """Arithmetic: ``+ - * /``."""
+
+    op: str
+    left: Node
+    right: Node
+    col: int = attrs.field(eq=False, default=0)
+
+
+@attrs.frozen
+class Compare:
+    """``< <= > >= == != in`` and ``not in``; never chained."""
+
+    op: str
+    left: Node
+    right: Node
+    col: int = attrs.field(eq=False, default=0)
+
+
+@attrs.frozen
+class BoolOp:
+    """``and`` / ``or`` over two or more operands, with three-valued (Kleene) logic."""
+
+    op: str
+    operands: tuple[Node, ...]
+    col: int = attrs.field(eq=False, default=0)
+
+
+@attrs.frozen
+class Call:
+    """A call of a whitelisted function."""
+
+    func: str
+    args: tuple[Node, ...]
+    col: int = attrs.field(eq=False, default=0)
+
+
+@attrs.frozen
+class ListExpr:
+    """A list literal ``[a, b, c]``."""
+
+    items: tuple[Node, ...]
+    col: int = attrs.field(eq=False, default=0)
+
+
+Node = Union[Literal, Name, Unary, BinOp, Compare, BoolOp, Call, ListExpr]

@@ -1,0 +1,279 @@
+"""Lexer and recursive-descent parser of the rule expression language.
+
+Grammar (lowest precedence first)::
+
+    expr    := or_expr
+    or_expr := and_expr ("or" and_expr)*
+    and_expr:= not_expr ("and" not_expr)*
+    not_expr:= "not" not_expr | compare
+    compare := sum (("<" | "<=" | ">" | ">=" | "==" | "!=" | "in" | "not" "in") sum)?
+    sum     := term (("+" | "-") term)*
+    term    := unary (("*" | "/") unary)*
+    unary   := "-" unary | atom
+    atom    := NUMBER | DATE | STRING | "true" | "false"
+             | NAME "(" [expr ("," expr)*] ")" | NAME
+             | "(" expr ")" | "[" [expr ("," expr)*] "]"
+
+``NAME`` is snake_case ASCII, optionally dotted (``lss.personkrets_1``): a dotted name is
+one name, looked up whole, never attribute access. ``DATE`` is ``YYYY-MM-DD``. Strings
+use ``"`` or ``'`` and have no escapes. Comparisons do not chain: write
+``a < b and b < c``. Nothing here evaluates anything; see :mod:`.compiler`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from ..errors import ExpressionError
+from .ast import BinOp, BoolOp, Call, Compare, ListExpr, Literal, Name, Node, Unary
+
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse"]
+
+MAX_LENGTH = 4000
+MAX_DEPTH = 40
+MAX_NUMBER_DIGITS = 20
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<date>\d{4}-\d{2}-\d{2}(?![\d.]))
+  | (?P<number>\d+(?:\.\d+)?(?![A-Za-z_]))
+  | (?P<string>"[^"\n]*"|'[^'\n]*')
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<op><=|>=|==|!=|[<>+\-*/(),\[\]])
+    """,
+    re.VERBOSE,
+)
+_KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
+_COMPARE_OPS = frozenset({"<", "<=", ">", ">=", "==", "!="})
+
+
+class _Token:
+    __slots__ = ("col", "kind", "text")
+
+    def __init__(self, kind: str, text: str, col: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.col = col
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            ch = text[pos]
+            hint = ""
+            if ch == "=":
+                hint = "; compare with '=='"
+            elif ch in "\"'":
+                hint = "; close the string on the same line"
+            elif ch == "." or ch == "_":
+                hint = "; names are snake_case, dots only between name parts"
+            raise ExpressionError(f"unexpected character {ch!r}{hint}", text, pos + 1)
+        kind = m.lastgroup
+        assert kind is not None  # noqa: S101 - every alternative is a named group
+        if kind != "ws":
+            word = m.group()
+            if kind == "name" and "__" in word:
+                raise ExpressionError(
+                    f"names may not contain '__' (got {word!r})", text, pos + 1
+                )
+            if kind == "name" and word in _KEYWORDS:
+                kind = word
+            tokens.append(_Token(kind, word, pos + 1))
+        pos = m.end()
+    tokens.append(_Token("end", "", len(text) + 1))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.i = 0
+        self.depth = 0
+
+    # -- helpers -----------------------------------------------------------------
+    def peek(self) -> _Token:
+        return self.tokens[self.i]
+
+    def take(self) -> _Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def error(self, problem: str, tok: _Token | None = None) -> ExpressionError:
+        tok = tok or self.peek()
+        return ExpressionError(problem, self.text, tok.col)
+
+    def expect(self, text: str) -> _Token:
+        tok = self.peek()
+        if tok.text != text or tok.kind in ("string",):
+            found = "the end of the expression" if tok.kind == "end" else repr(tok.text)
+            raise self.error(f"expected {text!r}, found {found}")
+        return self.take()
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"expression nests deeper than {MAX_DEPTH} levels; simplify it")
+
+    # -- grammar -----------------------------------------------------------------
+    def parse(self) -> Node:
+        if not self.text.strip():
+            raise ExpressionError("empty expression", self.text, 1)
+        node = self.or_expr()
+        tok = self.peek()
+        if tok.kind != "end":
+            raise self.error(f"unexpected {tok.text!r} after a complete expression")
+        return node
+
+    def or_expr(self) -> Node:
+        first = self.peek()
+        node = self.and_expr()
+        if self.peek().kind != "or":
+            return node
+        operands = [node]
+        while self.peek().kind == "or":
+            self.take()
+            operands.append(self.and_expr())
+        return BoolOp("or", tuple(operands), first.col)
+
+    def and_expr(self) -> Node:
+        first = self.peek()
+        node = self.not_expr()
+        if self.peek().kind != "and":
+            return node
+        operands = [node]
+        while self.peek().kind == "and":
+            self.take()
+            operands.append(self.not_expr())
+        return BoolOp("and", tuple(operands), first.col)
+
+    def not_expr(self) -> Node:
+        tok = self.peek()
+        if tok.kind == "not":
+            self.take()
+            self.enter()
+            operand = self.not_expr()
+            self.depth -= 1
+            return Unary("not", operand, tok.col)
+        return self.compare()
+
+    def compare(self) -> Node:
+        left = self.sum()
+        tok = self.peek()
+        op: str | None = None
+        if tok.kind == "op" and tok.text in _COMPARE_OPS:
+            op = tok.text
+            self.take()
+        elif tok.kind == "in":
+            op = "in"
+            self.take()
+        elif tok.kind == "not" and self.tokens[self.i + 1].kind == "in":
+            op = "not in"
+            self.take()
+            self.take()
+        if op is None:
+            return left
+        right = self.sum()
+        nxt = self.peek()
+        if (nxt.kind == "op" and nxt.text in _COMPARE_OPS) or nxt.kind == "in":
+            raise self.error(
+                "comparisons do not chain; write 'a < b and b < c' instead", nxt
+            )
+        return Compare(op, left, right, tok.col)
+
+    def sum(self) -> Node:
+        node = self.term()
+        while self.peek().kind == "op" and self.peek().text in "+-":
+            tok = self.take()
+            node = BinOp(tok.text, node, self.term(), tok.col)
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while self.peek().kind == "op" and self.peek().text in "*/":
+            tok = self.take()
+            node = BinOp(tok.text, node, self.unary(), tok.col)
+        return node
+
+    def unary(self) -> Node:
+        tok = self.peek()
+        if tok.kind == "op" and tok.text == "-":
+            self.take()
+            self.enter()
+            operand = self.unary()
+            self.depth -= 1
+            return Unary("-", operand, tok.col)
+        return self.atom()
+
+    def items(self, close: str) -> tuple[Node, ...]:
+        out: list[Node] = []
+        if self.peek().text == close and self.peek().kind == "op":
+            self.take()
+            return ()
+        while True:
+            out.append(self.or_expr())
+            tok = self.peek()
+            if tok.kind == "op" and tok.text == ",":
+                self.take()
+                continue
+            self.expect(close)
+            return tuple(out)
+
+    def atom(self) -> Node:
+        tok = self.take()
+        if tok.kind == "number":
+            digits = tok.text.replace(".", "")
+            if len(digits) > MAX_NUMBER_DIGITS:
+                raise self.error(
+                    f"number {tok.text[:25]}... has more than {MAX_NUMBER_DIGITS} digits", tok
+                )
+            if "." in tok.text:
+                return Literal(Decimal(tok.text), "number", tok.col)
+            return Literal(int(tok.text), "int", tok.col)
+        if tok.kind == "date":
+            try:
+                return Literal(date.fromisoformat(tok.text), "date", tok.col)
+            except ValueError:
+                raise self.error(f"{tok.text} is not a real date", tok) from None
+        if tok.kind == "string":
+            return Literal(tok.text[1:-1], "text", tok.col)
+        if tok.kind in ("true", "false"):
+            return Literal(tok.kind == "true", "bool", tok.col)
+        if tok.kind == "name":
+            nxt = self.peek()
+            if nxt.kind == "op" and nxt.text == "(":
+                self.take()
+                self.enter()
+                args = self.items(")")
+                self.depth -= 1
+                return Call(tok.text, args, tok.col)
+            return Name(tok.text, tok.col)
+        if tok.kind == "op" and tok.text == "(":
+            self.enter()
+            node = self.or_expr()
+            self.depth -= 1
+            self.expect(")")
+            return node
+        if tok.kind == "op" and tok.text == "[":
+            self.enter()
+            items = self.items("]")
+            self.depth -= 1
+            return ListExpr(items, tok.col)
+        found = "the end of the expression" if tok.kind == "end" else repr(tok.text)
+        raise self.error(f"expected a value, a name or '(', found {found}", tok)
+
+
+def parse(text: str) -> Node:
+    """Parse *text* into a syntax tree, or raise :class:`ExpressionError` with the column."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression must be text, got {type(text).__name__}", "", 1)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters", text[:80], 1)
+    return _Parser(text).parse()

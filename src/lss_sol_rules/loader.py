@@ -1,0 +1,549 @@
+"""Read rule files (TOML) into checked declarations.
+
+A rule file may hold ``[rulebook]`` (id, title, jurisdiction), ``[facts.NAME]``,
+``[parameters.NAME]``, ``[questions."NAME"]``, ``[[rules]]`` and ``[[constraints]]``; see
+``docs/rule-format.md``. This module checks the *shape* of each table — keys, types, dates,
+labels, citations — and records the line of everything it reads, so that any later error
+(an expression that does not type-check, a conflict between rules) can name file, line and
+rule id. Expressions are parsed here and compiled by :mod:`.rulebook`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import ExpressionError, RuleFileError, did_you_mean
+from .expr import parse
+from .expr.ast import Node
+from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
+from .values import SCALAR_TYPES, Value
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["ConditionSpec", "ConstraintSpec", "RuleFile", "RuleSpec", "read_rule_file"]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+_JURISDICTION = re.compile(r"^[a-z]{2}(/[a-z0-9][a-z0-9-]*)*$")
+_TYPES = SCALAR_TYPES | {"list"}
+MAX_FILE_BYTES = 2_000_000
+
+
+@attrs.frozen
+class ConditionSpec:
+    """One condition of a rule: the expression, its parsed tree and optional labels."""
+
+    text: str
+    node: Node
+    label: Label | None
+    line: int | None
+
+
+@attrs.frozen
+class RuleSpec:
+    """A rule as written, checked for shape but not yet compiled."""
+
+    id: str
+    question: str
+    conditions: tuple[ConditionSpec, ...]
+    value: Value | None
+    compute: ConditionSpec | None
+    valid_from: date | None
+    valid_to: date | None
+    overrides: tuple[str, ...]
+    default: bool
+    citations: tuple[Citation, ...]
+    explain: Label
+    title: Label
+    file: str
+    line: int | None
+
+
+@attrs.frozen
+class ConstraintSpec:
+    """A consistency check between facts (for example ``alder`` against ``fodelsedatum``)."""
+
+    id: str
+    check: ConditionSpec
+    message: Label
+    file: str
+    line: int | None
+
+
+@attrs.frozen
+class RuleFile:
+    """Everything one rule file declares."""
+
+    path: str
+    id: str
+    title: Label
+    jurisdiction: str
+    facts: tuple[FactDecl, ...]
+    parameters: tuple[Parameter, ...]
+    questions: tuple[QuestionDecl, ...]
+    rules: tuple[RuleSpec, ...]
+    constraints: tuple[ConstraintSpec, ...]
+
+
+class _Locator:
+    """Find the line of a table or key in the raw TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.array_headers: dict[str, list[int]] = {}
+        for i, line in enumerate(self.lines, start=1):
+            m = re.match(r"^\s*\[\[\s*([A-Za-z_.]+)\s*\]\]", line)
+            if m:
+                self.array_headers.setdefault(m.group(1), []).append(i)
+
+    def table(self, section: str, name: str) -> int | None:
+        pattern = re.compile(
+            rf"^\s*\[\s*{re.escape(section)}\s*\.\s*(\"{re.escape(name)}\"|'{re.escape(name)}'|"
+            rf"{re.escape(name)})\s*[\].]"
+        )
+        for i, line in enumerate(self.lines, start=1):
+            if pattern.match(line):
+                return i
+        # Inline form: section = { name = ... } or name = ... under [section].
+        for i, line in enumerate(self.lines, start=1):
+            if re.match(rf"^\s*\"?{re.escape(name)}\"?\s*=", line):
+                return i
+        return None
+
+    def array_item(self, section: str, index: int) -> int | None:
+        heads = self.array_headers.get(section, [])
+        return heads[index] if index < len(heads) else None
+
+    def key_after(self, start: int | None, key: str) -> int | None:
+        """The line of *key* inside the table whose header is on line *start*."""
+        if start is None:
+            return None
+        for idx in range(start, len(self.lines)):
+            line = self.lines[idx]
+            if re.match(r"^\s*\[", line):
+                break
+            if re.match(rf"^\s*{re.escape(key)}\s*[=.]", line):
+                return idx + 1
+        return start
+
+
+class _Reader:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.loc = _Locator(text)
+
+    def fail(self, problem: str, line: int | None = None, rule_id: str | None = None) -> RuleFileError:
+        return RuleFileError(problem, file=self.path, line=line, rule_id=rule_id)
+
+    # -- small checked getters ---------------------------------------------------------
+    def keys(self, table: Mapping[str, Any], allowed: set[str], what: str, line: int | None,
+             rule_id: str | None = None) -> None:
+        for key in table:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed)
+                raise self.fail(
+                    f"unknown key {key!r} in {what}{hint}; allowed: {', '.join(sorted(allowed))}",
+                    line, rule_id,
+                )
+
+    def label(self, raw: Any, what: str, line: int | None, rule_id: str | None = None,
+              required: bool = True) -> Label | None:
+        if raw is None and not required:
+            return None
+        if not isinstance(raw, Mapping) or set(raw) != {"sv", "en"} or not all(
+            isinstance(v, str) and v.strip() for v in raw.values()
+        ):
+            raise self.fail(
+                f"{what} must be a table with non-empty Swedish and English text: "
+                f'{{ sv = "...", en = "..." }}',
+                line, rule_id,
+            )
+        return Label(sv=raw["sv"].strip(), en=raw["en"].strip())
+
+    def citations(self, raw: Any, line: int | None, rule_id: str | None,
+                  required: bool = True) -> tuple[Citation, ...]:
+        if raw is None:
+            if required:
+                raise self.fail(
+                    "every rule and parameter value needs `citations` (law paragraph, or the "
+                    "seed file for a local routine), e.g. citations = [\"LSS 9 § 2\"]",
+                    line, rule_id,
+                )
+            return ()
+        items = raw if isinstance(raw, list) else [raw]
+        out: list[Citation] = []
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                out.append(Citation(item.strip()))
+            elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
+                self.keys(item, {"text", "sfs", "url"}, "a citation", line, rule_id)
+                out.append(Citation(item["text"], item.get("sfs"), item.get("url")))
+            else:
+                raise self.fail(
+                    f"a citation must be text or {{ text = ..., sfs = ... }}, got {item!r}",
+                    line, rule_id,
+                )
+        if required and not out:
+            raise self.fail("`citations` must name at least one source", line, rule_id)
+        return tuple(out)
+
+    def a_date(self, raw: Any, key: str, line: int | None, rule_id: str | None = None) -> date | None:
+        if raw is None:
+            return None
+        if isinstance(raw, datetime) or not isinstance(raw, date):
+            raise self.fail(
+                f"`{key}` must be a TOML date like 2023-01-01 (no quotes, no time), got {raw!r}",
+                line, rule_id,
+            )
+        return raw
+
+    def name(self, raw: Any, what: str, line: int | None) -> str:
+        if not isinstance(raw, str) or not _NAME.match(raw):
+            raise self.fail(
+                f"{what} {raw!r} must be snake_case ASCII (a-z, 0-9, _; dots between parts; "
+                f"å/ä → a, ö → o)",
+                line,
+            )
+        return raw
+
+    def expression(self, raw: Any, key: str, line: int | None, rule_id: str | None) -> tuple[str, Node]:
+        if not isinstance(raw, str):
+            raise self.fail(f"`{key}` must be an expression in a string, got {raw!r}", line, rule_id)
+        try:
+            return raw, parse(raw)
+        except ExpressionError as exc:
+            raise self.fail(f"in `{key}`: {exc}", line, rule_id) from None
+
+    def typed_value(self, raw: Any, vtype: str, of: str | None, what: str, line: int | None,
+                    rule_id: str | None = None, allowed: tuple[Any, ...] | None = None) -> Value:
+        def bad() -> RuleFileError:
+            return self.fail(f"{what} must be a {vtype if vtype != 'list' else 'list of ' + str(of)}, got {raw!r}",
+                             line, rule_id)
+
+        if vtype == "list":
+            if not isinstance(raw, list):
+                raise bad()
+            return tuple(self.typed_value(v, of or "text", None, what, line, rule_id, allowed) for v in raw)
+        if vtype == "bool" and not isinstance(raw, bool):
+            raise bad()
+        if vtype == "int" and (isinstance(raw, bool) or not isinstance(raw, int)):
+            raise bad()
+        if vtype == "number" and (isinstance(raw, bool) or not isinstance(raw, (int, Decimal))):
+            raise bad()
+        if vtype == "text" and not isinstance(raw, str):
+            raise bad()
+        if vtype == "date" and (isinstance(raw, datetime) or not isinstance(raw, date)):
+            raise bad()
+        if allowed is not None and raw not in allowed:
+            hint = did_you_mean(str(raw), [str(a) for a in allowed])
+            raise self.fail(f"{what} {raw!r} is not one of {list(allowed)}{hint}", line, rule_id)
+        value: Value = raw
+        return value
+
+    def vtype(self, table: Mapping[str, Any], what: str, line: int | None) -> tuple[str, str | None]:
+        t = table.get("type")
+        if t not in _TYPES:
+            raise self.fail(f"{what} needs `type`, one of {sorted(_TYPES)}, got {t!r}", line)
+        of = table.get("of")
+        if t == "list":
+            if of not in SCALAR_TYPES:
+                raise self.fail(f"{what} is a list: set `of` to one of {sorted(SCALAR_TYPES)}", line)
+        elif of is not None:
+            raise self.fail(f"{what}: `of` only goes with type = \"list\"", line)
+        return t, of
+
+    # -- sections ----------------------------------------------------------------------
+    def fact(self, name: str, raw: Any) -> FactDecl:
+        line = self.loc.table("facts", name)
+        self.name(name, "fact name", line)
+        if not isinstance(raw, Mapping):
+            raise self.fail(f"fact {name!r} must be a table", line)
+        self.keys(raw, {"type", "of", "unit", "min", "max", "values", "label", "past", "derive"},
+                  f"fact {name!r}", line)
+        t, of = self.vtype(raw, f"fact {name!r}", line)
+        values = raw.get("values")
+        if values is not None:
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+                raise self.fail(f"`values` of fact {name!r} must be a non-empty list of text", line)
+            if (of if t == "list" else t) != "text":
+                raise self.fail(f"`values` (an enum) only goes with text facts ({name!r})", line)
+        for bound in ("min", "max"):
+            b = raw.get(bound)
+            if b is not None and (isinstance(b, bool) or not isinstance(b, (int, Decimal))):
+                raise self.fail(f"`{bound}` of fact {name!r} must be a number", line)
+        derive = raw.get("derive")
+        if derive is not None:
+            self.expression(derive, "derive", line, None)
+        past = raw.get("past", False)
+        if not isinstance(past, bool):
+            raise self.fail(f"`past` of fact {name!r} must be true or false", line)
+        label = self.label(raw.get("label"), f"`label` of fact {name!r}", line)
+        assert label is not None  # noqa: S101 - required=True
+        mn, mx = raw.get("min"), raw.get("max")
+        return FactDecl(
+            name=name, type=t, of=of, label=label, unit=raw.get("unit"),
+            min=mn, max=mx,
+            values=tuple(values) if values else None, past=past, derive=derive, source=self.path,
+        )
+
+    def parameter(self, name: str, raw: Any, jurisdiction: str) -> Parameter:
+        line = self.loc.table("parameters", name)
+        self.name(name, "parameter name", line)
+        if not isinstance(raw, Mapping):
+            raise self.fail(f"parameter {name!r} must be a table", line)
+        self.keys(raw, {"type", "of", "unit", "label", "values"}, f"parameter {name!r}", line)
+        t, of = self.vtype(raw, f"parameter {name!r}", line)
+        label = self.label(raw.get("label"), f"`label` of parameter {name!r}", line)
+        assert label is not None  # noqa: S101
+        rows = raw.get("values")
+        if not isinstance(rows, list) or not rows:
+            raise self.fail(
+                f"parameter {name!r} needs `values`: [[parameters.{name}.values]] tables with "
+                f"value, valid_from and citations",
+                line,
+            )
+        out: list[ParameterValue] = []
+        for row in rows:
+            if not isinstance(row, Mapping):
+                raise self.fail(f"each value of parameter {name!r} must be a table", line)
+            self.keys(row, {"value", "valid_from", "valid_to", "citations"},
+                      f"a value of parameter {name!r}", line)
+            if "value" not in row or "valid_from" not in row:
+                raise self.fail(f"each value of parameter {name!r} needs `value` and `valid_from`", line)
+            value = self.typed_value(row["value"], t, of, f"value of parameter {name!r}", line)
+            vf = self.a_date(row["valid_from"], "valid_from", line)
+            vt = self.a_date(row.get("valid_to"), "valid_to", line)
+            assert vf is not None  # noqa: S101 - present, checked above
+            if vt is not None and vt < vf:
+                raise self.fail(f"parameter {name!r}: valid_to {vt} is before valid_from {vf}", line)
+            out.append(ParameterValue(value, vf, vt, self.citations(row.get("citations"), line, None)))
+        out.sort(key=lambda v: v.valid_from)
+        for a, b in zip(out, out[1:]):
+            if a.valid_to is None or a.valid_to >= b.valid_from:
+                raise self.fail(
+                    f"parameter {name!r}: the value from {a.valid_from} overlaps the value from "
+                    f"{b.valid_from}; give the earlier one valid_to = "
+                    f"{date.fromordinal(b.valid_from.toordinal() - 1)}",
+                    line,
+                )
+        return Parameter(name=name, type=t, of=of, unit=raw.get("unit"), label=label,
+                         values=tuple(out), jurisdiction=jurisdiction, source=self.path)
+
+    def question(self, name: str, raw: Any) -> QuestionDecl:
+        line = self.loc.table("questions", name)
+        self.name(name, "question name", line)
+        if not isinstance(raw, Mapping):
+            raise self.fail(f"question {name!r} must be a table", line)
+        self.keys(raw, {"type", "of", "values", "label", "hit_policy", "value_labels", "internal"},
+                  f"question {name!r}", line)
+        t, of = self.vtype(raw, f"question {name!r}", line)
+        policy = raw.get("hit_policy", "collect" if t == "list" else "unique")
+        if policy not in ("unique", "collect"):
+            raise self.fail(f"hit_policy of {name!r} must be \"unique\" or \"collect\"", line)
+        if policy == "collect" and t != "list":
+            raise self.fail(f"question {name!r}: hit_policy \"collect\" gives a list, so the "
+                            f"question needs type = \"list\"", line)
+        elem = of if t == "list" else t
+        values = raw.get("values")
+        allowed: tuple[Value, ...] | None = None
+        if values is not None:
+            if not isinstance(values, list) or not values:
+                raise self.fail(f"`values` of question {name!r} must be a non-empty list", line)
+            allowed = tuple(self.typed_value(v, elem or "text", None, f"a value of {name!r}", line)
+                            for v in values)
+        labels: list[tuple[Value, Label]] = []
+        vl = raw.get("value_labels", {})
+        if not isinstance(vl, Mapping):
+            raise self.fail(f"value_labels of {name!r} must be a table", line)
+        for key, lab in vl.items():
+            value: Value
+            if elem == "int":
+                try:
+                    value = int(key)
+                except ValueError:
+                    raise self.fail(f"value_labels key {key!r} of {name!r} is not a whole number",
+                                    line) from None
+            elif elem == "bool":
+                if key not in ("true", "false"):
+                    raise self.fail(f"value_labels keys of bool question {name!r} are true/false",
+                                    line)
+                value = key == "true"
+            else:
+                value = key
+            if allowed is not None and value not in allowed:
+                raise self.fail(f"value_labels names {key!r}, not a value of {name!r}", line)
+            label = self.label(lab, f"value_labels.{key} of {name!r}", line)
+            assert label is not None  # noqa: S101
+            labels.append((value, label))
+        label = self.label(raw.get("label"), f"`label` of question {name!r}", line)
+        assert label is not None  # noqa: S101
+        internal = raw.get("internal", False)
+        if not isinstance(internal, bool):
+            raise self.fail(f"`internal` of {name!r} must be true or false", line)
+        return QuestionDecl(name=name, type=t, of=of, label=label, values=allowed,
+                            hit_policy=policy, value_labels=tuple(labels), internal=internal,
+                            source=self.path)
+
+    def rule(self, index: int, raw: Any) -> RuleSpec:
+        line = self.loc.array_item("rules", index)
+        if not isinstance(raw, Mapping):
+            raise self.fail("each [[rules]] entry must be a table", line)
+        rid = raw.get("id")
+        if not isinstance(rid, str) or not re.match(r"^[a-z0-9][a-z0-9_.\-]*$", rid):
+            raise self.fail(f"[[rules]] entry {index + 1} needs `id`: lower-case text like "
+                            f"\"lss.9.personlig_assistans\", got {rid!r}", line)
+        allowed = {"id", "question", "when", "value", "compute", "valid_from", "valid_to",
+                   "overrides", "default", "citations", "explain", "title"}
+        self.keys(raw, allowed, "a rule", line, rid)
+        q = raw.get("question")
+        if not isinstance(q, str):
+            raise self.fail("needs `question`: the name of the question it answers", line, rid)
+        conditions: list[ConditionSpec] = []
+        when = raw.get("when")
+        wline = self.loc.key_after(line, "when")
+        if when is not None:
+            items = when if isinstance(when, list) else [when]
+            if not items:
+                raise self.fail("`when` is an empty list; leave it out for a rule that always "
+                                "applies", wline, rid)
+            for item in items:
+                if isinstance(item, Mapping):
+                    self.keys(item, {"test", "sv", "en"}, "a condition", wline, rid)
+                    text, node = self.expression(item.get("test"), "when.test", wline, rid)
+                    lab = None
+                    if "sv" in item or "en" in item:
+                        lab = self.label({k: item.get(k) for k in ("sv", "en")},
+                                         "a condition's label", wline, rid)
+                    conditions.append(ConditionSpec(text, node, lab, wline))
+                else:
+                    text, node = self.expression(item, "when", wline, rid)
+                    conditions.append(ConditionSpec(text, node, None, wline))
+        has_value, has_compute = "value" in raw, "compute" in raw
+        if has_value == has_compute:
+            raise self.fail("give exactly one of `value` (a fixed answer) and `compute` "
+                            "(an expression)", line, rid)
+        compute = None
+        if has_compute:
+            cline = self.loc.key_after(line, "compute")
+            text, node = self.expression(raw["compute"], "compute", cline, rid)
+            compute = ConditionSpec(text, node, None, cline)
+        value = raw.get("value")
+        if isinstance(value, datetime):
+            raise self.fail("`value` must be a date without time", line, rid)
+        if isinstance(value, list):
+            value = tuple(value)
+        overrides = raw.get("overrides", [])
+        if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+            raise self.fail("`overrides` must be a list of rule ids", line, rid)
+        default = raw.get("default", False)
+        if not isinstance(default, bool):
+            raise self.fail("`default` must be true or false", line, rid)
+        if default and when is not None:
+            raise self.fail("a `default = true` rule applies when no other rule does; "
+                            "it cannot also have `when`", line, rid)
+        vf = self.a_date(raw.get("valid_from"), "valid_from", line, rid)
+        vt = self.a_date(raw.get("valid_to"), "valid_to", line, rid)
+        if vf and vt and vt < vf:
+            raise self.fail(f"valid_to {vt} is before valid_from {vf}", line, rid)
+        explain = self.label(raw.get("explain"), "`explain`", self.loc.key_after(line, "explain"), rid)
+        title = self.label(raw.get("title"), "`title`", line, rid, required=False)
+        assert explain is not None  # noqa: S101
+        return RuleSpec(
+            id=rid, question=q, conditions=tuple(conditions), value=value, compute=compute,
+            valid_from=vf, valid_to=vt, overrides=tuple(overrides), default=default,
+            citations=self.citations(raw.get("citations"), self.loc.key_after(line, "citations"), rid),
+            explain=explain, title=title or Label(rid, rid), file=self.path, line=line,
+        )
+
+    def constraint(self, index: int, raw: Any) -> ConstraintSpec:
+        line = self.loc.array_item("constraints", index)
+        if not isinstance(raw, Mapping):
+            raise self.fail("each [[constraints]] entry must be a table", line)
+        cid = raw.get("id")
+        if not isinstance(cid, str):
+            raise self.fail("each [[constraints]] entry needs an `id`", line)
+        self.keys(raw, {"id", "check", "message"}, "a constraint", line, cid)
+        text, node = self.expression(raw.get("check"), "check", line, cid)
+        message = self.label(raw.get("message"), "`message`", line, cid)
+        assert message is not None  # noqa: S101
+        return ConstraintSpec(cid, ConditionSpec(text, node, None, line), message, self.path, line)
+
+
+def _toml_error_line(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def read_rule_file(path: str | Path, text: str | None = None) -> RuleFile:
+    """Read and shape-check one rule file. Raises :class:`RuleFileError`."""
+    spath = str(path)
+    if text is None:
+        try:
+            raw_bytes = Path(path).read_bytes()
+        except OSError as exc:
+            raise RuleFileError(f"cannot read the file: {exc.strerror}", file=spath) from None
+        if len(raw_bytes) > MAX_FILE_BYTES:
+            raise RuleFileError(f"file is larger than {MAX_FILE_BYTES} bytes", file=spath)
+        try:
+            text = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RuleFileError(f"not UTF-8 text (byte {exc.start})", file=spath) from None
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(f"not valid TOML: {exc}", file=spath,
+                            line=_toml_error_line(str(exc))) from None
+    except RecursionError:
+        raise RuleFileError("TOML nests too deeply", file=spath) from None
+    r = _Reader(spath, text)
+    r.keys(data, {"rulebook", "facts", "parameters", "questions", "rules", "constraints"},
+           "the file's top level", None)
+    head = data.get("rulebook", {})
+    if not isinstance(head, Mapping):
+        raise r.fail("[rulebook] must be a table")
+    r.keys(head, {"id", "title", "jurisdiction"}, "[rulebook]", r.loc.table("rulebook", "id"))
+    jurisdiction = head.get("jurisdiction", "se")
+    if not isinstance(jurisdiction, str) or not _JURISDICTION.match(jurisdiction):
+        raise r.fail(f"jurisdiction {jurisdiction!r} must look like \"se\" or "
+                     f"\"se/stockholm/hagersten-alvsjo\"")
+    title = r.label(head.get("title"), "[rulebook] title", None, required=False)
+
+    def section(key: str) -> Mapping[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, Mapping):
+            raise r.fail(f"`{key}` must be tables like [{key}.name]")
+        return value
+
+    def array(key: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise r.fail(f"`{key}` must be an array of tables: [[{key}]]")
+        return value
+
+    rules = tuple(r.rule(i, raw) for i, raw in enumerate(array("rules")))
+    seen: dict[str, RuleSpec] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise r.fail(f"rule id used twice (first at line {seen[rule.id].line})", rule.line, rule.id)
+        seen[rule.id] = rule
+    return RuleFile(
+        path=spath,
+        id=str(head.get("id", Path(spath).stem)),
+        title=title or Label(Path(spath).stem, Path(spath).stem),
+        jurisdiction=jurisdiction,
+        facts=tuple(r.fact(n, v) for n, v in section("facts").items()),
+        parameters=tuple(r.parameter(n, v, jurisdiction) for n, v in section("parameters").items()),
+        questions=tuple(r.question(n, v) for n, v in section("questions").items()),
+        rules=rules,
+        constraints=tuple(r.constraint(i, c) for i, c in enumerate(array("constraints"))),
+    )

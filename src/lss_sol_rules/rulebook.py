@@ -1,0 +1,424 @@
+"""Assemble rule files into one checked, compiled rulebook, and view it per jurisdiction.
+
+Everything a rule author can get wrong is caught here, once, at load time: unknown or
+misspelt names, type errors, a value a question cannot take, ``overrides`` naming a rule
+that does not exist, cycles between questions, and two rules that could fire together
+with different answers and nothing to say which wins.
+
+Jurisdictions are hierarchical (``se`` ⊃ ``se/stockholm`` ⊃ ``se/stockholm/kungsholmen``).
+A view for a jurisdiction holds the rules of it and every enclosing one; a parameter is
+looked up innermost first, per date, so a municipality can override a value from a date
+on while the national value still applies before it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import attrs
+
+from .errors import ExpressionError, RuleFileError, did_you_mean
+from .expr import CompiledExpr, Function, Scope, Symbol, compile_expr, parse
+from .expr.ast import BoolOp, Node
+from .expr.exclusive import can_both_hold
+from .loader import ConditionSpec, ConstraintSpec, RuleFile, RuleSpec
+from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
+from .values import Value, is_of_type
+
+__all__ = ["CompiledCondition", "CompiledConstraint", "CompiledRule", "Rulebook", "View"]
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_BUILTIN_PLACEHOLDERS = frozenset({"value", "on"})
+
+
+@attrs.frozen
+class CompiledCondition:
+    """One compiled condition of a rule."""
+
+    text: str
+    expr: CompiledExpr
+    label: Label | None
+
+
+@attrs.frozen
+class CompiledRule:
+    """A rule ready to evaluate, with every name it reads."""
+
+    id: str
+    question: str
+    conditions: tuple[CompiledCondition, ...]
+    value: Value | None
+    compute: CompiledExpr | None
+    valid_from: date | None
+    valid_to: date | None
+    overrides: tuple[str, ...]
+    default: bool
+    citations: tuple[Citation, ...]
+    explain: Label
+    title: Label
+    file: str
+    line: int | None
+    layer: str
+    jurisdiction: str
+    facts: tuple[str, ...]
+    params: tuple[str, ...]
+    questions: tuple[str, ...]
+    params_at: tuple[tuple[str, date], ...]
+    node: Node | None
+
+    def in_force(self, on: date) -> bool:
+        """Whether the rule applies on *on*."""
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
+
+    @property
+    def where(self) -> str:
+        """``file:line`` of the rule."""
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+@attrs.frozen
+class CompiledConstraint:
+    """A compiled consistency check between facts."""
+
+    id: str
+    expr: CompiledExpr
+    message: Label
+    jurisdiction: str
+
+
+def _ancestors(jurisdiction: str) -> tuple[str, ...]:
+    parts = jurisdiction.split("/")
+    return tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
+
+
+def _overlap(a: CompiledRule, b: CompiledRule) -> bool:
+    lo = max(a.valid_from or date.min, b.valid_from or date.min)
+    hi = min(a.valid_to or date.max, b.valid_to or date.max)
+    return lo <= hi
+
+
+class View:
+    """The rules and parameters that apply in one jurisdiction."""
+
+    def __init__(self, book: Rulebook, jurisdiction: str) -> None:
+        self.jurisdiction = jurisdiction
+        self.chain = _ancestors(jurisdiction)
+        inside = set(self.chain)
+        self.book = book
+        self.rules: dict[str, tuple[CompiledRule, ...]] = {}
+        for rule in book.rules:
+            if rule.jurisdiction in inside:
+                self.rules[rule.question] = (*self.rules.get(rule.question, ()), rule)
+        # Parameter histories, innermost jurisdiction first.
+        self.params: dict[str, tuple[tuple[Parameter, str], ...]] = {}
+        for name, versions in book.parameters.items():
+            ordered = sorted(
+                (p for p in versions if p.jurisdiction in inside),
+                key=lambda p: -len(p.jurisdiction),
+            )
+            self.params[name] = tuple((p, p.layer) for p in ordered)
+        self.constraints = tuple(c for c in book.constraints if c.jurisdiction in inside)
+        self.overriders = self._overriders()
+
+    def _overriders(self) -> dict[str, frozenset[str]]:
+        """For each rule, every rule whose firing blocks it (``overrides``, transitively)."""
+        direct: dict[str, set[str]] = {}
+        for rules in self.rules.values():
+            ids = {r.id for r in rules}
+            for r in rules:
+                direct.setdefault(r.id, set())
+                for target in r.overrides:
+                    if target in ids:
+                        direct.setdefault(target, set()).add(r.id)
+                if r.default:
+                    direct[r.id].update(o.id for o in rules if not o.default)
+        closed: dict[str, frozenset[str]] = {}
+        for rid in direct:
+            seen: set[str] = set()
+            stack = list(direct[rid])
+            while stack:
+                o = stack.pop()
+                if o not in seen:
+                    seen.add(o)
+                    stack.extend(direct.get(o, ()))
+            closed[rid] = frozenset(seen)
+        return closed
+
+    def param_value(self, name: str, on: date) -> tuple[ParameterValue, Parameter] | None:
+        """The value of *name* in force on *on*, innermost jurisdiction first."""
+        for param, _ in self.params.get(name, ()):
+            v = param.value_at(on)
+            if v is not None:
+                return v, param
+        return None
+
+    def check(self) -> None:
+        """Raise :class:`RuleFileError` for override cycles and rules that can collide."""
+        for rid, blockers in self.overriders.items():
+            if rid in blockers:
+                rule = self.book.rule_by_id[rid]
+                raise RuleFileError(
+                    "`overrides` forms a cycle through this rule; an exception cannot also be "
+                    "the rule it is an exception to",
+                    file=rule.file, line=rule.line, rule_id=rid,
+                )
+        for question, rules in self.rules.items():
+            qdecl = self.book.questions[question]
+            for i, a in enumerate(rules):
+                for b in rules[i + 1:]:
+                    if not _overlap(a, b):
+                        continue
+                    if a.id in self.overriders[b.id] or b.id in self.overriders[a.id]:
+                        continue
+                    if a.default and b.default:
+                        raise RuleFileError(
+                            f"two `default = true` rules answer {question!r} at the same time: "
+                            f"{a.id!r} ({a.where}) and {b.id!r} ({b.where}); give them "
+                            f"valid_from/valid_to that do not overlap",
+                            file=b.file, line=b.line, rule_id=b.id,
+                        )
+                    same_value = (a.compute is None and b.compute is None and a.value == b.value)
+                    if same_value or qdecl.hit_policy == "collect":
+                        continue
+                    if can_both_hold(a.node, b.node):
+                        raise RuleFileError(
+                            f"rules {a.id!r} ({a.where}) and {b.id!r} ({b.where}) both answer "
+                            f"{question!r} with different values and nothing proves they cannot "
+                            f"both apply; add `overrides = [\"{a.id}\"]` to the exception, or make "
+                            f"the conditions exclusive (for example `x > p` and `x <= p`)",
+                            file=b.file, line=b.line, rule_id=b.id,
+                        )
+
+
+class Rulebook:
+    """All loaded rule files, checked and compiled. Immutable once built; thread-safe."""
+
+    def __init__(self, files: Iterable[tuple[RuleFile, str]],
+                 functions: Mapping[str, Function]) -> None:
+        self.files = tuple(files)
+        self.functions = dict(functions)
+        self.facts: dict[str, FactDecl] = {}
+        self.questions: dict[str, QuestionDecl] = {}
+        self.parameters: dict[str, list[Parameter]] = {}
+        self.rules: list[CompiledRule] = []
+        self.rule_by_id: dict[str, CompiledRule] = {}
+        self.constraints: list[CompiledConstraint] = []
+        self.derive: dict[str, CompiledExpr] = {}
+        self._views: dict[str, View] = {}
+        self._lock = threading.Lock()
+        self._declare()
+        self.scope = self._scope()
+        self._compile()
+        for j in sorted({rf.jurisdiction for rf, _ in self.files} | {"se"}):
+            self.view(j).check()
+
+    # -- declarations ------------------------------------------------------------------
+    def _declare(self) -> None:
+        for rf, layer in self.files:
+            for f in rf.facts:
+                if f.name in self.facts:
+                    raise RuleFileError(
+                        f"fact {f.name!r} is already declared in {self.facts[f.name].source}; "
+                        f"declare each fact once", file=rf.path)
+                self.facts[f.name] = f
+            for q in rf.questions:
+                if q.name in self.questions:
+                    raise RuleFileError(
+                        f"question {q.name!r} is already declared in "
+                        f"{self.questions[q.name].source}", file=rf.path)
+                self.questions[q.name] = q
+            for p in rf.parameters:
+                versions = self.parameters.setdefault(p.name, [])
+                for other in versions:
+                    if other.jurisdiction == p.jurisdiction:
+                        raise RuleFileError(
+                            f"parameter {p.name!r} is already declared for jurisdiction "
+                            f"{p.jurisdiction!r} in {other.source}", file=rf.path)
+                    if (other.type, other.of) != (p.type, p.of):
+                        raise RuleFileError(
+                            f"parameter {p.name!r} overrides {other.source} with type "
+                            f"{p.type!r}, but it is {other.type!r} there", file=rf.path)
+                versions.append(attrs.evolve(p, layer=layer))
+
+    def _scope(self) -> Scope:
+        symbols: dict[str, Symbol] = {"on": Symbol("on", "date")}
+        for f in self.facts.values():
+            symbols[f.name] = Symbol("fact", f.type, f.of, f.values)
+        for name, versions in self.parameters.items():
+            if name in symbols:
+                raise RuleFileError(f"parameter {name!r} has the name of a "
+                                    f"{symbols[name].kind}; rename one", file=versions[0].source)
+            symbols[name] = Symbol("param", versions[0].type, versions[0].of)
+        for q in self.questions.values():
+            if q.name in symbols:
+                raise RuleFileError(f"question {q.name!r} has the name of a "
+                                    f"{symbols[q.name].kind}; rename one", file=q.source)
+            elem_values = q.values if q.type != "list" else None
+            symbols[q.name] = Symbol("question", q.type, q.of, elem_values)
+        return Scope(symbols=symbols, functions=self.functions)
+
+    # -- compilation -------------------------------------------------------------------
+    def _expr(self, spec: ConditionSpec, file: str, rule_id: str | None,
+              scope: Scope | None = None) -> CompiledExpr:
+        try:
+            return compile_expr(spec.text, spec.node, scope or self.scope)
+        except ExpressionError as exc:
+            raise RuleFileError(str(exc), file=file, line=spec.line, rule_id=rule_id) from None
+
+    def _compile(self) -> None:
+        fact_scope = Scope(
+            symbols={n: s for n, s in self.scope.symbols.items() if s.kind in ("fact", "on")},
+            functions=self.functions,
+        )
+        for f in self.facts.values():
+            if f.derive is not None:
+                node = parse(f.derive)  # already parsed once by the loader: cannot fail
+                expr = self._expr(ConditionSpec(f.derive, node, None, None), f.source, None,
+                                  fact_scope)
+                if not is_of_type_name(expr.type, f.type):
+                    raise RuleFileError(f"`derive` of fact {f.name!r} gives a {expr.type}, "
+                                        f"but the fact is {f.type}", file=f.source)
+                if f.name in expr.facts:
+                    raise RuleFileError(f"fact {f.name!r} is derived from itself", file=f.source)
+                self.derive[f.name] = expr
+        for rf, layer in self.files:
+            for spec in rf.rules:
+                if spec.id in self.rule_by_id:
+                    other = self.rule_by_id[spec.id]
+                    raise RuleFileError(f"rule id is already used at {other.where}",
+                                        file=spec.file, line=spec.line, rule_id=spec.id)
+                rule = self._rule(spec, layer, rf.jurisdiction)
+                self.rules.append(rule)
+                self.rule_by_id[rule.id] = rule
+            for c in rf.constraints:
+                self.constraints.append(self._constraint(c, rf.jurisdiction))
+        for rule in self.rules:
+            for target in rule.overrides:
+                other = self.rule_by_id.get(target)
+                if other is None or other.question != rule.question:
+                    hint = did_you_mean(target, [r.id for r in self.rules
+                                                 if r.question == rule.question])
+                    raise RuleFileError(
+                        f"`overrides` names {target!r}, which is not a rule answering "
+                        f"{rule.question!r}{hint}", file=rule.file, line=rule.line,
+                        rule_id=rule.id)
+        self._check_question_cycles()
+
+    def _constraint(self, c: ConstraintSpec, jurisdiction: str) -> CompiledConstraint:
+        expr = self._expr(c.check, c.file, c.id)
+        if expr.type != "bool" or expr.questions:
+            raise RuleFileError("`check` must be a bool expression over facts", file=c.file,
+                                line=c.line, rule_id=c.id)
+        return CompiledConstraint(c.id, expr, c.message, jurisdiction)
+
+    def _rule(self, spec: RuleSpec, layer: str, jurisdiction: str) -> CompiledRule:
+        q = self.questions.get(spec.question)
+        if q is None:
+            hint = did_you_mean(spec.question, self.questions)
+            raise RuleFileError(f"answers unknown question {spec.question!r}{hint}; declare it "
+                                f"under [questions.\"{spec.question}\"]",
+                                file=spec.file, line=spec.line, rule_id=spec.id)
+        conditions: list[CompiledCondition] = []
+        for cspec in spec.conditions:
+            expr = self._expr(cspec, spec.file, spec.id)
+            if expr.type != "bool":
+                raise RuleFileError(f"condition {cspec.text!r} gives a {expr.type}, not a bool",
+                                    file=spec.file, line=cspec.line, rule_id=spec.id)
+            conditions.append(CompiledCondition(cspec.text, expr, cspec.label))
+        elem = q.of if q.type == "list" else q.type
+        compute = None
+        if spec.compute is not None:
+            compute = self._expr(spec.compute, spec.file, spec.id)
+            want = elem if q.hit_policy == "collect" else q.type
+            if not is_of_type_name(compute.type, want or "text"):
+                raise RuleFileError(f"`compute` gives a {compute.type}, but {q.name!r} takes a "
+                                    f"{want}", file=spec.file, line=spec.compute.line,
+                                    rule_id=spec.id)
+        else:
+            want = elem if q.hit_policy == "collect" else q.type
+            if not is_of_type(spec.value, want or "text", q.of) or (
+                q.values is not None and q.type != "list" and spec.value not in q.values
+            ) or (q.values is not None and q.type == "list" and spec.value not in q.values):
+                allowed = f"; allowed: {list(q.values)}" if q.values else ""
+                raise RuleFileError(f"`value` {spec.value!r} is not a {want} answer to "
+                                    f"{q.name!r}{allowed}",
+                                    file=spec.file, line=spec.line, rule_id=spec.id)
+        exprs = [c.expr for c in conditions] + ([compute] if compute else [])
+        facts = sorted({n for e in exprs for n in e.facts})
+        params = sorted({n for e in exprs for n in e.params})
+        questions = sorted({n for e in exprs for n in e.questions})
+        params_at = sorted({pa for e in exprs for pa in e.params_at})
+        if spec.question in questions:
+            raise RuleFileError(f"a rule of {spec.question!r} cannot read its own question",
+                                file=spec.file, line=spec.line, rule_id=spec.id)
+        for tmpl in (spec.explain.sv, spec.explain.en):
+            for m in _PLACEHOLDER.finditer(tmpl):
+                name = m.group(1)
+                if name not in self.scope.symbols and name not in _BUILTIN_PLACEHOLDERS:
+                    hint = did_you_mean(name, [*self.scope.symbols, *_BUILTIN_PLACEHOLDERS])
+                    raise RuleFileError(
+                        f"`explain` names {{{name}}}, which is not a fact, parameter, question, "
+                        f"{{value}} or {{on}}{hint}", file=spec.file, line=spec.line,
+                        rule_id=spec.id)
+        nodes = [c.expr.node for c in conditions]
+        node: Node | None = None
+        if len(nodes) == 1:
+            node = nodes[0]
+        elif nodes:
+            node = BoolOp("and", tuple(nodes))
+        return CompiledRule(
+            id=spec.id, question=spec.question, conditions=tuple(conditions), value=spec.value,
+            compute=compute, valid_from=spec.valid_from, valid_to=spec.valid_to,
+            overrides=spec.overrides, default=spec.default, citations=spec.citations,
+            explain=spec.explain, title=spec.title, file=spec.file, line=spec.line, layer=layer,
+            jurisdiction=jurisdiction, facts=tuple(facts), params=tuple(params),
+            questions=tuple(questions), params_at=tuple(params_at), node=node,
+        )
+
+    def _check_question_cycles(self) -> None:
+        graph: dict[str, set[str]] = {}
+        for rule in self.rules:
+            graph.setdefault(rule.question, set()).update(rule.questions)
+        state: dict[str, int] = {}
+
+        def visit(q: str, path: list[str]) -> None:
+            if state.get(q) == 2:
+                return
+            if state.get(q) == 1:
+                cycle = " → ".join([*path[path.index(q):], q])
+                first = next(r for r in self.rules if r.question == q)
+                raise RuleFileError(f"questions depend on each other in a cycle: {cycle}",
+                                    file=first.file, line=first.line, rule_id=first.id)
+            state[q] = 1
+            for nxt in sorted(graph.get(q, ())):
+                visit(nxt, [*path, q])
+            state[q] = 2
+
+        for q in sorted(graph):
+            visit(q, [])
+
+    # -- views -------------------------------------------------------------------------
+    def view(self, jurisdiction: str) -> View:
+        """The (cached) view of the rules in force in *jurisdiction* and its ancestors."""
+        v = self._views.get(jurisdiction)
+        if v is None:
+            with self._lock:
+                v = self._views.get(jurisdiction)
+                if v is None:
+                    v = View(self, jurisdiction)
+                    self._views[jurisdiction] = v
+        return v
+
+    def jurisdictions(self) -> tuple[str, ...]:
+        """Every jurisdiction a loaded rule file belongs to."""
+        return tuple(sorted({rf.jurisdiction for rf, _ in self.files}))
+
+
+def is_of_type_name(actual: str, wanted: str) -> bool:
+    """Whether an expression of type *actual* can stand where *wanted* is expected."""
+    return actual == wanted or (actual == "int" and wanted == "number")
