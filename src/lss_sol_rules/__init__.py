@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import cast
 
 from .engine import Engine
 from .errors import (
@@ -124,17 +125,22 @@ def load(
     """
     pm = get_plugin_manager(plugins)
     files: list[tuple[RuleFile, str]] = []
-    impls = sorted(pm.hook.lss_sol_rules_rule_files.get_hookimpls(),
-                   key=lambda i: (i.plugin_name != "national", i.plugin_name))
+    impls = sorted(
+        pm.hook.lss_sol_rules_rule_files.get_hookimpls(),
+        key=lambda i: (i.plugin_name != "national", i.plugin_name),
+    )
     for impl in impls:
         try:
-            sources = impl.function()
+            sources = cast("Iterable[object]", impl.function())
         except Exception as exc:
             raise PluginError(impl.plugin_name, f"lss_sol_rules_rule_files failed: {exc}") from exc
         for src in sources:
             if not isinstance(src, RuleSource):
-                raise PluginError(impl.plugin_name, "lss_sol_rules_rule_files must return "
-                                  f"RuleSource objects, got {type(src).__name__}")
+                raise PluginError(
+                    impl.plugin_name,
+                    "lss_sol_rules_rule_files must return "
+                    f"RuleSource objects, got {type(src).__name__}",
+                )
             files.append((read_rule_file(src.path), src.layer))
     for path in _expand(paths or ()):
         files.append((read_rule_file(path), "local"))
@@ -142,13 +148,20 @@ def load(
     owners = dict.fromkeys(functions, "built-in")
     for impl in pm.hook.lss_sol_rules_functions.get_hookimpls():
         try:
-            extra = impl.function()
+            extra = cast("Iterable[object]", impl.function())
         except Exception as exc:
             raise PluginError(impl.plugin_name, f"lss_sol_rules_functions failed: {exc}") from exc
         for f in extra:
+            if not isinstance(f, Function):
+                raise PluginError(
+                    impl.plugin_name,
+                    f"lss_sol_rules_functions must return Function objects, got {type(f).__name__}",
+                )
             if f.name in functions or f.name == "at":
-                raise PluginError(impl.plugin_name, f"function {f.name!r} is already provided "
-                                  f"by {owners.get(f.name, 'built-in')}")
+                raise PluginError(
+                    impl.plugin_name,
+                    f"function {f.name!r} is already provided by {owners.get(f.name, 'built-in')}",
+                )
             functions[f.name] = f
             owners[f.name] = impl.plugin_name
     return Engine(Rulebook(files, functions), pm)

@@ -46,6 +46,7 @@ from .model import (
     ParameterUse,
     QuestionDecl,
     Reason,
+    RuleOutcome,
 )
 from .rulebook import CompiledRule, Rulebook, View
 from .values import Value
@@ -195,8 +196,10 @@ class _Context:
             # Every rule that could still fire gives the same fixed value, and one of them
             # holds outright (only blockers are unknown): whichever fires, the answer is it.
             values = {r.rule.value for r in pending if r.rule.compute is None}
-            if len(values) == 1 and all(r.rule.compute is None for r in pending) and any(
-                r.held is True for r in pending
+            if (
+                len(values) == 1
+                and all(r.rule.compute is None for r in pending)
+                and any(r.held is True for r in pending)
             ):
                 return next(iter(values))
         if missing is not None:
@@ -230,8 +233,9 @@ class Engine:
     between threads.
     """
 
-    def __init__(self, rulebook: Rulebook, plugin_manager: pluggy.PluginManager | None = None
-                 ) -> None:
+    def __init__(
+        self, rulebook: Rulebook, plugin_manager: pluggy.PluginManager | None = None
+    ) -> None:
         self.rulebook = rulebook
         self._pm = plugin_manager
         known: set[str] = set()
@@ -245,8 +249,9 @@ class Engine:
     def questions(self, include_internal: bool = False) -> tuple[QuestionDecl, ...]:
         """The questions this engine answers, sorted by name."""
         qs = self.rulebook.questions.values()
-        return tuple(sorted((q for q in qs if include_internal or not q.internal),
-                            key=lambda q: q.name))
+        return tuple(
+            sorted((q for q in qs if include_internal or not q.internal), key=lambda q: q.name)
+        )
 
     def facts(self) -> tuple[FactDecl, ...]:
         """The facts a case may carry, sorted by name."""
@@ -315,8 +320,9 @@ class Engine:
         for c in ctx.view.constraints:
             if c.expr.fn(raw) is False:
                 names = sorted(c.expr.facts)
-                raise FactError(", ".join(names), c.message.en,
-                                {n: ctx.facts[n] for n in names}, c.message.sv)
+                raise FactError(
+                    ", ".join(names), c.message.en, {n: ctx.facts[n] for n in names}, c.message.sv
+                )
 
 
 class _NoDerive:
@@ -366,25 +372,38 @@ class _DecisionBuilder:
             fired = eff is True
             if fired and run.value is None and rule.compute is None:
                 run.value = rule.value
-            status = ("fired" if fired else "overridden" if eff == "overridden" else
-                      "undetermined" if isinstance(eff, Unknown) else "not_fired")
-            text = Label(
-                sv=render_template(rule.explain.sv, lambda n, r=run: self.lookup(n, r), "sv",
-                                   ctx.book),
-                en=render_template(rule.explain.en, lambda n, r=run: self.lookup(n, r), "en",
-                                   ctx.book),
-            ) if fired else rule.title
+            status: RuleOutcome
+            if fired:
+                status = "fired"
+            elif eff == "overridden":
+                status = "overridden"
+            elif isinstance(eff, Unknown):
+                status = "undetermined"
+            else:
+                status = "not_fired"
+            text = self._explain(rule, run) if fired else rule.title
             conditions = tuple(
                 ConditionResult(c.text, v if isinstance(v, bool) else None, c.label)
-                for c, v in zip(rule.conditions, run.conditions)
+                for c, v in zip(rule.conditions, run.conditions, strict=False)
             )
             inputs = tuple(Input(f, self.lookup(f, run)) for f in rule.facts)
-            value = run.value if fired and not isinstance(run.value, Unknown) else (
-                rule.value if rule.compute is None else None)
+            value = (
+                run.value
+                if fired and not isinstance(run.value, Unknown)
+                else (rule.value if rule.compute is None else None)
+            )
             reason = Reason(
-                rule_id=rule.id, question=question, outcome=status, value=value, text=text,
-                conditions=conditions, inputs=inputs, parameters=rule.params,
-                citations=rule.citations, layer=rule.layer, source=rule.where,
+                rule_id=rule.id,
+                question=question,
+                outcome=status,
+                value=value,
+                text=text,
+                conditions=conditions,
+                inputs=inputs,
+                parameters=rule.params,
+                citations=rule.citations,
+                layer=rule.layer,
+                source=rule.where,
             )
             (reasons if fired else considered).append(reason)
             for name in rule.params:
@@ -418,6 +437,16 @@ class _DecisionBuilder:
         self.built[question] = decision
         return decision
 
+    def _explain(self, rule: CompiledRule, run: _RuleRun) -> Label:
+        def lookup(name: str) -> Value | None:
+            return self.lookup(name, run)
+
+        book = self.ctx.book
+        return Label(
+            sv=render_template(rule.explain.sv, lookup, "sv", book),
+            en=render_template(rule.explain.en, lookup, "en", book),
+        )
+
     def _param_use(self, out: dict[tuple[str, date], ParameterUse], name: str, on: date) -> None:
         found = self.ctx.view.param_value(name, on)
         if found is None:
@@ -425,5 +454,6 @@ class _DecisionBuilder:
         pv, param = found
         key = (name, pv.valid_from)
         if key not in out:
-            out[key] = ParameterUse(name, pv.value, pv.valid_from, pv.valid_to, pv.citations,
-                                    param.layer, param.label)
+            out[key] = ParameterUse(
+                name, pv.value, pv.valid_from, pv.valid_to, pv.citations, param.layer, param.label
+            )

@@ -26,26 +26,56 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 _WORDS = {
     "sv": {
-        "question": "Fråga", "answer": "Svar", "on": "Bedömningsdatum",
-        "jurisdiction": "Regelverk", "undetermined": "Kan inte avgöras ännu",
-        "missing": "Uppgifter som behövs", "reasons": "Skäl", "considered":
-        "Regler som prövades men inte ledde till svaret", "parameters": "Gränsvärden som använts",
-        "sources": "Källor", "based_on": "Bygger på", "true": "ja", "false": "nej",
-        "unknown": "okänt", "valid": "gäller från", "to": "till", "none": "inga",
-        "held": "uppfyllt", "not_held": "inte uppfyllt", "unknown_held": "kan inte bedömas",
-        "overridden": "åsidosatt av en mer specifik regel", "not_fired": "tillämpas inte",
-        "undetermined_rule": "kan inte prövas ännu", "layer": "nivå",
+        "question": "Fråga",
+        "answer": "Svar",
+        "on": "Bedömningsdatum",
+        "jurisdiction": "Regelverk",
+        "undetermined": "Kan inte avgöras ännu",
+        "missing": "Uppgifter som behövs",
+        "reasons": "Skäl",
+        "considered": "Regler som prövades men inte ledde till svaret",
+        "parameters": "Gränsvärden som använts",
+        "sources": "Källor",
+        "based_on": "Bygger på",
+        "true": "ja",
+        "false": "nej",
+        "unknown": "okänt",
+        "valid": "gäller från",
+        "to": "till",
+        "none": "inga",
+        "held": "uppfyllt",
+        "not_held": "inte uppfyllt",
+        "unknown_held": "kan inte bedömas",
+        "overridden": "åsidosatt av en mer specifik regel",
+        "not_fired": "tillämpas inte",
+        "undetermined_rule": "kan inte prövas ännu",
+        "layer": "nivå",
     },
     "en": {
-        "question": "Question", "answer": "Answer", "on": "Assessed as of",
-        "jurisdiction": "Jurisdiction", "undetermined": "Cannot be decided yet",
-        "missing": "Facts needed", "reasons": "Reasons", "considered":
-        "Rules considered that did not give the answer", "parameters": "Thresholds applied",
-        "sources": "Sources", "based_on": "Based on", "true": "yes", "false": "no",
-        "unknown": "unknown", "valid": "in force from", "to": "to", "none": "none",
-        "held": "met", "not_held": "not met", "unknown_held": "cannot be assessed",
-        "overridden": "set aside by a more specific rule", "not_fired": "does not apply",
-        "undetermined_rule": "cannot be tried yet", "layer": "layer",
+        "question": "Question",
+        "answer": "Answer",
+        "on": "Assessed as of",
+        "jurisdiction": "Jurisdiction",
+        "undetermined": "Cannot be decided yet",
+        "missing": "Facts needed",
+        "reasons": "Reasons",
+        "considered": "Rules considered that did not give the answer",
+        "parameters": "Thresholds applied",
+        "sources": "Sources",
+        "based_on": "Based on",
+        "true": "yes",
+        "false": "no",
+        "unknown": "unknown",
+        "valid": "in force from",
+        "to": "to",
+        "none": "none",
+        "held": "met",
+        "not_held": "not met",
+        "unknown_held": "cannot be assessed",
+        "overridden": "set aside by a more specific rule",
+        "not_fired": "does not apply",
+        "undetermined_rule": "cannot be tried yet",
+        "layer": "layer",
     },
 }
 
@@ -82,8 +112,9 @@ def format_value(value: Value | None, lang: str) -> str:
     return str(value)
 
 
-def render_template(template: str, lookup: Callable[[str], Value | None], lang: str,
-                    book: object = None) -> str:
+def render_template(
+    template: str, lookup: Callable[[str], Value | None], lang: str, book: object = None
+) -> str:
     """Substitute ``{name}`` placeholders with formatted values from *lookup*."""
 
     def sub(m: re.Match[str]) -> str:
@@ -138,8 +169,10 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
         lines.append(f"{pad}{words['answer']}: {words['undetermined']}")
         lines.append(f"{pad}{words['missing']}: {', '.join(decision.missing)}")
     if depth == 0:
-        lines.append(f"{pad}{words['on']}: {decision.on.isoformat()}  "
-                     f"({words['jurisdiction']}: {decision.jurisdiction})")
+        lines.append(
+            f"{pad}{words['on']}: {decision.on.isoformat()}  "
+            f"({words['jurisdiction']}: {decision.jurisdiction})"
+        )
     if decision.reasons:
         lines.append(f"{pad}{words['reasons']}:")
         for r in decision.reasons:
@@ -150,8 +183,11 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
     if decision.considered:
         lines.append(f"{pad}{words['considered']}:")
         for r in decision.considered:
-            state = {"overridden": words["overridden"], "not_fired": words["not_fired"],
-                     "undetermined": words["undetermined_rule"]}.get(r.outcome, r.outcome)
+            state = {
+                "overridden": words["overridden"],
+                "not_fired": words["not_fired"],
+                "undetermined": words["undetermined_rule"],
+            }.get(r.outcome, r.outcome)
             cites = "; ".join(str(c) for c in r.citations)
             lines.append(f"{pad}  - {r.text.get(lang)}: {state} [{cites}]")
             lines.extend(pad + line for line in _condition_lines(r, lang, words))
@@ -161,8 +197,10 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
             label = p.label.get(lang) if p.label else p.name
             until = f" {words['to']} {p.valid_to.isoformat()}" if p.valid_to else ""
             cites = "; ".join(str(c) for c in p.citations)
-            lines.append(f"{pad}  - {label} = {format_value(p.value, lang)} "
-                         f"({words['valid']} {p.valid_from.isoformat()}{until}; {cites})")
+            lines.append(
+                f"{pad}  - {label} = {format_value(p.value, lang)} "
+                f"({words['valid']} {p.valid_from.isoformat()}{until}; {cites})"
+            )
     for sub in decision.supporting:
         if sub.question in seen:
             continue

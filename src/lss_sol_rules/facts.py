@@ -55,8 +55,9 @@ def _date(decl: FactDecl, raw: object) -> date:
             return date.fromisoformat(raw)
         except ValueError:
             raise FactError(decl.name, f"{raw!r} is not a real date", raw) from None
-    raise FactError(decl.name, f"must be a date (YYYY-MM-DD), got {type_name(raw)} {_show(raw)}",
-                    raw)
+    raise FactError(
+        decl.name, f"must be a date (YYYY-MM-DD), got {type_name(raw)} {_show(raw)}", raw
+    )
 
 
 def _text(decl: FactDecl, raw: object, values: tuple[str, ...] | None) -> str:
@@ -77,8 +78,9 @@ def _text(decl: FactDecl, raw: object, values: tuple[str, ...] | None) -> str:
 def _scalar(decl: FactDecl, vtype: str, raw: object) -> Value:
     if vtype == "bool":
         if not isinstance(raw, bool):
-            raise FactError(decl.name, f"must be true or false, got {type_name(raw)} {_show(raw)}",
-                            raw)
+            raise FactError(
+                decl.name, f"must be true or false, got {type_name(raw)} {_show(raw)}", raw
+            )
         return raw
     if vtype in ("int", "number"):
         return _number(decl, raw)
@@ -93,7 +95,7 @@ def normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
         if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple, set, frozenset)):
             raise FactError(decl.name, f"must be a list, got {type_name(raw)} {_show(raw)}", raw)
         items = {_scalar(decl, decl.of or "text", item) for item in raw}
-        return tuple(sorted(items, key=lambda v: (str(type(v)), v)))  # type: ignore[arg-type, return-value]
+        return tuple(sorted(items, key=lambda v: (str(type(v)), v)))
     value = _scalar(decl, decl.type, raw)
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         unit = f" {decl.unit}" if decl.unit else ""
@@ -114,8 +116,9 @@ def normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
 def normalise_facts(facts: object, schema: Mapping[str, FactDecl], on: date) -> dict[str, Value]:
     """Check every fact of a case; return a new dict of normalised values without ``None``."""
     if not isinstance(facts, Mapping):
-        raise FactError("<facts>", f"facts must be a mapping of names to values, got "
-                                   f"{type_name(facts)}", None)
+        raise FactError(
+            "<facts>", f"facts must be a mapping of names to values, got {type_name(facts)}", None
+        )
     out: dict[str, Value] = {}
     for name, raw in facts.items():
         if not isinstance(name, str):

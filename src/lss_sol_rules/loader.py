@@ -10,6 +10,7 @@ rule id. Expressions are parsed here and compiled by :mod:`.rulebook`.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Mapping
@@ -142,42 +143,62 @@ class _Reader:
         self.path = path
         self.loc = _Locator(text)
 
-    def fail(self, problem: str, line: int | None = None, rule_id: str | None = None) -> RuleFileError:
+    def fail(
+        self, problem: str, line: int | None = None, rule_id: str | None = None
+    ) -> RuleFileError:
         return RuleFileError(problem, file=self.path, line=line, rule_id=rule_id)
 
     # -- small checked getters ---------------------------------------------------------
-    def keys(self, table: Mapping[str, Any], allowed: set[str], what: str, line: int | None,
-             rule_id: str | None = None) -> None:
+    def keys(
+        self,
+        table: Mapping[str, Any],
+        allowed: set[str],
+        what: str,
+        line: int | None,
+        rule_id: str | None = None,
+    ) -> None:
         for key in table:
             if key not in allowed:
                 hint = did_you_mean(key, allowed)
                 raise self.fail(
                     f"unknown key {key!r} in {what}{hint}; allowed: {', '.join(sorted(allowed))}",
-                    line, rule_id,
+                    line,
+                    rule_id,
                 )
 
-    def label(self, raw: Any, what: str, line: int | None, rule_id: str | None = None,
-              required: bool = True) -> Label | None:
+    def label(
+        self,
+        raw: Any,
+        what: str,
+        line: int | None,
+        rule_id: str | None = None,
+        required: bool = True,
+    ) -> Label | None:
         if raw is None and not required:
             return None
-        if not isinstance(raw, Mapping) or set(raw) != {"sv", "en"} or not all(
-            isinstance(v, str) and v.strip() for v in raw.values()
+        if (
+            not isinstance(raw, Mapping)
+            or set(raw) != {"sv", "en"}
+            or not all(isinstance(v, str) and v.strip() for v in raw.values())
         ):
             raise self.fail(
                 f"{what} must be a table with non-empty Swedish and English text: "
                 f'{{ sv = "...", en = "..." }}',
-                line, rule_id,
+                line,
+                rule_id,
             )
         return Label(sv=raw["sv"].strip(), en=raw["en"].strip())
 
-    def citations(self, raw: Any, line: int | None, rule_id: str | None,
-                  required: bool = True) -> tuple[Citation, ...]:
+    def citations(
+        self, raw: Any, line: int | None, rule_id: str | None, required: bool = True
+    ) -> tuple[Citation, ...]:
         if raw is None:
             if required:
                 raise self.fail(
                     "every rule and parameter value needs `citations` (law paragraph, or the "
-                    "seed file for a local routine), e.g. citations = [\"LSS 9 § 2\"]",
-                    line, rule_id,
+                    'seed file for a local routine), e.g. citations = ["LSS 9 § 2"]',
+                    line,
+                    rule_id,
                 )
             return ()
         items = raw if isinstance(raw, list) else [raw]
@@ -191,19 +212,23 @@ class _Reader:
             else:
                 raise self.fail(
                     f"a citation must be text or {{ text = ..., sfs = ... }}, got {item!r}",
-                    line, rule_id,
+                    line,
+                    rule_id,
                 )
         if required and not out:
             raise self.fail("`citations` must name at least one source", line, rule_id)
         return tuple(out)
 
-    def a_date(self, raw: Any, key: str, line: int | None, rule_id: str | None = None) -> date | None:
+    def a_date(
+        self, raw: Any, key: str, line: int | None, rule_id: str | None = None
+    ) -> date | None:
         if raw is None:
             return None
         if isinstance(raw, datetime) or not isinstance(raw, date):
             raise self.fail(
                 f"`{key}` must be a TOML date like 2023-01-01 (no quotes, no time), got {raw!r}",
-                line, rule_id,
+                line,
+                rule_id,
             )
         return raw
 
@@ -216,24 +241,42 @@ class _Reader:
             )
         return raw
 
-    def expression(self, raw: Any, key: str, line: int | None, rule_id: str | None) -> tuple[str, Node]:
+    def expression(
+        self, raw: Any, key: str, line: int | None, rule_id: str | None
+    ) -> tuple[str, Node]:
         if not isinstance(raw, str):
-            raise self.fail(f"`{key}` must be an expression in a string, got {raw!r}", line, rule_id)
+            raise self.fail(
+                f"`{key}` must be an expression in a string, got {raw!r}", line, rule_id
+            )
         try:
             return raw, parse(raw)
         except ExpressionError as exc:
             raise self.fail(f"in `{key}`: {exc}", line, rule_id) from None
 
-    def typed_value(self, raw: Any, vtype: str, of: str | None, what: str, line: int | None,
-                    rule_id: str | None = None, allowed: tuple[Any, ...] | None = None) -> Value:
+    def typed_value(
+        self,
+        raw: Any,
+        vtype: str,
+        of: str | None,
+        what: str,
+        line: int | None,
+        rule_id: str | None = None,
+        allowed: tuple[Any, ...] | None = None,
+    ) -> Value:
         def bad() -> RuleFileError:
-            return self.fail(f"{what} must be a {vtype if vtype != 'list' else 'list of ' + str(of)}, got {raw!r}",
-                             line, rule_id)
+            shape = vtype if vtype != "list" else f"list of {of}"
+            return self.fail(
+                f"{what} must be a {shape}, got {raw!r}",
+                line,
+                rule_id,
+            )
 
         if vtype == "list":
             if not isinstance(raw, list):
                 raise bad()
-            return tuple(self.typed_value(v, of or "text", None, what, line, rule_id, allowed) for v in raw)
+            return tuple(
+                self.typed_value(v, of or "text", None, what, line, rule_id, allowed) for v in raw
+            )
         if vtype == "bool" and not isinstance(raw, bool):
             raise bad()
         if vtype == "int" and (isinstance(raw, bool) or not isinstance(raw, int)):
@@ -250,16 +293,20 @@ class _Reader:
         value: Value = raw
         return value
 
-    def vtype(self, table: Mapping[str, Any], what: str, line: int | None) -> tuple[str, str | None]:
+    def vtype(
+        self, table: Mapping[str, Any], what: str, line: int | None
+    ) -> tuple[str, str | None]:
         t = table.get("type")
         if t not in _TYPES:
             raise self.fail(f"{what} needs `type`, one of {sorted(_TYPES)}, got {t!r}", line)
         of = table.get("of")
         if t == "list":
             if of not in SCALAR_TYPES:
-                raise self.fail(f"{what} is a list: set `of` to one of {sorted(SCALAR_TYPES)}", line)
+                raise self.fail(
+                    f"{what} is a list: set `of` to one of {sorted(SCALAR_TYPES)}", line
+                )
         elif of is not None:
-            raise self.fail(f"{what}: `of` only goes with type = \"list\"", line)
+            raise self.fail(f'{what}: `of` only goes with type = "list"', line)
         return t, of
 
     # -- sections ----------------------------------------------------------------------
@@ -268,12 +315,20 @@ class _Reader:
         self.name(name, "fact name", line)
         if not isinstance(raw, Mapping):
             raise self.fail(f"fact {name!r} must be a table", line)
-        self.keys(raw, {"type", "of", "unit", "min", "max", "values", "label", "past", "derive"},
-                  f"fact {name!r}", line)
+        self.keys(
+            raw,
+            {"type", "of", "unit", "min", "max", "values", "label", "past", "derive"},
+            f"fact {name!r}",
+            line,
+        )
         t, of = self.vtype(raw, f"fact {name!r}", line)
         values = raw.get("values")
         if values is not None:
-            if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) for v in values)
+            ):
                 raise self.fail(f"`values` of fact {name!r} must be a non-empty list of text", line)
             if (of if t == "list" else t) != "text":
                 raise self.fail(f"`values` (an enum) only goes with text facts ({name!r})", line)
@@ -291,9 +346,17 @@ class _Reader:
         assert label is not None  # noqa: S101 - required=True
         mn, mx = raw.get("min"), raw.get("max")
         return FactDecl(
-            name=name, type=t, of=of, label=label, unit=raw.get("unit"),
-            min=mn, max=mx,
-            values=tuple(values) if values else None, past=past, derive=derive, source=self.path,
+            name=name,
+            type=t,
+            of=of,
+            label=label,
+            unit=raw.get("unit"),
+            min=mn,
+            max=mx,
+            values=tuple(values) if values else None,
+            past=past,
+            derive=derive,
+            source=self.path,
         )
 
     def parameter(self, name: str, raw: Any, jurisdiction: str) -> Parameter:
@@ -316,19 +379,29 @@ class _Reader:
         for row in rows:
             if not isinstance(row, Mapping):
                 raise self.fail(f"each value of parameter {name!r} must be a table", line)
-            self.keys(row, {"value", "valid_from", "valid_to", "citations"},
-                      f"a value of parameter {name!r}", line)
+            self.keys(
+                row,
+                {"value", "valid_from", "valid_to", "citations"},
+                f"a value of parameter {name!r}",
+                line,
+            )
             if "value" not in row or "valid_from" not in row:
-                raise self.fail(f"each value of parameter {name!r} needs `value` and `valid_from`", line)
+                raise self.fail(
+                    f"each value of parameter {name!r} needs `value` and `valid_from`", line
+                )
             value = self.typed_value(row["value"], t, of, f"value of parameter {name!r}", line)
             vf = self.a_date(row["valid_from"], "valid_from", line)
             vt = self.a_date(row.get("valid_to"), "valid_to", line)
             assert vf is not None  # noqa: S101 - present, checked above
             if vt is not None and vt < vf:
-                raise self.fail(f"parameter {name!r}: valid_to {vt} is before valid_from {vf}", line)
-            out.append(ParameterValue(value, vf, vt, self.citations(row.get("citations"), line, None)))
+                raise self.fail(
+                    f"parameter {name!r}: valid_to {vt} is before valid_from {vf}", line
+                )
+            out.append(
+                ParameterValue(value, vf, vt, self.citations(row.get("citations"), line, None))
+            )
         out.sort(key=lambda v: v.valid_from)
-        for a, b in zip(out, out[1:]):
+        for a, b in itertools.pairwise(out):
             if a.valid_to is None or a.valid_to >= b.valid_from:
                 raise self.fail(
                     f"parameter {name!r}: the value from {a.valid_from} overlaps the value from "
@@ -336,31 +409,48 @@ class _Reader:
                     f"{date.fromordinal(b.valid_from.toordinal() - 1)}",
                     line,
                 )
-        return Parameter(name=name, type=t, of=of, unit=raw.get("unit"), label=label,
-                         values=tuple(out), jurisdiction=jurisdiction, source=self.path)
+        return Parameter(
+            name=name,
+            type=t,
+            of=of,
+            unit=raw.get("unit"),
+            label=label,
+            values=tuple(out),
+            jurisdiction=jurisdiction,
+            source=self.path,
+        )
 
     def question(self, name: str, raw: Any) -> QuestionDecl:
         line = self.loc.table("questions", name)
         self.name(name, "question name", line)
         if not isinstance(raw, Mapping):
             raise self.fail(f"question {name!r} must be a table", line)
-        self.keys(raw, {"type", "of", "values", "label", "hit_policy", "value_labels", "internal"},
-                  f"question {name!r}", line)
+        self.keys(
+            raw,
+            {"type", "of", "values", "label", "hit_policy", "value_labels", "internal"},
+            f"question {name!r}",
+            line,
+        )
         t, of = self.vtype(raw, f"question {name!r}", line)
         policy = raw.get("hit_policy", "collect" if t == "list" else "unique")
         if policy not in ("unique", "collect"):
-            raise self.fail(f"hit_policy of {name!r} must be \"unique\" or \"collect\"", line)
+            raise self.fail(f'hit_policy of {name!r} must be "unique" or "collect"', line)
         if policy == "collect" and t != "list":
-            raise self.fail(f"question {name!r}: hit_policy \"collect\" gives a list, so the "
-                            f"question needs type = \"list\"", line)
+            raise self.fail(
+                f'question {name!r}: hit_policy "collect" gives a list, so the '
+                f'question needs type = "list"',
+                line,
+            )
         elem = of if t == "list" else t
         values = raw.get("values")
         allowed: tuple[Value, ...] | None = None
         if values is not None:
             if not isinstance(values, list) or not values:
                 raise self.fail(f"`values` of question {name!r} must be a non-empty list", line)
-            allowed = tuple(self.typed_value(v, elem or "text", None, f"a value of {name!r}", line)
-                            for v in values)
+            allowed = tuple(
+                self.typed_value(v, elem or "text", None, f"a value of {name!r}", line)
+                for v in values
+            )
         labels: list[tuple[Value, Label]] = []
         vl = raw.get("value_labels", {})
         if not isinstance(vl, Mapping):
@@ -371,12 +461,14 @@ class _Reader:
                 try:
                     value = int(key)
                 except ValueError:
-                    raise self.fail(f"value_labels key {key!r} of {name!r} is not a whole number",
-                                    line) from None
+                    raise self.fail(
+                        f"value_labels key {key!r} of {name!r} is not a whole number", line
+                    ) from None
             elif elem == "bool":
                 if key not in ("true", "false"):
-                    raise self.fail(f"value_labels keys of bool question {name!r} are true/false",
-                                    line)
+                    raise self.fail(
+                        f"value_labels keys of bool question {name!r} are true/false", line
+                    )
                 value = key == "true"
             else:
                 value = key
@@ -390,9 +482,17 @@ class _Reader:
         internal = raw.get("internal", False)
         if not isinstance(internal, bool):
             raise self.fail(f"`internal` of {name!r} must be true or false", line)
-        return QuestionDecl(name=name, type=t, of=of, label=label, values=allowed,
-                            hit_policy=policy, value_labels=tuple(labels), internal=internal,
-                            source=self.path)
+        return QuestionDecl(
+            name=name,
+            type=t,
+            of=of,
+            label=label,
+            values=allowed,
+            hit_policy=policy,
+            value_labels=tuple(labels),
+            internal=internal,
+            source=self.path,
+        )
 
     def rule(self, index: int, raw: Any) -> RuleSpec:
         line = self.loc.array_item("rules", index)
@@ -400,10 +500,25 @@ class _Reader:
             raise self.fail("each [[rules]] entry must be a table", line)
         rid = raw.get("id")
         if not isinstance(rid, str) or not re.match(r"^[a-z0-9][a-z0-9_.\-]*$", rid):
-            raise self.fail(f"[[rules]] entry {index + 1} needs `id`: lower-case text like "
-                            f"\"lss.9.personlig_assistans\", got {rid!r}", line)
-        allowed = {"id", "question", "when", "value", "compute", "valid_from", "valid_to",
-                   "overrides", "default", "citations", "explain", "title"}
+            raise self.fail(
+                f"[[rules]] entry {index + 1} needs `id`: lower-case text like "
+                f'"lss.9.personlig_assistans", got {rid!r}',
+                line,
+            )
+        allowed = {
+            "id",
+            "question",
+            "when",
+            "value",
+            "compute",
+            "valid_from",
+            "valid_to",
+            "overrides",
+            "default",
+            "citations",
+            "explain",
+            "title",
+        }
         self.keys(raw, allowed, "a rule", line, rid)
         q = raw.get("question")
         if not isinstance(q, str):
@@ -414,24 +529,34 @@ class _Reader:
         if when is not None:
             items = when if isinstance(when, list) else [when]
             if not items:
-                raise self.fail("`when` is an empty list; leave it out for a rule that always "
-                                "applies", wline, rid)
+                raise self.fail(
+                    "`when` is an empty list; leave it out for a rule that always applies",
+                    wline,
+                    rid,
+                )
             for item in items:
                 if isinstance(item, Mapping):
                     self.keys(item, {"test", "sv", "en"}, "a condition", wline, rid)
                     text, node = self.expression(item.get("test"), "when.test", wline, rid)
                     lab = None
                     if "sv" in item or "en" in item:
-                        lab = self.label({k: item.get(k) for k in ("sv", "en")},
-                                         "a condition's label", wline, rid)
+                        lab = self.label(
+                            {k: item.get(k) for k in ("sv", "en")},
+                            "a condition's label",
+                            wline,
+                            rid,
+                        )
                     conditions.append(ConditionSpec(text, node, lab, wline))
                 else:
                     text, node = self.expression(item, "when", wline, rid)
                     conditions.append(ConditionSpec(text, node, None, wline))
         has_value, has_compute = "value" in raw, "compute" in raw
         if has_value == has_compute:
-            raise self.fail("give exactly one of `value` (a fixed answer) and `compute` "
-                            "(an expression)", line, rid)
+            raise self.fail(
+                "give exactly one of `value` (a fixed answer) and `compute` (an expression)",
+                line,
+                rid,
+            )
         compute = None
         if has_compute:
             cline = self.loc.key_after(line, "compute")
@@ -449,20 +574,38 @@ class _Reader:
         if not isinstance(default, bool):
             raise self.fail("`default` must be true or false", line, rid)
         if default and when is not None:
-            raise self.fail("a `default = true` rule applies when no other rule does; "
-                            "it cannot also have `when`", line, rid)
+            raise self.fail(
+                "a `default = true` rule applies when no other rule does; "
+                "it cannot also have `when`",
+                line,
+                rid,
+            )
         vf = self.a_date(raw.get("valid_from"), "valid_from", line, rid)
         vt = self.a_date(raw.get("valid_to"), "valid_to", line, rid)
         if vf and vt and vt < vf:
             raise self.fail(f"valid_to {vt} is before valid_from {vf}", line, rid)
-        explain = self.label(raw.get("explain"), "`explain`", self.loc.key_after(line, "explain"), rid)
+        explain = self.label(
+            raw.get("explain"), "`explain`", self.loc.key_after(line, "explain"), rid
+        )
         title = self.label(raw.get("title"), "`title`", line, rid, required=False)
         assert explain is not None  # noqa: S101
         return RuleSpec(
-            id=rid, question=q, conditions=tuple(conditions), value=value, compute=compute,
-            valid_from=vf, valid_to=vt, overrides=tuple(overrides), default=default,
-            citations=self.citations(raw.get("citations"), self.loc.key_after(line, "citations"), rid),
-            explain=explain, title=title or Label(rid, rid), file=self.path, line=line,
+            id=rid,
+            question=q,
+            conditions=tuple(conditions),
+            value=value,
+            compute=compute,
+            valid_from=vf,
+            valid_to=vt,
+            overrides=tuple(overrides),
+            default=default,
+            citations=self.citations(
+                raw.get("citations"), self.loc.key_after(line, "citations"), rid
+            ),
+            explain=explain,
+            title=title or Label(rid, rid),
+            file=self.path,
+            line=line,
         )
 
     def constraint(self, index: int, raw: Any) -> ConstraintSpec:
@@ -501,21 +644,27 @@ def read_rule_file(path: str | Path, text: str | None = None) -> RuleFile:
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleFileError(f"not valid TOML: {exc}", file=spath,
-                            line=_toml_error_line(str(exc))) from None
+        raise RuleFileError(
+            f"not valid TOML: {exc}", file=spath, line=_toml_error_line(str(exc))
+        ) from None
     except RecursionError:
         raise RuleFileError("TOML nests too deeply", file=spath) from None
     r = _Reader(spath, text)
-    r.keys(data, {"rulebook", "facts", "parameters", "questions", "rules", "constraints"},
-           "the file's top level", None)
+    r.keys(
+        data,
+        {"rulebook", "facts", "parameters", "questions", "rules", "constraints"},
+        "the file's top level",
+        None,
+    )
     head = data.get("rulebook", {})
     if not isinstance(head, Mapping):
         raise r.fail("[rulebook] must be a table")
     r.keys(head, {"id", "title", "jurisdiction"}, "[rulebook]", r.loc.table("rulebook", "id"))
     jurisdiction = head.get("jurisdiction", "se")
     if not isinstance(jurisdiction, str) or not _JURISDICTION.match(jurisdiction):
-        raise r.fail(f"jurisdiction {jurisdiction!r} must look like \"se\" or "
-                     f"\"se/stockholm/hagersten-alvsjo\"")
+        raise r.fail(
+            f'jurisdiction {jurisdiction!r} must look like "se" or "se/stockholm/hagersten-alvsjo"'
+        )
     title = r.label(head.get("title"), "[rulebook] title", None, required=False)
 
     def section(key: str) -> Mapping[str, Any]:
@@ -534,7 +683,9 @@ def read_rule_file(path: str | Path, text: str | None = None) -> RuleFile:
     seen: dict[str, RuleSpec] = {}
     for rule in rules:
         if rule.id in seen:
-            raise r.fail(f"rule id used twice (first at line {seen[rule.id].line})", rule.line, rule.id)
+            raise r.fail(
+                f"rule id used twice (first at line {seen[rule.id].line})", rule.line, rule.id
+            )
         seen[rule.id] = rule
     return RuleFile(
         path=spath,

@@ -28,6 +28,8 @@ __all__ = [
     "ParameterValue",
     "QuestionDecl",
     "Reason",
+    "RuleOutcome",
+    "Status",
 ]
 
 Status = Literal["decided", "undetermined"]

@@ -38,7 +38,7 @@ def get_plugin_manager(plugins: bool | Iterable[object] = True) -> pluggy.Plugin
             except Exception as exc:
                 raise PluginError(ep.name, f"failed to import {ep.value!r}: {exc}") from exc
             _register(pm, plugin, ep.name)
-    elif plugins is not False:
+    elif not isinstance(plugins, bool):
         for plugin in plugins:
             name = getattr(plugin, "__name__", None) or type(plugin).__name__
             _register(pm, plugin, str(name))

@@ -138,9 +138,9 @@ class View:
                 if r.default:
                     direct[r.id].update(o.id for o in rules if not o.default)
         closed: dict[str, frozenset[str]] = {}
-        for rid in direct:
+        for rid, blockers in direct.items():
             seen: set[str] = set()
-            stack = list(direct[rid])
+            stack = list(blockers)
             while stack:
                 o = stack.pop()
                 if o not in seen:
@@ -165,12 +165,14 @@ class View:
                 raise RuleFileError(
                     "`overrides` forms a cycle through this rule; an exception cannot also be "
                     "the rule it is an exception to",
-                    file=rule.file, line=rule.line, rule_id=rid,
+                    file=rule.file,
+                    line=rule.line,
+                    rule_id=rid,
                 )
         for question, rules in self.rules.items():
             qdecl = self.book.questions[question]
             for i, a in enumerate(rules):
-                for b in rules[i + 1:]:
+                for b in rules[i + 1 :]:
                     if not _overlap(a, b):
                         continue
                     if a.id in self.overriders[b.id] or b.id in self.overriders[a.id]:
@@ -180,26 +182,31 @@ class View:
                             f"two `default = true` rules answer {question!r} at the same time: "
                             f"{a.id!r} ({a.where}) and {b.id!r} ({b.where}); give them "
                             f"valid_from/valid_to that do not overlap",
-                            file=b.file, line=b.line, rule_id=b.id,
+                            file=b.file,
+                            line=b.line,
+                            rule_id=b.id,
                         )
-                    same_value = (a.compute is None and b.compute is None and a.value == b.value)
+                    same_value = a.compute is None and b.compute is None and a.value == b.value
                     if same_value or qdecl.hit_policy == "collect":
                         continue
                     if can_both_hold(a.node, b.node):
                         raise RuleFileError(
                             f"rules {a.id!r} ({a.where}) and {b.id!r} ({b.where}) both answer "
                             f"{question!r} with different values and nothing proves they cannot "
-                            f"both apply; add `overrides = [\"{a.id}\"]` to the exception, or make "
+                            f'both apply; add `overrides = ["{a.id}"]` to the exception, or make '
                             f"the conditions exclusive (for example `x > p` and `x <= p`)",
-                            file=b.file, line=b.line, rule_id=b.id,
+                            file=b.file,
+                            line=b.line,
+                            rule_id=b.id,
                         )
 
 
 class Rulebook:
     """All loaded rule files, checked and compiled. Immutable once built; thread-safe."""
 
-    def __init__(self, files: Iterable[tuple[RuleFile, str]],
-                 functions: Mapping[str, Function]) -> None:
+    def __init__(
+        self, files: Iterable[tuple[RuleFile, str]], functions: Mapping[str, Function]
+    ) -> None:
         self.files = tuple(files)
         self.functions = dict(functions)
         self.facts: dict[str, FactDecl] = {}
@@ -224,13 +231,17 @@ class Rulebook:
                 if f.name in self.facts:
                     raise RuleFileError(
                         f"fact {f.name!r} is already declared in {self.facts[f.name].source}; "
-                        f"declare each fact once", file=rf.path)
+                        f"declare each fact once",
+                        file=rf.path,
+                    )
                 self.facts[f.name] = f
             for q in rf.questions:
                 if q.name in self.questions:
                     raise RuleFileError(
                         f"question {q.name!r} is already declared in "
-                        f"{self.questions[q.name].source}", file=rf.path)
+                        f"{self.questions[q.name].source}",
+                        file=rf.path,
+                    )
                 self.questions[q.name] = q
             for p in rf.parameters:
                 versions = self.parameters.setdefault(p.name, [])
@@ -238,11 +249,15 @@ class Rulebook:
                     if other.jurisdiction == p.jurisdiction:
                         raise RuleFileError(
                             f"parameter {p.name!r} is already declared for jurisdiction "
-                            f"{p.jurisdiction!r} in {other.source}", file=rf.path)
+                            f"{p.jurisdiction!r} in {other.source}",
+                            file=rf.path,
+                        )
                     if (other.type, other.of) != (p.type, p.of):
                         raise RuleFileError(
                             f"parameter {p.name!r} overrides {other.source} with type "
-                            f"{p.type!r}, but it is {other.type!r} there", file=rf.path)
+                            f"{p.type!r}, but it is {other.type!r} there",
+                            file=rf.path,
+                        )
                 versions.append(attrs.evolve(p, layer=layer))
 
     def _scope(self) -> Scope:
@@ -251,20 +266,25 @@ class Rulebook:
             symbols[f.name] = Symbol("fact", f.type, f.of, f.values)
         for name, versions in self.parameters.items():
             if name in symbols:
-                raise RuleFileError(f"parameter {name!r} has the name of a "
-                                    f"{symbols[name].kind}; rename one", file=versions[0].source)
+                raise RuleFileError(
+                    f"parameter {name!r} has the name of a {symbols[name].kind}; rename one",
+                    file=versions[0].source,
+                )
             symbols[name] = Symbol("param", versions[0].type, versions[0].of)
         for q in self.questions.values():
             if q.name in symbols:
-                raise RuleFileError(f"question {q.name!r} has the name of a "
-                                    f"{symbols[q.name].kind}; rename one", file=q.source)
+                raise RuleFileError(
+                    f"question {q.name!r} has the name of a {symbols[q.name].kind}; rename one",
+                    file=q.source,
+                )
             elem_values = q.values if q.type != "list" else None
             symbols[q.name] = Symbol("question", q.type, q.of, elem_values)
         return Scope(symbols=symbols, functions=self.functions)
 
     # -- compilation -------------------------------------------------------------------
-    def _expr(self, spec: ConditionSpec, file: str, rule_id: str | None,
-              scope: Scope | None = None) -> CompiledExpr:
+    def _expr(
+        self, spec: ConditionSpec, file: str, rule_id: str | None, scope: Scope | None = None
+    ) -> CompiledExpr:
         try:
             return compile_expr(spec.text, spec.node, scope or self.scope)
         except ExpressionError as exc:
@@ -278,11 +298,15 @@ class Rulebook:
         for f in self.facts.values():
             if f.derive is not None:
                 node = parse(f.derive)  # already parsed once by the loader: cannot fail
-                expr = self._expr(ConditionSpec(f.derive, node, None, None), f.source, None,
-                                  fact_scope)
+                expr = self._expr(
+                    ConditionSpec(f.derive, node, None, None), f.source, None, fact_scope
+                )
                 if not is_of_type_name(expr.type, f.type):
-                    raise RuleFileError(f"`derive` of fact {f.name!r} gives a {expr.type}, "
-                                        f"but the fact is {f.type}", file=f.source)
+                    raise RuleFileError(
+                        f"`derive` of fact {f.name!r} gives a {expr.type}, "
+                        f"but the fact is {f.type}",
+                        file=f.source,
+                    )
                 if f.name in expr.facts:
                     raise RuleFileError(f"fact {f.name!r} is derived from itself", file=f.source)
                 self.derive[f.name] = expr
@@ -290,8 +314,12 @@ class Rulebook:
             for spec in rf.rules:
                 if spec.id in self.rule_by_id:
                     other = self.rule_by_id[spec.id]
-                    raise RuleFileError(f"rule id is already used at {other.where}",
-                                        file=spec.file, line=spec.line, rule_id=spec.id)
+                    raise RuleFileError(
+                        f"rule id is already used at {other.where}",
+                        file=spec.file,
+                        line=spec.line,
+                        rule_id=spec.id,
+                    )
                 rule = self._rule(spec, layer, rf.jurisdiction)
                 self.rules.append(rule)
                 self.rule_by_id[rule.id] = rule
@@ -299,36 +327,52 @@ class Rulebook:
                 self.constraints.append(self._constraint(c, rf.jurisdiction))
         for rule in self.rules:
             for target in rule.overrides:
-                other = self.rule_by_id.get(target)
-                if other is None or other.question != rule.question:
-                    hint = did_you_mean(target, [r.id for r in self.rules
-                                                 if r.question == rule.question])
+                target_rule = self.rule_by_id.get(target)
+                if target_rule is None or target_rule.question != rule.question:
+                    hint = did_you_mean(
+                        target, [r.id for r in self.rules if r.question == rule.question]
+                    )
                     raise RuleFileError(
                         f"`overrides` names {target!r}, which is not a rule answering "
-                        f"{rule.question!r}{hint}", file=rule.file, line=rule.line,
-                        rule_id=rule.id)
+                        f"{rule.question!r}{hint}",
+                        file=rule.file,
+                        line=rule.line,
+                        rule_id=rule.id,
+                    )
         self._check_question_cycles()
 
     def _constraint(self, c: ConstraintSpec, jurisdiction: str) -> CompiledConstraint:
         expr = self._expr(c.check, c.file, c.id)
         if expr.type != "bool" or expr.questions:
-            raise RuleFileError("`check` must be a bool expression over facts", file=c.file,
-                                line=c.line, rule_id=c.id)
+            raise RuleFileError(
+                "`check` must be a bool expression over facts",
+                file=c.file,
+                line=c.line,
+                rule_id=c.id,
+            )
         return CompiledConstraint(c.id, expr, c.message, jurisdiction)
 
     def _rule(self, spec: RuleSpec, layer: str, jurisdiction: str) -> CompiledRule:
         q = self.questions.get(spec.question)
         if q is None:
             hint = did_you_mean(spec.question, self.questions)
-            raise RuleFileError(f"answers unknown question {spec.question!r}{hint}; declare it "
-                                f"under [questions.\"{spec.question}\"]",
-                                file=spec.file, line=spec.line, rule_id=spec.id)
+            raise RuleFileError(
+                f"answers unknown question {spec.question!r}{hint}; declare it "
+                f'under [questions."{spec.question}"]',
+                file=spec.file,
+                line=spec.line,
+                rule_id=spec.id,
+            )
         conditions: list[CompiledCondition] = []
         for cspec in spec.conditions:
             expr = self._expr(cspec, spec.file, spec.id)
             if expr.type != "bool":
-                raise RuleFileError(f"condition {cspec.text!r} gives a {expr.type}, not a bool",
-                                    file=spec.file, line=cspec.line, rule_id=spec.id)
+                raise RuleFileError(
+                    f"condition {cspec.text!r} gives a {expr.type}, not a bool",
+                    file=spec.file,
+                    line=cspec.line,
+                    rule_id=spec.id,
+                )
             conditions.append(CompiledCondition(cspec.text, expr, cspec.label))
         elem = q.of if q.type == "list" else q.type
         compute = None
@@ -336,26 +380,38 @@ class Rulebook:
             compute = self._expr(spec.compute, spec.file, spec.id)
             want = elem if q.hit_policy == "collect" else q.type
             if not is_of_type_name(compute.type, want or "text"):
-                raise RuleFileError(f"`compute` gives a {compute.type}, but {q.name!r} takes a "
-                                    f"{want}", file=spec.file, line=spec.compute.line,
-                                    rule_id=spec.id)
+                raise RuleFileError(
+                    f"`compute` gives a {compute.type}, but {q.name!r} takes a {want}",
+                    file=spec.file,
+                    line=spec.compute.line,
+                    rule_id=spec.id,
+                )
         else:
             want = elem if q.hit_policy == "collect" else q.type
-            if not is_of_type(spec.value, want or "text", q.of) or (
-                q.values is not None and q.type != "list" and spec.value not in q.values
-            ) or (q.values is not None and q.type == "list" and spec.value not in q.values):
+            if (
+                not is_of_type(spec.value, want or "text", q.of)
+                or (q.values is not None and q.type != "list" and spec.value not in q.values)
+                or (q.values is not None and q.type == "list" and spec.value not in q.values)
+            ):
                 allowed = f"; allowed: {list(q.values)}" if q.values else ""
-                raise RuleFileError(f"`value` {spec.value!r} is not a {want} answer to "
-                                    f"{q.name!r}{allowed}",
-                                    file=spec.file, line=spec.line, rule_id=spec.id)
+                raise RuleFileError(
+                    f"`value` {spec.value!r} is not a {want} answer to {q.name!r}{allowed}",
+                    file=spec.file,
+                    line=spec.line,
+                    rule_id=spec.id,
+                )
         exprs = [c.expr for c in conditions] + ([compute] if compute else [])
         facts = sorted({n for e in exprs for n in e.facts})
         params = sorted({n for e in exprs for n in e.params})
         questions = sorted({n for e in exprs for n in e.questions})
         params_at = sorted({pa for e in exprs for pa in e.params_at})
         if spec.question in questions:
-            raise RuleFileError(f"a rule of {spec.question!r} cannot read its own question",
-                                file=spec.file, line=spec.line, rule_id=spec.id)
+            raise RuleFileError(
+                f"a rule of {spec.question!r} cannot read its own question",
+                file=spec.file,
+                line=spec.line,
+                rule_id=spec.id,
+            )
         for tmpl in (spec.explain.sv, spec.explain.en):
             for m in _PLACEHOLDER.finditer(tmpl):
                 name = m.group(1)
@@ -363,8 +419,11 @@ class Rulebook:
                     hint = did_you_mean(name, [*self.scope.symbols, *_BUILTIN_PLACEHOLDERS])
                     raise RuleFileError(
                         f"`explain` names {{{name}}}, which is not a fact, parameter, question, "
-                        f"{{value}} or {{on}}{hint}", file=spec.file, line=spec.line,
-                        rule_id=spec.id)
+                        f"{{value}} or {{on}}{hint}",
+                        file=spec.file,
+                        line=spec.line,
+                        rule_id=spec.id,
+                    )
         nodes = [c.expr.node for c in conditions]
         node: Node | None = None
         if len(nodes) == 1:
@@ -372,12 +431,27 @@ class Rulebook:
         elif nodes:
             node = BoolOp("and", tuple(nodes))
         return CompiledRule(
-            id=spec.id, question=spec.question, conditions=tuple(conditions), value=spec.value,
-            compute=compute, valid_from=spec.valid_from, valid_to=spec.valid_to,
-            overrides=spec.overrides, default=spec.default, citations=spec.citations,
-            explain=spec.explain, title=spec.title, file=spec.file, line=spec.line, layer=layer,
-            jurisdiction=jurisdiction, facts=tuple(facts), params=tuple(params),
-            questions=tuple(questions), params_at=tuple(params_at), node=node,
+            id=spec.id,
+            question=spec.question,
+            conditions=tuple(conditions),
+            value=spec.value,
+            compute=compute,
+            valid_from=spec.valid_from,
+            valid_to=spec.valid_to,
+            overrides=spec.overrides,
+            default=spec.default,
+            citations=spec.citations,
+            explain=spec.explain,
+            title=spec.title,
+            file=spec.file,
+            line=spec.line,
+            layer=layer,
+            jurisdiction=jurisdiction,
+            facts=tuple(facts),
+            params=tuple(params),
+            questions=tuple(questions),
+            params_at=tuple(params_at),
+            node=node,
         )
 
     def _check_question_cycles(self) -> None:
@@ -390,10 +464,14 @@ class Rulebook:
             if state.get(q) == 2:
                 return
             if state.get(q) == 1:
-                cycle = " → ".join([*path[path.index(q):], q])
-                first = next(r for r in self.rules if r.question == q)
-                raise RuleFileError(f"questions depend on each other in a cycle: {cycle}",
-                                    file=first.file, line=first.line, rule_id=first.id)
+                cycle = " → ".join([*path[path.index(q) :], q])
+                first = next(r for r in self.rules if r.question == q)  # q has rules: in graph
+                raise RuleFileError(
+                    f"questions depend on each other in a cycle: {cycle}",
+                    file=first.file,
+                    line=first.line,
+                    rule_id=first.id,
+                )
             state[q] = 1
             for nxt in sorted(graph.get(q, ())):
                 visit(nxt, [*path, q])

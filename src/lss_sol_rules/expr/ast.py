@@ -12,7 +12,7 @@ import attrs
 
 from ..values import Value
 
-__all__ = ["BoolOp", "Call", "Compare", "ListExpr", "Literal", "Name", "Node", "Unary", "BinOp"]
+__all__ = ["BinOp", "BoolOp", "Call", "Compare", "ListExpr", "Literal", "Name", "Node", "Unary"]
 
 
 @attrs.frozen

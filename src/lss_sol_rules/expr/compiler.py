@@ -125,8 +125,14 @@ def _show(t: Type) -> str:
     return f"list of {t[1]}" if t[0] == "list" and t[1] else t[0]
 
 
-_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-          "==": operator.eq, "!=": operator.ne}
+_ORDER = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 class _Compiler:
@@ -211,6 +217,7 @@ class _Compiler:
         rf, rt = self.visit(node.right)
         op = node.op
         if lt[0] == "date" and rt[0] == "date" and op == "-":
+
             def date_diff(ctx: Context) -> Result:
                 a, b = lf(ctx), rf(ctx)
                 if isinstance(a, Unknown):
@@ -352,11 +359,12 @@ class _Compiler:
             )
         compiled = [self.visit(a) for a in node.args]
         tvar: Type | None = None
-        for (_, t), want, arg in zip(compiled, func.args, node.args):
+        for (_, t), want, arg in zip(compiled, func.args, node.args, strict=False):
             if want == "T":
                 if func.orderable and not (_is_num(t[0]) or t[0] == "date"):
-                    raise self.error(f"{func.name}() compares numbers or dates, got {_show(t)}",
-                                     arg)
+                    raise self.error(
+                        f"{func.name}() compares numbers or dates, got {_show(t)}", arg
+                    )
                 if tvar is not None and not _same(tvar, t):
                     raise self.error(f"{func.name}() needs arguments of one type", arg)
                 tvar = t if tvar is None or tvar[0] == "int" else tvar
@@ -395,8 +403,7 @@ class _Compiler:
         if sym is None or sym.kind != "param" or not isinstance(pnode, Name):
             raise self.error(f"the first argument of at() must be a parameter: {usage}", pnode)
         if not (isinstance(dnode, Literal) and dnode.vtype == "date"):
-            raise self.error(f"the second argument of at() must be a date literal: {usage}",
-                             dnode)
+            raise self.error(f"the second argument of at() must be a date literal: {usage}", dnode)
         pname = pnode.name
         when = dnode.value
         assert isinstance(when, date)  # noqa: S101 - checked just above
@@ -406,7 +413,7 @@ class _Compiler:
     def listexpr(self, node: ListExpr) -> tuple[Fn, Type]:
         compiled = [self.visit(i) for i in node.items]
         elem: Type | None = None
-        for (_, t), item in zip(compiled, node.items):
+        for (_, t), item in zip(compiled, node.items, strict=False):
             if t[0] == "list":
                 raise self.error("lists cannot contain lists", item)
             if elem is not None and not _same(elem, t):

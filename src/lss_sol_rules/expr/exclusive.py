@@ -21,8 +21,16 @@ __all__ = ["MAX_CLAUSES", "can_both_hold", "dnf"]
 
 MAX_CLAUSES = 256
 
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==",
-           "in": "not in", "not in": "in"}
+_NEGATE = {
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+    "==": "!=",
+    "!=": "==",
+    "in": "not in",
+    "not in": "in",
+}
 _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 # An atom: ("cmp", op, left, right) or ("bool", node, positive).
@@ -105,8 +113,12 @@ def _intervals_disjoint(a: tuple[Any, bool, Any, bool], b: tuple[Any, bool, Any,
 
 # Pairs of operators that cannot both hold between the same two operands.
 _CONTRADICTORY_SAME_SIDES = {
-    frozenset({"<", ">"}), frozenset({"<", ">="}), frozenset({"<", "=="}),
-    frozenset({"<=", ">"}), frozenset({">", "=="}), frozenset({"==", "!="}),
+    frozenset({"<", ">"}),
+    frozenset({"<", ">="}),
+    frozenset({"<", "=="}),
+    frozenset({"<=", ">"}),
+    frozenset({">", "=="}),
+    frozenset({"==", "!="}),
     frozenset({"in", "not in"}),
 }
 

@@ -71,7 +71,7 @@ def _tokenize(text: str) -> list[_Token]:
                 hint = "; compare with '=='"
             elif ch in "\"'":
                 hint = "; close the string on the same line"
-            elif ch == "." or ch == "_":
+            elif ch in {".", "_"}:
                 hint = "; names are snake_case, dots only between name parts"
             raise ExpressionError(f"unexpected character {ch!r}{hint}", text, pos + 1)
         kind = m.lastgroup
@@ -79,9 +79,7 @@ def _tokenize(text: str) -> list[_Token]:
         if kind != "ws":
             word = m.group()
             if kind == "name" and "__" in word:
-                raise ExpressionError(
-                    f"names may not contain '__' (got {word!r})", text, pos + 1
-                )
+                raise ExpressionError(f"names may not contain '__' (got {word!r})", text, pos + 1)
             if kind == "name" and word in _KEYWORDS:
                 kind = word
             tokens.append(_Token(kind, word, pos + 1))
@@ -183,9 +181,7 @@ class _Parser:
         right = self.sum()
         nxt = self.peek()
         if (nxt.kind == "op" and nxt.text in _COMPARE_OPS) or nxt.kind == "in":
-            raise self.error(
-                "comparisons do not chain; write 'a < b and b < c' instead", nxt
-            )
+            raise self.error("comparisons do not chain; write 'a < b and b < c' instead", nxt)
         return Compare(op, left, right, tok.col)
 
     def sum(self) -> Node:

@@ -1,0 +1,183 @@
+"""Golden case files: cases with expected answers, run by pytest and ``lss-sol-rules test``.
+
+A case file is TOML with one ``[[cases]]`` table per case::
+
+    [[cases]]
+    name = "25 hours of basic needs: Försäkringskassan"
+    question = "personlig_assistans.huvudman"
+    on = 2026-01-01
+    jurisdiction = "se"            # optional, default "se"
+    facts = { grundlaggande_behov_timmar_per_vecka = 25 }
+    expect = "forsakringskassan"   # the decided value, or:
+    # expect_status = "undetermined"
+    # expect_missing = ["grundlaggande_behov_timmar_per_vecka"]
+    # expect_error = "FactError"   # the error class a bad case must raise
+    # expect_rules = ["sfb.51.3.forsakringskassan"]   # rules that must have fired
+
+Rule authors use them as OpenFisca's YAML tests are used: next to their rules.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import errors
+from .engine import Engine
+from .errors import LssSolRulesError, RuleFileError, did_you_mean
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["Case", "CaseResult", "load_cases", "run_case"]
+
+_KEYS = {
+    "name",
+    "question",
+    "on",
+    "jurisdiction",
+    "facts",
+    "expect",
+    "expect_status",
+    "expect_missing",
+    "expect_error",
+    "expect_rules",
+}
+
+
+@attrs.frozen
+class Case:
+    """One golden case."""
+
+    name: str
+    question: str
+    on: date
+    facts: Mapping[str, Any]
+    jurisdiction: str = "se"
+    expect: Any = None
+    has_expect: bool = False
+    expect_status: str | None = None
+    expect_missing: tuple[str, ...] | None = None
+    expect_error: str | None = None
+    expect_rules: tuple[str, ...] = ()
+    file: str = ""
+    index: int = 0
+
+    @property
+    def id(self) -> str:
+        """``file::index:name``, for test ids."""
+        return f"{Path(self.file).name}::{self.index}:{self.name}"
+
+
+@attrs.frozen
+class CaseResult:
+    """The outcome of running one case."""
+
+    case: Case
+    passed: bool
+    message: str
+
+
+def _normalise_expect(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_normalise_expect(v) for v in value)
+    return value
+
+
+def load_cases(paths: Iterable[str | Path]) -> list[Case]:
+    """Read every case in the given files or folders (``*.toml``, recursively)."""
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        files.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path])
+    cases: list[Case] = []
+    for f in files:
+        try:
+            data = tomllib.loads(f.read_text(encoding="utf-8"), parse_float=Decimal)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise RuleFileError(f"cannot read case file: {exc}", file=str(f)) from None
+        raw_cases = data.get("cases")
+        if not isinstance(raw_cases, list):
+            raise RuleFileError("a case file needs [[cases]] tables", file=str(f))
+        for i, raw in enumerate(raw_cases):
+            where = f"case {i + 1}"
+            unknown = set(raw) - _KEYS
+            if unknown:
+                key = sorted(unknown)[0]
+                raise RuleFileError(
+                    f"{where}: unknown key {key!r}{did_you_mean(key, _KEYS)}", file=str(f)
+                )
+            for key in ("name", "question", "on"):
+                if key not in raw:
+                    raise RuleFileError(f"{where}: needs `{key}`", file=str(f))
+            on = raw["on"]
+            if isinstance(on, datetime) or not isinstance(on, date):
+                raise RuleFileError(f"{where}: `on` must be a date like 2026-01-01", file=str(f))
+            expectations = [k for k in ("expect", "expect_status", "expect_error") if k in raw]
+            if not expectations:
+                raise RuleFileError(
+                    f"{where} ({raw['name']}): needs `expect`, `expect_status` or `expect_error`",
+                    file=str(f),
+                )
+            cases.append(
+                Case(
+                    name=raw["name"],
+                    question=raw["question"],
+                    on=on,
+                    facts=raw.get("facts", {}),
+                    jurisdiction=raw.get("jurisdiction", "se"),
+                    expect=_normalise_expect(raw.get("expect")),
+                    has_expect="expect" in raw,
+                    expect_status=raw.get("expect_status"),
+                    expect_missing=None
+                    if "expect_missing" not in raw
+                    else tuple(sorted(raw["expect_missing"])),
+                    expect_error=raw.get("expect_error"),
+                    expect_rules=tuple(raw.get("expect_rules", ())),
+                    file=str(f),
+                    index=i + 1,
+                )
+            )
+    return cases
+
+
+def run_case(engine: Engine, case: Case) -> CaseResult:
+    """Evaluate *case* and compare with what it expects."""
+    try:
+        d = engine.evaluate(case.question, case.facts, on=case.on, jurisdiction=case.jurisdiction)
+    except LssSolRulesError as exc:
+        want = case.expect_error
+        if want is not None:
+            cls = getattr(errors, want, None)
+            if isinstance(cls, type) and isinstance(exc, cls):
+                return CaseResult(case, True, f"raised {type(exc).__name__} as expected")
+        return CaseResult(case, False, f"raised {type(exc).__name__}: {exc}")
+    problems: list[str] = []
+    if case.expect_error is not None:
+        problems.append(f"expected {case.expect_error}, got a decision ({d.status})")
+    if case.has_expect:
+        if d.status != "decided":
+            problems.append(
+                f"expected {case.expect!r}, got undetermined (missing {', '.join(d.missing)})"
+            )
+        elif d.value != case.expect:
+            problems.append(f"expected {case.expect!r}, got {d.value!r}")
+    if case.expect_status is not None and d.status != case.expect_status:
+        problems.append(f"expected status {case.expect_status}, got {d.status}")
+    if case.expect_missing is not None and tuple(d.missing) != case.expect_missing:
+        problems.append(f"expected missing {list(case.expect_missing)}, got {list(d.missing)}")
+    fired = {r.rule_id for r in d.reasons}
+    for rid in case.expect_rules:
+        if rid not in fired:
+            problems.append(f"expected rule {rid!r} to fire; fired: {sorted(fired)}")
+    if problems:
+        return CaseResult(case, False, "; ".join(problems))
+    return CaseResult(case, True, "ok")

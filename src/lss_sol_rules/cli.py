@@ -1,0 +1,239 @@
+"""The ``lss-sol-rules`` command line: check rule files, evaluate cases, list the vocabulary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import load
+from .casefile import load_cases, run_case
+from .engine import Engine
+from .errors import LssSolRulesError, RuleFileError
+from .facts import describe_type
+
+__all__ = ["main"]
+
+
+def _engine(rules: tuple[str, ...], no_plugins: bool) -> Engine:
+    try:
+        return load(paths=rules, plugins=not no_plugins)
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+_rules_option = click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Extra rule file or folder to load on top of national law (repeatable).",
+)
+_no_plugins_option = click.option(
+    "--no-plugins", is_flag=True, help="National law only: do not load installed plugins."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lss-sol-rules")
+def main() -> None:
+    """Swedish LSS / SoL / SFB rules as code: explained, dated, cited decisions."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@_no_plugins_option
+def check(paths: tuple[str, ...], no_plugins: bool) -> None:
+    """Validate rule files: each is loaded on top of national law and checked.
+
+    Prints ``file:line: rule 'id': problem`` for each file that fails; exit status 1.
+    """
+    failed = 0
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        files.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path])
+    national = {str(Path(s).resolve()) for s in _national_files()}
+    for f in files:
+        extra = [] if str(f.resolve()) in national else [str(f)]
+        try:
+            load(paths=extra, plugins=not no_plugins)
+        except LssSolRulesError as exc:
+            failed += 1
+            click.echo(str(exc), err=True)
+        else:
+            click.echo(f"ok: {f}")
+    if failed:
+        click.echo(f"{failed} of {len(files)} file(s) failed", err=True)
+        sys.exit(1)
+
+
+def _national_files() -> list[str]:
+    from .builtin.national import rules_dir  # noqa: PLC0415
+
+    return [str(p) for p in rules_dir().rglob("*.toml")]
+
+
+def _read_facts(source: str) -> dict[str, Any]:
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    try:
+        facts = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{source}: not valid JSON: {exc}") from None
+    if not isinstance(facts, dict):
+        raise click.ClickException(f"{source}: the facts must be a JSON object")
+    if "facts" in facts and isinstance(facts["facts"], dict):
+        facts = facts["facts"]
+    return facts
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@main.command()
+@click.argument("question")
+@click.option(
+    "--facts",
+    "facts_file",
+    required=True,
+    help="JSON file with the case's facts (an object; '-' reads standard input).",
+)
+@click.option("--on", "on", help="Evaluation date, YYYY-MM-DD (default: today).")
+@click.option(
+    "--jurisdiction", default="se", show_default=True, help="Jurisdiction, e.g. se or se/stockholm."
+)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_rules_option
+@_no_plugins_option
+def evaluate(
+    question: str,
+    facts_file: str,
+    on: str | None,
+    jurisdiction: str,
+    lang: str,
+    fmt: str,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+) -> None:
+    """Answer QUESTION for the case in --facts and print the decision with its reasons."""
+    engine = _engine(rules, no_plugins)
+    facts = _read_facts(facts_file)
+    try:
+        d = engine.evaluate(question, facts, on=_date(on), jurisdiction=jurisdiction)
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(d.explain(lang=lang))
+
+
+main.add_command(evaluate, name="explain")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Include internal helper questions.")
+@_rules_option
+@_no_plugins_option
+def questions(
+    fmt: str, lang: str, show_all: bool, rules: tuple[str, ...], no_plugins: bool
+) -> None:
+    """List the questions the loaded rules answer."""
+    engine = _engine(rules, no_plugins)
+    qs = engine.questions(include_internal=show_all)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": q.name,
+                        "type": q.type,
+                        "of": q.of,
+                        "values": None if q.values is None else list(q.values),
+                        "label": {"sv": q.label.sv, "en": q.label.en},
+                    }
+                    for q in qs
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for q in qs:
+        values = f" [{', '.join(str(v) for v in q.values)}]" if q.values else ""
+        click.echo(f"{q.name}  ({q.type}{values})  {q.label.get(lang)}")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@_rules_option
+@_no_plugins_option
+def facts(fmt: str, lang: str, rules: tuple[str, ...], no_plugins: bool) -> None:
+    """List the facts a case may carry, with types, units, ranges and enums."""
+    engine = _engine(rules, no_plugins)
+    fs = engine.facts()
+    if fmt == "json":
+        click.echo(json.dumps([describe_type(f) for f in fs], ensure_ascii=False, indent=2))
+        return
+    for f in fs:
+        t = f"list of {f.of}" if f.type == "list" else f.type
+        extra = []
+        if f.unit:
+            extra.append(f.unit)
+        if f.min is not None or f.max is not None:
+            extra.append(
+                f"{f.min if f.min is not None else ''}..{f.max if f.max is not None else ''}"
+            )
+        if f.values:
+            extra.append("|".join(f.values))
+        more = f"; {'; '.join(extra)}" if extra else ""
+        click.echo(f"{f.name}  ({t}{more})  {f.label.get(lang)}")
+
+
+@main.command(name="test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-v", "--verbose", is_flag=True, help="Print every case, not only failures.")
+@_rules_option
+@_no_plugins_option
+def test_cases(
+    paths: tuple[str, ...], verbose: bool, rules: tuple[str, ...], no_plugins: bool
+) -> None:
+    """Run golden case files (TOML [[cases]]) and report failures; exit 1 if any fail."""
+    engine = _engine(rules, no_plugins)
+    try:
+        cases = load_cases(paths)
+    except RuleFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    passed = failed = 0
+    for case in cases:
+        result = run_case(engine, case)
+        if result.passed:
+            passed += 1
+            if verbose:
+                click.echo(f"PASS {case.id}")
+        else:
+            failed += 1
+            click.echo(f"FAIL {case.id}: {result.message}")
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed or not cases:
+        sys.exit(1)
