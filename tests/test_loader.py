@@ -43,8 +43,12 @@ def error(rule_file: Callable[..., Path], text: str) -> RuleFileError:
 
 
 def test_a_valid_file_loads(rule_file: Callable[..., Path]) -> None:
-    engine = load_text(rule_file, HEAD + RULE.format(id="a", when="skolungdom", value="ja")
-                       + RULE.format(id="b", when="not skolungdom", value="nej"))
+    engine = load_text(
+        rule_file,
+        HEAD
+        + RULE.format(id="a", when="skolungdom", value="ja")
+        + RULE.format(id="b", when="not skolungdom", value="nej"),
+    )
     assert engine.evaluate("test.svar", {"skolungdom": True}).value == "ja"
 
 
@@ -76,22 +80,27 @@ def test_unknown_name_suggests_the_spelling(rule_file: Callable[..., Path]) -> N
 
 
 def test_unknown_key_in_a_rule(rule_file: Callable[..., Path]) -> None:
-    err = error(rule_file, HEAD + RULE.format(id="a", when="true", value="ja")
-                + "valid_form = 2020-01-01\n")
+    err = error(
+        rule_file, HEAD + RULE.format(id="a", when="true", value="ja") + "valid_form = 2020-01-01\n"
+    )
     assert "unknown key 'valid_form'" in str(err)
     assert "did you mean 'valid_from'" in str(err)
     assert err.line == 10  # the [[rules]] header
 
 
 def test_a_rule_needs_citations(rule_file: Callable[..., Path]) -> None:
-    text = HEAD + RULE.format(id="a", when="true", value="ja").replace('citations = ["LSS 1 §"]\n', "")
+    text = HEAD + RULE.format(id="a", when="true", value="ja").replace(
+        'citations = ["LSS 1 §"]\n', ""
+    )
     err = error(rule_file, text)
     assert "citations" in str(err)
     assert err.rule_id == "test.a"
 
 
 def test_a_rule_needs_both_languages(rule_file: Callable[..., Path]) -> None:
-    text = HEAD + RULE.format(id="a", when="true", value="ja").replace(', en = "Answer {value}"', "")
+    text = HEAD + RULE.format(id="a", when="true", value="ja").replace(
+        ', en = "Answer {value}"', ""
+    )
     assert "Swedish and English" in str(error(rule_file, text))
 
 
@@ -102,19 +111,24 @@ def test_value_must_be_allowed_by_the_question(rule_file: Callable[..., Path]) -
 
 def test_unknown_question(rule_file: Callable[..., Path]) -> None:
     text = HEAD + RULE.format(id="a", when="true", value="ja").replace(
-        'question = "test.svar"', 'question = "test.svr"')
+        'question = "test.svar"', 'question = "test.svr"'
+    )
     assert "did you mean 'test.svar'" in str(error(rule_file, text))
 
 
 def test_template_placeholders_are_checked(rule_file: Callable[..., Path]) -> None:
-    text = HEAD + RULE.format(id="a", when="true", value="ja").replace("Svar {value}",
-                                                                       "Svar {vaule}")
+    text = HEAD + RULE.format(id="a", when="true", value="ja").replace(
+        "Svar {value}", "Svar {vaule}"
+    )
     assert "did you mean 'value'" in str(error(rule_file, text))
 
 
 def test_rules_that_can_collide_are_a_load_error(rule_file: Callable[..., Path]) -> None:
-    text = (HEAD + RULE.format(id="a", when="skolungdom", value="ja")
-            + RULE.format(id="b", when="utbildar_sig", value="nej"))
+    text = (
+        HEAD
+        + RULE.format(id="a", when="skolungdom", value="ja")
+        + RULE.format(id="b", when="utbildar_sig", value="nej")
+    )
     err = error(rule_file, text)
     assert "'test.a'" in str(err)
     assert "'test.b'" in str(err)
@@ -122,9 +136,12 @@ def test_rules_that_can_collide_are_a_load_error(rule_file: Callable[..., Path])
 
 
 def test_overrides_resolve_a_collision(rule_file: Callable[..., Path]) -> None:
-    text = (HEAD + RULE.format(id="a", when="skolungdom", value="ja")
-            + RULE.format(id="b", when="utbildar_sig", value="nej")
-            + 'overrides = ["test.a"]\n')
+    text = (
+        HEAD
+        + RULE.format(id="a", when="skolungdom", value="ja")
+        + RULE.format(id="b", when="utbildar_sig", value="nej")
+        + 'overrides = ["test.a"]\n'
+    )
     engine = load_text(rule_file, text)
     d = engine.evaluate("test.svar", {"skolungdom": True, "utbildar_sig": True})
     assert d.value == "nej"
@@ -144,27 +161,44 @@ def test_overrides_resolve_a_collision(rule_file: Callable[..., Path]) -> None:
 def test_provably_exclusive_rules_need_no_overrides(
     rule_file: Callable[..., Path], a: str, b: str
 ) -> None:
-    load_text(rule_file, HEAD + RULE.format(id="a", when=a, value="ja")
-              + RULE.format(id="b", when=b, value="nej"))
+    load_text(
+        rule_file,
+        HEAD + RULE.format(id="a", when=a, value="ja") + RULE.format(id="b", when=b, value="nej"),
+    )
 
 
 def test_rules_with_the_same_value_may_overlap(rule_file: Callable[..., Path]) -> None:
-    load_text(rule_file, HEAD + RULE.format(id="a", when="skolungdom", value="ja")
-              + RULE.format(id="b", when="utbildar_sig", value="ja"))
+    load_text(
+        rule_file,
+        HEAD
+        + RULE.format(id="a", when="skolungdom", value="ja")
+        + RULE.format(id="b", when="utbildar_sig", value="ja"),
+    )
 
 
 def test_rules_in_force_at_different_times_may_differ(rule_file: Callable[..., Path]) -> None:
-    text = (HEAD + RULE.format(id="a", when="true", value="ja") + "valid_to = 2022-12-31\n"
-            + RULE.format(id="b", when="true", value="nej") + "valid_from = 2023-01-01\n")
+    text = (
+        HEAD
+        + RULE.format(id="a", when="true", value="ja")
+        + "valid_to = 2022-12-31\n"
+        + RULE.format(id="b", when="true", value="nej")
+        + "valid_from = 2023-01-01\n"
+    )
     engine = load_text(rule_file, text)
     from datetime import date
+
     assert engine.evaluate("test.svar", {}, on=date(2022, 12, 31)).value == "ja"
     assert engine.evaluate("test.svar", {}, on=date(2023, 1, 1)).value == "nej"
 
 
 def test_override_cycle(rule_file: Callable[..., Path]) -> None:
-    text = (HEAD + RULE.format(id="a", when="skolungdom", value="ja") + 'overrides = ["test.b"]\n'
-            + RULE.format(id="b", when="utbildar_sig", value="nej") + 'overrides = ["test.a"]\n')
+    text = (
+        HEAD
+        + RULE.format(id="a", when="skolungdom", value="ja")
+        + 'overrides = ["test.b"]\n'
+        + RULE.format(id="b", when="utbildar_sig", value="nej")
+        + 'overrides = ["test.a"]\n'
+    )
     assert "cycle" in str(error(rule_file, text))
 
 

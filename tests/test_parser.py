@@ -22,12 +22,15 @@ def test_not_binds_looser_than_comparison() -> None:
 
 
 def test_arithmetic_precedence_and_left_associativity() -> None:
-    assert parse("1 + 2 * 3") == BinOp("+", Literal(1, "int"),
-                                       BinOp("*", Literal(2, "int"), Literal(3, "int")))
-    assert parse("8 - 2 - 1") == BinOp("-", BinOp("-", Literal(8, "int"), Literal(2, "int")),
-                                       Literal(1, "int"))
-    assert parse("(1 + 2) * 3") == BinOp("*", BinOp("+", Literal(1, "int"), Literal(2, "int")),
-                                         Literal(3, "int"))
+    assert parse("1 + 2 * 3") == BinOp(
+        "+", Literal(1, "int"), BinOp("*", Literal(2, "int"), Literal(3, "int"))
+    )
+    assert parse("8 - 2 - 1") == BinOp(
+        "-", BinOp("-", Literal(8, "int"), Literal(2, "int")), Literal(1, "int")
+    )
+    assert parse("(1 + 2) * 3") == BinOp(
+        "*", BinOp("+", Literal(1, "int"), Literal(2, "int")), Literal(3, "int")
+    )
 
 
 def test_unary_minus() -> None:

@@ -17,12 +17,14 @@ extra rule files; :func:`evaluate` uses a shared default engine.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Mapping
-from datetime import date
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
-from typing import cast
+import threading as _threading
+from collections.abc import Iterable as _Iterable
+from collections.abc import Mapping as _Mapping
+from datetime import date as _date
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
+from pathlib import Path as _Path
+from typing import cast as _cast
 
 from .engine import Engine
 from .errors import (
@@ -38,9 +40,11 @@ from .errors import (
     RuleConflictError,
     RuleFileError,
 )
-from .expr import STANDARD_FUNCTIONS, Function
+from .expr import STANDARD_FUNCTIONS as _STANDARD_FUNCTIONS
+from .expr import Function
 from .hookspecs import RuleSource, hookimpl
-from .loader import RuleFile, read_rule_file
+from .loader import RuleFile as _RuleFile
+from .loader import read_rule_file as _read_rule_file
 from .model import (
     Citation,
     ConditionResult,
@@ -54,8 +58,8 @@ from .model import (
     QuestionDecl,
     Reason,
 )
-from .plugins import get_plugin_manager
-from .rulebook import Rulebook
+from .plugins import get_plugin_manager as _get_plugin_manager
+from .rulebook import Rulebook as _Rulebook
 
 __all__ = [
     "Citation",
@@ -93,16 +97,16 @@ __all__ = [
 def __getattr__(name: str) -> str:
     if name == "__version__":
         try:
-            return version("lss-sol-rules")
-        except PackageNotFoundError:  # pragma: no cover - running from an unpacked tree
+            return _version("lss-sol-rules")
+        except _PackageNotFoundError:  # pragma: no cover - running from an unpacked tree
             return "0+unknown"
     raise AttributeError(f"module 'lss_sol_rules' has no attribute {name!r}")
 
 
-def _expand(paths: Iterable[str | Path]) -> list[Path]:
-    out: list[Path] = []
+def _expand(paths: _Iterable[str | _Path]) -> list[_Path]:
+    out: list[_Path] = []
     for p in paths:
-        path = Path(p)
+        path = _Path(p)
         if path.is_dir():
             out.extend(sorted(path.rglob("*.toml")))
         else:
@@ -111,8 +115,8 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load(
-    paths: Iterable[str | Path] | None = None,
-    plugins: bool | Iterable[object] = True,
+    paths: _Iterable[str | _Path] | None = None,
+    plugins: bool | _Iterable[object] = True,
 ) -> Engine:
     """Load the national rules, plugins and extra rule files into a new :class:`Engine`.
 
@@ -123,15 +127,15 @@ def load(
     :raises RuleFileError: a rule file is malformed (the message names file, line, rule).
     :raises PluginError: a plugin failed to import or to list its rules.
     """
-    pm = get_plugin_manager(plugins)
-    files: list[tuple[RuleFile, str]] = []
+    pm = _get_plugin_manager(plugins)
+    files: list[tuple[_RuleFile, str]] = []
     impls = sorted(
         pm.hook.lss_sol_rules_rule_files.get_hookimpls(),
         key=lambda i: (i.plugin_name != "national", i.plugin_name),
     )
     for impl in impls:
         try:
-            sources = cast("Iterable[object]", impl.function())
+            sources = _cast("_Iterable[object]", impl.function())
         except Exception as exc:
             raise PluginError(impl.plugin_name, f"lss_sol_rules_rule_files failed: {exc}") from exc
         for src in sources:
@@ -141,14 +145,14 @@ def load(
                     "lss_sol_rules_rule_files must return "
                     f"RuleSource objects, got {type(src).__name__}",
                 )
-            files.append((read_rule_file(src.path), src.layer))
+            files.append((_read_rule_file(src.path), src.layer))
     for path in _expand(paths or ()):
-        files.append((read_rule_file(path), "local"))
-    functions = dict(STANDARD_FUNCTIONS)
+        files.append((_read_rule_file(path), "local"))
+    functions = dict(_STANDARD_FUNCTIONS)
     owners = dict.fromkeys(functions, "built-in")
     for impl in pm.hook.lss_sol_rules_functions.get_hookimpls():
         try:
-            extra = cast("Iterable[object]", impl.function())
+            extra = _cast("_Iterable[object]", impl.function())
         except Exception as exc:
             raise PluginError(impl.plugin_name, f"lss_sol_rules_functions failed: {exc}") from exc
         for f in extra:
@@ -164,11 +168,11 @@ def load(
                 )
             functions[f.name] = f
             owners[f.name] = impl.plugin_name
-    return Engine(Rulebook(files, functions), pm)
+    return Engine(_Rulebook(files, functions), pm)
 
 
 _default_engine: Engine | None = None
-_default_lock = threading.Lock()
+_default_lock = _threading.Lock()
 
 
 def _default() -> Engine:
@@ -182,8 +186,8 @@ def _default() -> Engine:
 
 def evaluate(
     question: str,
-    facts: Mapping[str, object],
-    on: date | None = None,
+    facts: _Mapping[str, object],
+    on: _date | None = None,
     jurisdiction: str = "se",
 ) -> Decision:
     """Answer *question* with the default engine (national rules and installed plugins).
