@@ -370,6 +370,8 @@ class _DecisionBuilder:
             rule = run.rule
             eff = run.effective
             fired = eff is True
+            if rule.has_scope and run.conditions[0] is False:
+                continue  # out of scope (e.g. a rule for another insats): not worth listing
             if fired and run.value is None and rule.compute is None:
                 run.value = rule.value
             status: RuleOutcome
@@ -384,7 +386,9 @@ class _DecisionBuilder:
             text = self._explain(rule, run) if fired else rule.title
             conditions = tuple(
                 ConditionResult(c.text, v if isinstance(v, bool) else None, c.label)
-                for c, v in zip(rule.conditions, run.conditions, strict=False)
+                for c, v in list(zip(rule.conditions, run.conditions, strict=True))[
+                    1 if rule.has_scope else 0 :
+                ]
             )
             inputs = tuple(Input(f, self.lookup(f, run)) for f in rule.facts)
             value = (
@@ -404,6 +408,7 @@ class _DecisionBuilder:
                 citations=rule.citations,
                 layer=rule.layer,
                 source=rule.where,
+                default=rule.default,
             )
             (reasons if fired else considered).append(reason)
             for name in rule.params:

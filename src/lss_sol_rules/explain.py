@@ -159,6 +159,18 @@ def _condition_lines(reason: Reason, lang: str, words: dict[str, str]) -> list[s
     return out
 
 
+def _worth_listing(reason: Reason) -> bool:
+    """Whether a rule that did not give the answer says something to the reader.
+
+    An overridden general (``default``) rule adds nothing; nor does a rule that only reads
+    other questions, whose own decisions are rendered below with their reasons.
+    """
+    if reason.default and reason.outcome == "overridden":
+        return False
+    reads_only_questions = not reason.inputs and all(c.label is None for c in reason.conditions)
+    return not (reads_only_questions and reason.outcome == "not_fired")
+
+
 def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[str]:
     words = _check_lang(lang)
     pad = "  " * depth
@@ -180,9 +192,10 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
             lines.append(f"{pad}  - {r.text.get(lang)} [{cites}]")
             if len(r.conditions) > 1:
                 lines.extend(pad + line for line in _condition_lines(r, lang, words))
-    if decision.considered:
+    considered = [r for r in decision.considered if _worth_listing(r)]
+    if considered:
         lines.append(f"{pad}{words['considered']}:")
-        for r in decision.considered:
+        for r in considered:
             state = {
                 "overridden": words["overridden"],
                 "not_fired": words["not_fired"],

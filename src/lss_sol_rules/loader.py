@@ -57,6 +57,7 @@ class RuleSpec:
     id: str
     question: str
     conditions: tuple[ConditionSpec, ...]
+    scope: ConditionSpec | None
     value: Value | None
     compute: ConditionSpec | None
     valid_from: date | None
@@ -518,6 +519,7 @@ class _Reader:
             "citations",
             "explain",
             "title",
+            "scope",
         }
         self.keys(raw, allowed, "a rule", line, rid)
         q = raw.get("question")
@@ -550,6 +552,11 @@ class _Reader:
                 else:
                     text, node = self.expression(item, "when", wline, rid)
                     conditions.append(ConditionSpec(text, node, None, wline))
+        scope = None
+        if "scope" in raw:
+            sline = self.loc.key_after(line, "scope")
+            text, node = self.expression(raw["scope"], "scope", sline, rid)
+            scope = ConditionSpec(text, node, None, sline)
         has_value, has_compute = "value" in raw, "compute" in raw
         if has_value == has_compute:
             raise self.fail(
@@ -593,6 +600,7 @@ class _Reader:
             id=rid,
             question=q,
             conditions=tuple(conditions),
+            scope=scope,
             value=value,
             compute=compute,
             valid_from=vf,

@@ -280,10 +280,12 @@ class Reason:
     citations: tuple[Citation, ...]
     layer: str = "national"
     source: str = ""
+    default: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
+            "default": self.default,
             "rule_id": self.rule_id,
             "question": self.question,
             "outcome": self.outcome,
@@ -314,6 +316,7 @@ class Reason:
             citations=tuple(Citation.from_dict(c) for c in raw["citations"]),
             layer=raw["layer"],
             source=raw["source"],
+            default=raw.get("default", False),
         )
 
 

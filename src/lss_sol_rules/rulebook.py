@@ -50,6 +50,7 @@ class CompiledRule:
     id: str
     question: str
     conditions: tuple[CompiledCondition, ...]
+    has_scope: bool
     value: Value | None
     compute: CompiledExpr | None
     valid_from: date | None
@@ -364,7 +365,7 @@ class Rulebook:
                 rule_id=spec.id,
             )
         conditions: list[CompiledCondition] = []
-        for cspec in spec.conditions:
+        for cspec in ([spec.scope] if spec.scope else []) + list(spec.conditions):
             expr = self._expr(cspec, spec.file, spec.id)
             if expr.type != "bool":
                 raise RuleFileError(
@@ -434,6 +435,7 @@ class Rulebook:
             id=spec.id,
             question=spec.question,
             conditions=tuple(conditions),
+            has_scope=spec.scope is not None,
             value=spec.value,
             compute=compute,
             valid_from=spec.valid_from,

@@ -343,12 +343,14 @@ class _Compiler:
     def call(self, node: Call) -> tuple[Fn, Type]:
         if node.func == "at":
             return self.call_at(node)
+        if node.func == "given":
+            return self.call_given(node)
         func = self.scope.functions.get(node.func)
         if func is None:
-            hint = did_you_mean(node.func, [*self.scope.functions, "at"])
+            hint = did_you_mean(node.func, [*self.scope.functions, "at", "given"])
             raise self.error(
                 f"{node.func!r} is not a function rules may call{hint}; allowed: "
-                f"{', '.join(sorted([*self.scope.functions, 'at']))}",
+                f"{', '.join(sorted([*self.scope.functions, 'at', 'given']))}",
                 node,
             )
         if len(node.args) != len(func.args):
@@ -409,6 +411,16 @@ class _Compiler:
         assert isinstance(when, date)  # noqa: S101 - checked just above
         self.params_at.add((pname, when))
         return (lambda ctx: ctx.param_at(pname, when)), (sym.type, sym.of)
+
+    def call_given(self, node: Call) -> tuple[Fn, Type]:
+        usage = "given(fact): true when the case gives the fact (or it can be derived)"
+        arg = node.args[0] if len(node.args) == 1 else None
+        sym = self.scope.symbols.get(arg.name) if isinstance(arg, Name) else None
+        if sym is None or sym.kind != "fact" or not isinstance(arg, Name):
+            raise self.error(f"given() takes one fact name: {usage}", node)
+        name = arg.name
+        self.facts.add(name)
+        return (lambda ctx: not isinstance(ctx.fact(name), Unknown)), ("bool", None)
 
     def listexpr(self, node: ListExpr) -> tuple[Fn, Type]:
         compiled = [self.visit(i) for i in node.items]
