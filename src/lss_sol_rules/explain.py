@@ -159,13 +159,17 @@ def _condition_lines(reason: Reason, lang: str, words: dict[str, str]) -> list[s
     return out
 
 
-def _worth_listing(reason: Reason) -> bool:
+def _worth_listing(reason: Reason, decision: Decision) -> bool:
     """Whether a rule that did not give the answer says something to the reader.
 
-    An overridden general (``default``) rule adds nothing; nor does a rule that only reads
-    other questions, whose own decisions are rendered below with their reasons.
+    Listed: rules that would have given another answer (their unmet conditions say why
+    not) and rules still waiting for facts. Left out: rules set aside by a more specific
+    rule (that rule is shown), rules that would have given the same answer anyway, and
+    rules that only read other questions, whose own decisions are rendered below.
     """
-    if reason.default and reason.outcome == "overridden":
+    if reason.outcome == "overridden":
+        return False
+    if reason.outcome == "not_fired" and decision.decided and reason.value == decision.value:
         return False
     reads_only_questions = not reason.inputs and all(c.label is None for c in reason.conditions)
     return not (reads_only_questions and reason.outcome == "not_fired")
@@ -192,7 +196,7 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
             lines.append(f"{pad}  - {r.text.get(lang)} [{cites}]")
             if len(r.conditions) > 1:
                 lines.extend(pad + line for line in _condition_lines(r, lang, words))
-    considered = [r for r in decision.considered if _worth_listing(r)]
+    considered = [r for r in decision.considered if _worth_listing(r, decision)]
     if considered:
         lines.append(f"{pad}{words['considered']}:")
         for r in considered:
