@@ -214,3 +214,16 @@ def test_compiled_expression_records_what_it_reads() -> None:
     assert c.params == {"grans"}
     assert c.questions == {"q.ok"}
     assert c.params_at == {("grans", date(2019, 1, 1))}
+
+
+def test_given_is_two_valued() -> None:
+    assert run("given(a)", a=False) is True
+    assert run("given(a)") is False
+    assert run("not given(a) or a") is True
+    assert run("not given(a) or a", a=False) is False
+
+
+def test_given_takes_a_fact_name() -> None:
+    for text in ("given(grans)", "given(1)", "given(a, b)"):
+        with pytest.raises(ExpressionError, match="one fact name"):
+            compile_expr(text, parse(text), Scope(SYMBOLS))

@@ -438,6 +438,7 @@ class _DecisionBuilder:
             label=qdecl.label,
             value_label=value_label,
             supporting=tuple(self.build(q) for q in subquestions),
+            internal=qdecl.internal,
         )
         self.built[question] = decision
         return decision

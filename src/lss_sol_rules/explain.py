@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from .values import Value
 
 if TYPE_CHECKING:
-    from .model import Decision, Reason
+    from .model import Decision, ParameterUse, Reason
 
 __all__ = ["format_value", "render", "render_template"]
 
@@ -78,10 +78,6 @@ _WORDS = {
         "layer": "layer",
     },
 }
-
-
-class _Labels(Protocol):
-    questions: dict[str, object]
 
 
 def _check_lang(lang: str) -> dict[str, str]:
@@ -171,8 +167,40 @@ def _worth_listing(reason: Reason, decision: Decision) -> bool:
         return False
     if reason.outcome == "not_fired" and decision.decided and reason.value == decision.value:
         return False
-    reads_only_questions = not reason.inputs and all(c.label is None for c in reason.conditions)
-    return not (reads_only_questions and reason.outcome == "not_fired")
+    return not (_reads_only_questions(reason) and reason.outcome == "not_fired")
+
+
+def _reads_only_questions(reason: Reason) -> bool:
+    """A rule whose conditions only name other questions (their decisions say why)."""
+    return (
+        bool(reason.conditions)
+        and not reason.inputs
+        and all(c.label is None for c in reason.conditions)
+    )
+
+
+def _flatten(
+    decision: Decision, seen: set[str]
+) -> tuple[list[Reason], list[Reason], list[ParameterUse], list[Decision]]:
+    """Reasons of *decision* with those of its internal helper questions folded in.
+
+    Helper questions (``internal = true``, such as each personkrets) are steps of one
+    assessment: their reasons read as part of the parent's motivation. Public questions it
+    builds on are returned separately and rendered as their own blocks.
+    """
+    helpers = [d for d in decision.supporting if d.internal and d.question not in seen]
+    reasons = [r for r in decision.reasons if not (helpers and _reads_only_questions(r))]
+    considered = [r for r in decision.considered if _worth_listing(r, decision)]
+    params = list(decision.parameters_used)
+    others = [d for d in decision.supporting if not d.internal and d.question not in seen]
+    for sub in helpers:
+        seen.add(sub.question)
+        r, c, p, o = _flatten(sub, seen)
+        reasons.extend(r)
+        considered.extend(c)
+        params.extend(x for x in p if x not in params)
+        others.extend(x for x in o if x not in others)
+    return reasons, considered, params, others
 
 
 def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[str]:
@@ -189,14 +217,14 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
             f"{pad}{words['on']}: {decision.on.isoformat()}  "
             f"({words['jurisdiction']}: {decision.jurisdiction})"
         )
-    if decision.reasons:
+    reasons, considered, params, others = _flatten(decision, seen)
+    if reasons:
         lines.append(f"{pad}{words['reasons']}:")
-        for r in decision.reasons:
+        for r in reasons:
             cites = "; ".join(str(c) for c in r.citations)
             lines.append(f"{pad}  - {r.text.get(lang)} [{cites}]")
             if len(r.conditions) > 1:
                 lines.extend(pad + line for line in _condition_lines(r, lang, words))
-    considered = [r for r in decision.considered if _worth_listing(r, decision)]
     if considered:
         lines.append(f"{pad}{words['considered']}:")
         for r in considered:
@@ -208,9 +236,9 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
             cites = "; ".join(str(c) for c in r.citations)
             lines.append(f"{pad}  - {r.text.get(lang)}: {state} [{cites}]")
             lines.extend(pad + line for line in _condition_lines(r, lang, words))
-    if decision.parameters_used:
+    if params:
         lines.append(f"{pad}{words['parameters']}:")
-        for p in decision.parameters_used:
+        for p in params:
             label = p.label.get(lang) if p.label else p.name
             until = f" {words['to']} {p.valid_to.isoformat()}" if p.valid_to else ""
             cites = "; ".join(str(c) for c in p.citations)
@@ -218,7 +246,7 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
                 f"{pad}  - {label} = {format_value(p.value, lang)} "
                 f"({words['valid']} {p.valid_from.isoformat()}{until}; {cites})"
             )
-    for sub in decision.supporting:
+    for sub in others:
         if sub.question in seen:
             continue
         seen.add(sub.question)

@@ -342,6 +342,7 @@ class Decision:
     label: Label
     value_label: Label | None = None
     supporting: tuple[Decision, ...] = ()
+    internal: bool = False
 
     @property
     def decided(self) -> bool:
@@ -384,6 +385,7 @@ class Decision:
             if self.value_label is None
             else {"sv": self.value_label.sv, "en": self.value_label.en},
             "supporting": [d.to_dict() for d in self.supporting],
+            "internal": self.internal,
         }
 
     @classmethod
@@ -404,6 +406,7 @@ class Decision:
             label=Label(**raw["label"]),
             value_label=None if vl is None else Label(**vl),
             supporting=tuple(Decision.from_dict(d) for d in raw["supporting"]),
+            internal=raw.get("internal", False),
         )
 
 
