@@ -170,6 +170,11 @@ def _worth_listing(reason: Reason, decision: Decision) -> bool:
     return not (_reads_only_questions(reason) and reason.outcome == "not_fired")
 
 
+def _layer(layer: str, words: dict[str, str]) -> str:
+    """`` (layer: stockholm)`` for rules and parameters that are not national law."""
+    return "" if layer == "national" else f" ({words['layer']}: {layer})"
+
+
 def _reads_only_questions(reason: Reason) -> bool:
     """A rule whose conditions only name other questions (their decisions say why)."""
     return (
@@ -222,7 +227,7 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
         lines.append(f"{pad}{words['reasons']}:")
         for r in reasons:
             cites = "; ".join(str(c) for c in r.citations)
-            lines.append(f"{pad}  - {r.text.get(lang)} [{cites}]")
+            lines.append(f"{pad}  - {r.text.get(lang)} [{cites}]{_layer(r.layer, words)}")
             if len(r.conditions) > 1:
                 lines.extend(pad + line for line in _condition_lines(r, lang, words))
     if considered:
@@ -245,6 +250,7 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
             lines.append(
                 f"{pad}  - {label} = {format_value(p.value, lang)} "
                 f"({words['valid']} {p.valid_from.isoformat()}{until}; {cites})"
+                f"{_layer(p.layer, words)}"
             )
     for sub in others:
         if sub.question in seen:
