@@ -192,8 +192,8 @@ class View:
                         continue
                     if can_both_hold(a.node, b.node):
                         raise RuleFileError(
-                            f"rules {a.id!r} ({a.where}, layer {a.layer!r}) and {b.id!r} ({b.where}, "
-                            f"layer {b.layer!r}) both answer "
+                            f"rules {a.id!r} ({a.where}, layer {a.layer!r}) and {b.id!r} "
+                            f"({b.where}, layer {b.layer!r}) both answer "
                             f"{question!r} with different values and nothing proves they cannot "
                             f'both apply; add `overrides = ["{a.id}"]` to the exception, or make '
                             f"the conditions exclusive (for example `x > p` and `x <= p`)",
