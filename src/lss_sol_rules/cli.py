@@ -52,16 +52,24 @@ def check(paths: tuple[str, ...], no_plugins: bool) -> None:
 
     Prints ``file:line: rule 'id': problem`` for each file that fails; exit status 1.
     """
-    failed = 0
     files: list[Path] = []
     for p in paths:
         path = Path(p)
         files.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path])
-    national = {str(Path(s).resolve()) for s in _national_files()}
+    try:
+        base = load(plugins=not no_plugins)
+    except LssSolRulesError as exc:
+        click.echo(str(exc), err=True)
+        click.echo("the installed rules (national law and plugins) do not load", err=True)
+        sys.exit(1)
+    # Files that national law or a plugin already provides were checked by loading them.
+    provided = {Path(rf.path).resolve() for rf, _ in base.rulebook.files}
+    failed = 0
     for f in files:
-        extra = [] if str(f.resolve()) in national else [str(f)]
+        extra = [] if f.resolve() in provided else [str(f)]
         try:
-            load(paths=extra, plugins=not no_plugins)
+            if extra:
+                load(paths=extra, plugins=not no_plugins)
         except LssSolRulesError as exc:
             failed += 1
             click.echo(str(exc), err=True)
@@ -70,12 +78,6 @@ def check(paths: tuple[str, ...], no_plugins: bool) -> None:
     if failed:
         click.echo(f"{failed} of {len(files)} file(s) failed", err=True)
         sys.exit(1)
-
-
-def _national_files() -> list[str]:
-    from .builtin.national import rules_dir  # noqa: PLC0415
-
-    return [str(p) for p in rules_dir().rglob("*.toml")]
 
 
 def _read_facts(source: str) -> dict[str, Any]:

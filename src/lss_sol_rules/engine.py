@@ -303,6 +303,14 @@ class Engine:
             raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
         self.question(question)
         view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
+        if question not in view.rules:
+            where = sorted({r.jurisdiction for r in self.rulebook.rules if r.question == question})
+            raise QuestionError(
+                question,
+                (),
+                f"question {question!r} is not answered in jurisdiction {jurisdiction!r}; "
+                f"it is answered in: {', '.join(where)} (pass jurisdiction=...)",
+            )
         clean = normalise_facts(facts, self.rulebook.facts, on)
         ctx = _Context(view, clean, on)
         self._check_constraints(ctx)

@@ -104,11 +104,12 @@ class FactError(LssSolRulesError, ValueError):
 class QuestionError(LssSolRulesError, LookupError):
     """The question asked is not answered by any loaded rulebook."""
 
-    def __init__(self, question: str, known: Iterable[str]) -> None:
+    def __init__(self, question: str, known: Iterable[str], message: str | None = None) -> None:
         self.question = question
         hint = did_you_mean(question, known)
         super().__init__(
-            f"unknown question {question!r}{hint}; `lss-sol-rules questions` lists them"
+            message
+            or f"unknown question {question!r}{hint}; `lss-sol-rules questions` lists them"
         )
 
 
