@@ -39,10 +39,13 @@ def test_personkrets_3_reads_like_a_motivation(engine: lsr.Engine) -> None:
     assert d.value == (3,)
     sv = d.explain("sv")
     assert "Personen tillhör därför personkrets 3 enligt 1 § 3 LSS" in sv
-    for held in ("funktionsnedsättningen är varaktig", "den är stor",
-                 "den beror uppenbart inte på normalt åldrande",
-                 "betydande svårigheter i den dagliga livsföringen",
-                 "omfattande behov av stöd eller service"):
+    for held in (
+        "funktionsnedsättningen är varaktig",
+        "den är stor",
+        "den beror uppenbart inte på normalt åldrande",
+        "betydande svårigheter i den dagliga livsföringen",
+        "omfattande behov av stöd eller service",
+    ):
         assert f"✓ {held}" in sv or held in sv
     # no raw expressions or internal helper headings in the motivation
     assert " in diagnoser" not in sv
@@ -61,9 +64,15 @@ def test_failed_circle_3_says_which_conditions_did_not_hold(engine: lsr.Engine) 
 
 
 def test_rules_for_other_insatser_are_not_listed(engine: lsr.Engine) -> None:
-    d = engine.evaluate("lss.ratt_till_insats",
-                        {"diagnoser": ["autism"], "insats": "ledsagarservice",
-                         "behov_tillgodoses_pa_annat_satt": True}, on=ON)
+    d = engine.evaluate(
+        "lss.ratt_till_insats",
+        {
+            "diagnoser": ["autism"],
+            "insats": "ledsagarservice",
+            "behov_tillgodoses_pa_annat_satt": True,
+        },
+        on=ON,
+    )
     assert d.value is False
     ids = {r.rule_id for r in d.considered}
     assert "lss.9.3.ledsagarservice" in ids
@@ -71,17 +80,20 @@ def test_rules_for_other_insatser_are_not_listed(engine: lsr.Engine) -> None:
 
 
 def test_radgivning_says_it_is_the_regions(engine: lsr.Engine) -> None:
-    d = engine.evaluate("lss.ratt_till_insats",
-                        {"diagnoser": ["autism"], "insats": "radgivning",
-                         "behov_tillgodoses_pa_annat_satt": False}, on=ON)
+    d = engine.evaluate(
+        "lss.ratt_till_insats",
+        {"diagnoser": ["autism"], "insats": "radgivning", "behov_tillgodoses_pa_annat_satt": False},
+        on=ON,
+    )
     assert d.value is True
     assert "regionens ansvar" in d.explain("sv")
     assert "the region's responsibility" in d.explain("en")
 
 
 def test_age_limit_decision_cites_the_transitional_provision(engine: lsr.Engine) -> None:
-    d = engine.evaluate("personlig_assistans.aldersgrans_datum",
-                        {"fodelsedatum": "1959-12-31"}, on=date(2026, 6, 1))
+    d = engine.evaluate(
+        "personlig_assistans.aldersgrans_datum", {"fodelsedatum": "1959-12-31"}, on=date(2026, 6, 1)
+    )
     assert d.value == date(2025, 12, 31)
     assert any("2022:881" in str(c) for c in d.citations)
     uses = {(p.value, p.valid_from) for p in d.parameters_used if p.name == "pa_aldersgrans_ar"}
@@ -91,8 +103,15 @@ def test_age_limit_decision_cites_the_transitional_provision(engine: lsr.Engine)
 
 @pytest.mark.parametrize("question", ["lss.personkrets", "lss.ratt_till_insats", "levnadsniva"])
 def test_nested_decisions_round_trip(engine: lsr.Engine, question: str) -> None:
-    facts = dict(KRETS3, insats="daglig_verksamhet", behov_tillgodoses_pa_annat_satt=False,
-                 alder=30, har_forvarvsarbete=False, utbildar_sig=False, lag="LSS")
+    facts = dict(
+        KRETS3,
+        insats="daglig_verksamhet",
+        behov_tillgodoses_pa_annat_satt=False,
+        alder=30,
+        har_forvarvsarbete=False,
+        utbildar_sig=False,
+        lag="LSS",
+    )
     d = engine.evaluate(question, facts, on=ON)
     again = lsr.Decision.from_dict(json.loads(json.dumps(d.to_dict())))
     assert again == d

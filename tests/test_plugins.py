@@ -51,8 +51,9 @@ explain = { sv = "Nej.", en = "No." }
 """
 
 
-def make_plugin(tmp_path: Path, text: str, layer: str = "kommunen",
-                functions: list[Function] | None = None) -> Any:
+def make_plugin(
+    tmp_path: Path, text: str, layer: str = "kommunen", functions: list[Function] | None = None
+) -> Any:
     path = tmp_path / f"{layer}.toml"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
 
@@ -88,7 +89,10 @@ def test_unknown_function_without_the_plugin_that_provides_it(tmp_path: Path) ->
 def test_a_deeper_jurisdiction_overrides_a_parameter_from_its_date(tmp_path: Path) -> None:
     engine = lsr.load(plugins=[make_plugin(tmp_path, LOCAL, functions=[DOUBLE])])
     q, facts = "personlig_assistans.huvudman", {"grundlaggande_behov_timmar_per_vecka": 25}
-    assert engine.evaluate(q, facts, on=date(2026, 3, 1), jurisdiction="se").value == "forsakringskassan"
+    assert (
+        engine.evaluate(q, facts, on=date(2026, 3, 1), jurisdiction="se").value
+        == "forsakringskassan"
+    )
     before = engine.evaluate(q, facts, on=date(2026, 2, 28), jurisdiction="se/kommunen")
     after = engine.evaluate(q, facts, on=date(2026, 3, 1), jurisdiction="se/kommunen")
     assert before.value == "forsakringskassan"
@@ -107,7 +111,9 @@ def test_hook_decision_observes_every_decision(tmp_path: Path) -> None:
             seen.append(decision)
 
     engine = lsr.load(plugins=[Audit()])
-    d = engine.evaluate("personlig_assistans.huvudman", {"grundlaggande_behov_timmar_per_vecka": 3}, on=ON)
+    d = engine.evaluate(
+        "personlig_assistans.huvudman", {"grundlaggande_behov_timmar_per_vecka": 3}, on=ON
+    )
     assert seen == [d]
 
 
@@ -147,7 +153,9 @@ def test_a_local_exception_may_override_national_rules_in_its_jurisdiction(tmp_p
     engine = lsr.load(plugins=[make_plugin(tmp_path, text)])
     facts = {"grundlaggande_behov_timmar_per_vecka": 15}
     assert engine.evaluate("personlig_assistans.huvudman", facts, on=ON).value == "kommun"
-    local = engine.evaluate("personlig_assistans.huvudman", facts, on=ON, jurisdiction="se/kommunen")
+    local = engine.evaluate(
+        "personlig_assistans.huvudman", facts, on=ON, jurisdiction="se/kommunen"
+    )
     assert local.value == "forsakringskassan"
 
 
@@ -197,3 +205,32 @@ def test_registering_the_same_plugin_twice_is_an_error(tmp_path: Path) -> None:
     plugin = make_plugin(tmp_path, LOCAL, functions=[DOUBLE])
     with pytest.raises(lsr.PluginError, match="registered twice"):
         lsr.load(plugins=[plugin, plugin])
+
+
+def test_rule_source_jurisdiction_fills_in_and_must_agree(tmp_path: Path) -> None:
+    path = tmp_path / "bare.toml"
+    path.write_text(
+        '[parameters.pa_timgrans]\ntype = "number"\nlabel = { sv = "g", en = "g" }\n'
+        "[[parameters.pa_timgrans.values]]\nvalue = 5\nvalid_from = 2020-01-01\n"
+        'citations = ["x"]\n',
+        encoding="utf-8",
+    )
+
+    class Bare:
+        @lsr.hookimpl
+        def lss_sol_rules_rule_files(self) -> list[lsr.RuleSource]:
+            return [lsr.RuleSource(path, "bare", "se/bare")]
+
+    engine = lsr.load(plugins=[Bare()])
+    facts = {"grundlaggande_behov_timmar_per_vecka": 10}
+    d = engine.evaluate("personlig_assistans.huvudman", facts, on=ON, jurisdiction="se/bare")
+    assert d.value == "forsakringskassan"
+
+    class Wrong:
+        @lsr.hookimpl
+        def lss_sol_rules_rule_files(self) -> list[lsr.RuleSource]:
+            return [lsr.RuleSource(tmp_path / "kommunen.toml", "kommunen", "se/annan")]
+
+    make_plugin(tmp_path, LOCAL)  # writes kommunen.toml (jurisdiction se/kommunen)
+    with pytest.raises(lsr.RuleFileError, match="make them agree"):
+        lsr.load(plugins=[Wrong()])

@@ -4,6 +4,10 @@ Every hook name carries the ``lss_sol_rules_`` prefix. The national rules reach 
 through a built-in plugin (:mod:`lss_sol_rules.builtin.national`) that implements the same
 hook a municipality's plugin does: rules never live inside the engine.
 
+What a plugin's rule files can do (see ``docs/plugins.md``): add rules and questions for
+its jurisdiction, override dated parameters of an enclosing jurisdiction by declaring them
+again (they win from their ``valid_from`` on), and declare new facts.
+
 Loading phase (called once by :func:`lss_sol_rules.load`):
   - :func:`lss_sol_rules_rule_files` — every implementation's result is used.
   - :func:`lss_sol_rules_functions` — every implementation's result is used.
@@ -34,11 +38,13 @@ class RuleSource:
     """A rule file a plugin contributes.
 
     ``layer`` names the plugin (shown in explanations: which layer a rule or parameter
-    came from). The file's own ``[rulebook] jurisdiction`` says where it applies.
+    came from). ``jurisdiction``, when given, is where the file applies; a file whose
+    ``[rulebook] jurisdiction`` says otherwise is an error, and a file without one takes it.
     """
 
     path: Path
     layer: str
+    jurisdiction: str | None = None
 
 
 @hookspec

@@ -635,8 +635,14 @@ def _toml_error_line(message: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def read_rule_file(path: str | Path, text: str | None = None) -> RuleFile:
-    """Read and shape-check one rule file. Raises :class:`RuleFileError`."""
+def read_rule_file(
+    path: str | Path, text: str | None = None, jurisdiction: str | None = None
+) -> RuleFile:
+    """Read and shape-check one rule file. Raises :class:`RuleFileError`.
+
+    *jurisdiction*, when given, is where the file must apply: it fills in a missing
+    ``[rulebook] jurisdiction`` and contradicting one is an error.
+    """
     spath = str(path)
     if text is None:
         try:
@@ -668,7 +674,13 @@ def read_rule_file(path: str | Path, text: str | None = None) -> RuleFile:
     if not isinstance(head, Mapping):
         raise r.fail("[rulebook] must be a table")
     r.keys(head, {"id", "title", "jurisdiction"}, "[rulebook]", r.loc.table("rulebook", "id"))
-    jurisdiction = head.get("jurisdiction", "se")
+    declared = head.get("jurisdiction")
+    if jurisdiction is not None and declared is not None and declared != jurisdiction:
+        raise r.fail(
+            f"[rulebook] jurisdiction is {declared!r} but the plugin provides this file for "
+            f"{jurisdiction!r}; make them agree"
+        )
+    jurisdiction = declared or jurisdiction or "se"
     if not isinstance(jurisdiction, str) or not _JURISDICTION.match(jurisdiction):
         raise r.fail(
             f'jurisdiction {jurisdiction!r} must look like "se" or "se/stockholm/hagersten-alvsjo"'

@@ -28,13 +28,16 @@ def test_same_case_two_answers_each_explained(engine: lsr.Engine) -> None:
     facts = {"insats": "hemtjanst", "hemtjanst_timmar_per_manad": 110}
     on = date(2026, 1, 1)
     sthlm = engine.evaluate("delegation.beslutsniva", facts, on=on, jurisdiction="se/stockholm")
-    example = engine.evaluate("delegation.beslutsniva", facts, on=on,
-                              jurisdiction="se/stockholm/exempel")
+    example = engine.evaluate(
+        "delegation.beslutsniva", facts, on=on, jurisdiction="se/stockholm/exempel"
+    )
     assert (sthlm.value, example.value) == ("sarskild_delegation", "handlaggare")
     p_sthlm = {p.name: p for p in sthlm.parameters_used}["hemtjanst_delegationsgrans_timmar"]
     assert (p_sthlm.value, p_sthlm.layer) == (99, "stockholm")
     used = {p.name: p for p in example.parameters_used}
-    assert (used["hemtjanst_delegationsgrans_timmar"].value,
-            used["hemtjanst_delegationsgrans_timmar"].layer) == (120, "example_kommun")
+    assert (
+        used["hemtjanst_delegationsgrans_timmar"].value,
+        used["hemtjanst_delegationsgrans_timmar"].layer,
+    ) == (120, "example_kommun")
     assert "(nivå: example_kommun)" in example.explain("sv")
     assert "(layer: stockholm)" in sthlm.explain("en")

@@ -38,9 +38,12 @@ def test_golden_case(engine: lsr.Engine, case: Case) -> None:
 
 
 def test_explanation_names_the_layer_and_the_seed(engine: lsr.Engine) -> None:
-    d = engine.evaluate("delegation.beslutsniva",
-                        {"insats": "hemtjanst", "hemtjanst_timmar_per_manad": 120},
-                        on=ON, jurisdiction="se/stockholm")
+    d = engine.evaluate(
+        "delegation.beslutsniva",
+        {"insats": "hemtjanst", "hemtjanst_timmar_per_manad": 120},
+        on=ON,
+        jurisdiction="se/stockholm",
+    )
     sv = d.explain("sv")
     assert "(nivå: stockholm)" in sv
     assert "004_c4bf04edb01a3f49.txt" in sv
@@ -54,9 +57,12 @@ def test_more_home_care_hours_never_lower_the_delegation_level(engine: lsr.Engin
     last = 0
     for tenths in range(0, 2000, 5):
         hours = tenths / 10
-        d = engine.evaluate("delegation.beslutsniva",
-                            {"insats": "hemtjanst", "hemtjanst_timmar_per_manad": hours},
-                            on=ON, jurisdiction="se/stockholm")
+        d = engine.evaluate(
+            "delegation.beslutsniva",
+            {"insats": "hemtjanst", "hemtjanst_timmar_per_manad": hours},
+            on=ON,
+            jurisdiction="se/stockholm",
+        )
         level = LEVELS.index(str(d.value))
         assert level >= last
         last = level
