@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import lss_sol_rules as lsr
+
+# Hypothesis profiles: "ci" (default) keeps the suite fast; "deep" is the on-demand run,
+# e.g. HYPOTHESIS_PROFILE=deep python -m pytest tests/test_properties.py tests/test_fuzz.py
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
+}
+settings.register_profile("ci", max_examples=40, derandomize=True, **_COMMON)
+settings.register_profile(
+    "deep", max_examples=int(os.environ.get("LSR_DEEP_EXAMPLES", "2500")), **_COMMON
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

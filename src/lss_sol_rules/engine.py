@@ -320,6 +320,20 @@ class Engine:
             self._pm.hook.lss_sol_rules_decision(decision=decision)
         return decision
 
+    def check_facts(
+        self, facts: Mapping[str, object], on: date | None = None, jurisdiction: str = "se"
+    ) -> dict[str, Value]:
+        """Validate *facts* as :meth:`evaluate` would, without answering anything.
+
+        Returns the normalised facts (exact numbers, real dates, sorted lists); raises
+        :class:`~lss_sol_rules.errors.FactError` for anything :meth:`evaluate` would refuse.
+        """
+        on = date.today() if on is None else on
+        view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
+        clean = normalise_facts(facts, self.rulebook.facts, on)
+        self._check_constraints(_Context(view, clean, on))
+        return clean
+
     def _check_constraints(self, ctx: _Context) -> None:
         from .errors import FactError  # noqa: PLC0415 - keep the import list short
 

@@ -108,8 +108,7 @@ class QuestionError(LssSolRulesError, LookupError):
         self.question = question
         hint = did_you_mean(question, known)
         super().__init__(
-            message
-            or f"unknown question {question!r}{hint}; `lss-sol-rules questions` lists them"
+            message or f"unknown question {question!r}{hint}; `lss-sol-rules questions` lists them"
         )
 
 

@@ -38,6 +38,19 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 _JURISDICTION = re.compile(r"^[a-z]{2}(/[a-z0-9][a-z0-9-]*)*$")
 _TYPES = SCALAR_TYPES | {"list"}
 MAX_FILE_BYTES = 2_000_000
+MAX_DIGITS = 20
+MAX_MAGNITUDE = 15
+
+
+def _sane_number(value: int | Decimal) -> bool:
+    """A number a rule author could mean: finite, few digits, not astronomically large."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return False
+        digits = len(value.as_tuple().digits)
+    else:
+        digits = len(str(abs(value))) if abs(value) < 10**MAX_DIGITS else MAX_DIGITS + 1
+    return digits <= MAX_DIGITS and abs(value) < 10**MAX_MAGNITUDE
 
 
 @attrs.frozen
@@ -284,6 +297,13 @@ class _Reader:
             raise bad()
         if vtype == "number" and (isinstance(raw, bool) or not isinstance(raw, (int, Decimal))):
             raise bad()
+        if vtype in ("int", "number") and not _sane_number(raw):
+            raise self.fail(
+                f"{what} {str(raw)[:30]} is out of range: rule files take numbers with at "
+                f"most {MAX_DIGITS} digits and below 10^{MAX_MAGNITUDE}",
+                line,
+                rule_id,
+            )
         if vtype == "text" and not isinstance(raw, str):
             raise bad()
         if vtype == "date" and (isinstance(raw, datetime) or not isinstance(raw, date)):
@@ -337,6 +357,8 @@ class _Reader:
             b = raw.get(bound)
             if b is not None and (isinstance(b, bool) or not isinstance(b, (int, Decimal))):
                 raise self.fail(f"`{bound}` of fact {name!r} must be a number", line)
+            if b is not None and not _sane_number(b):
+                raise self.fail(f"`{bound}` of fact {name!r} is out of range", line)
         derive = raw.get("derive")
         if derive is not None:
             self.expression(derive, "derive", line, None)
@@ -663,6 +685,8 @@ def read_rule_file(
         ) from None
     except RecursionError:
         raise RuleFileError("TOML nests too deeply", file=spath) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        raise RuleFileError(f"not valid TOML: {exc}", file=spath) from None
     r = _Reader(spath, text)
     r.keys(
         data,
