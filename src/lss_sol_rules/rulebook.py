@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Protocol
 
 import attrs
 
@@ -90,6 +91,20 @@ class CompiledConstraint:
     expr: CompiledExpr
     message: Label
     jurisdiction: str
+
+
+class _Located(Protocol):
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int | None: ...
+    @property
+    def id(self) -> str: ...
+
+
+def _rule_error(where: _Located, problem: str) -> RuleFileError:
+    """A :class:`RuleFileError` at a rule's (or constraint's) file and line."""
+    return RuleFileError(problem, file=where.file, line=where.line, rule_id=where.id)
 
 
 def _ancestors(jurisdiction: str) -> tuple[str, ...]:
@@ -179,27 +194,23 @@ class View:
                     if a.id in self.overriders[b.id] or b.id in self.overriders[a.id]:
                         continue
                     if a.default and b.default:
-                        raise RuleFileError(
+                        raise _rule_error(
+                            b,
                             f"two `default = true` rules answer {question!r} at the same time: "
                             f"{a.id!r} ({a.where}) and {b.id!r} ({b.where}); give them "
                             f"valid_from/valid_to that do not overlap",
-                            file=b.file,
-                            line=b.line,
-                            rule_id=b.id,
                         )
                     same_value = a.compute is None and b.compute is None and a.value == b.value
                     if same_value or qdecl.hit_policy == "collect":
                         continue
                     if can_both_hold(a.node, b.node):
-                        raise RuleFileError(
+                        raise _rule_error(
+                            b,
                             f"rules {a.id!r} ({a.where}, layer {a.layer!r}) and {b.id!r} "
                             f"({b.where}, layer {b.layer!r}) both answer "
                             f"{question!r} with different values and nothing proves they cannot "
                             f'both apply; add `overrides = ["{a.id}"]` to the exception, or make '
                             f"the conditions exclusive (for example `x > p` and `x <= p`)",
-                            file=b.file,
-                            line=b.line,
-                            rule_id=b.id,
                         )
 
 
@@ -316,11 +327,9 @@ class Rulebook:
             for spec in rf.rules:
                 if spec.id in self.rule_by_id:
                     other = self.rule_by_id[spec.id]
-                    raise RuleFileError(
+                    raise _rule_error(
+                        spec,
                         f"rule id is already used at {other.where}",
-                        file=spec.file,
-                        line=spec.line,
-                        rule_id=spec.id,
                     )
                 rule = self._rule(spec, layer, rf.jurisdiction)
                 self.rules.append(rule)
@@ -334,23 +343,19 @@ class Rulebook:
                     hint = did_you_mean(
                         target, [r.id for r in self.rules if r.question == rule.question]
                     )
-                    raise RuleFileError(
+                    raise _rule_error(
+                        rule,
                         f"`overrides` names {target!r}, which is not a rule answering "
                         f"{rule.question!r}{hint}",
-                        file=rule.file,
-                        line=rule.line,
-                        rule_id=rule.id,
                     )
         self._check_question_cycles()
 
     def _constraint(self, c: ConstraintSpec, jurisdiction: str) -> CompiledConstraint:
         expr = self._expr(c.check, c.file, c.id)
         if expr.type != "bool" or expr.questions:
-            raise RuleFileError(
+            raise _rule_error(
+                c,
                 "`check` must be a bool expression over facts",
-                file=c.file,
-                line=c.line,
-                rule_id=c.id,
             )
         return CompiledConstraint(c.id, expr, c.message, jurisdiction)
 
@@ -358,12 +363,10 @@ class Rulebook:
         q = self.questions.get(spec.question)
         if q is None:
             hint = did_you_mean(spec.question, self.questions)
-            raise RuleFileError(
+            raise _rule_error(
+                spec,
                 f"answers unknown question {spec.question!r}{hint}; declare it "
                 f'under [questions."{spec.question}"]',
-                file=spec.file,
-                line=spec.line,
-                rule_id=spec.id,
             )
         conditions: list[CompiledCondition] = []
         for cspec in ([spec.scope] if spec.scope else []) + list(spec.conditions):
@@ -396,11 +399,9 @@ class Rulebook:
                 or (q.values is not None and q.type == "list" and spec.value not in q.values)
             ):
                 allowed = f"; allowed: {list(q.values)}" if q.values else ""
-                raise RuleFileError(
+                raise _rule_error(
+                    spec,
                     f"`value` {spec.value!r} is not a {want} answer to {q.name!r}{allowed}",
-                    file=spec.file,
-                    line=spec.line,
-                    rule_id=spec.id,
                 )
         exprs = [c.expr for c in conditions] + ([compute] if compute else [])
         facts = sorted({n for e in exprs for n in e.facts})
@@ -408,23 +409,19 @@ class Rulebook:
         questions = sorted({n for e in exprs for n in e.questions})
         params_at = sorted({pa for e in exprs for pa in e.params_at})
         if spec.question in questions:
-            raise RuleFileError(
+            raise _rule_error(
+                spec,
                 f"a rule of {spec.question!r} cannot read its own question",
-                file=spec.file,
-                line=spec.line,
-                rule_id=spec.id,
             )
         for tmpl in (spec.explain.sv, spec.explain.en):
             for m in _PLACEHOLDER.finditer(tmpl):
                 name = m.group(1)
                 if name not in self.scope.symbols and name not in _BUILTIN_PLACEHOLDERS:
                     hint = did_you_mean(name, [*self.scope.symbols, *_BUILTIN_PLACEHOLDERS])
-                    raise RuleFileError(
+                    raise _rule_error(
+                        spec,
                         f"`explain` names {{{name}}}, which is not a fact, parameter, question, "
                         f"{{value}} or {{on}}{hint}",
-                        file=spec.file,
-                        line=spec.line,
-                        rule_id=spec.id,
                     )
         nodes = [c.expr.node for c in conditions]
         node: Node | None = None
@@ -469,11 +466,9 @@ class Rulebook:
             if state.get(q) == 1:
                 cycle = " → ".join([*path[path.index(q) :], q])
                 first = next(r for r in self.rules if r.question == q)  # q has rules: in graph
-                raise RuleFileError(
+                raise _rule_error(
+                    first,
                     f"questions depend on each other in a cycle: {cycle}",
-                    file=first.file,
-                    line=first.line,
-                    rule_id=first.id,
                 )
             state[q] = 1
             for nxt in sorted(graph.get(q, ())):
