@@ -41,8 +41,8 @@ def test_personkrets_3_reads_like_a_motivation(engine: lsr.Engine) -> None:
     assert "Personen tillhör därför personkrets 3 enligt 1 § 3 LSS" in sv
     for held in (
         "funktionsnedsättningen är varaktig",
-        "den är stor",
-        "den beror uppenbart inte på normalt åldrande",
+        "funktionsnedsättningen är stor",
+        "funktionsnedsättningen beror uppenbart inte på normalt åldrande",
         "betydande svårigheter i den dagliga livsföringen",
         "omfattande behov av stöd eller service",
     ):
@@ -59,7 +59,7 @@ def test_failed_circle_3_says_which_conditions_did_not_hold(engine: lsr.Engine) 
     d = engine.evaluate("lss.personkrets", facts, on=ON)
     assert d.value == ()
     sv = d.explain("sv")
-    assert "✗ den är stor (inte uppfyllt)" in sv
+    assert "✗ funktionsnedsättningen är stor (inte uppfyllt)" in sv
     assert "✓ funktionsnedsättningen är varaktig (uppfyllt)" in sv
 
 

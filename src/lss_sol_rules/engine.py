@@ -461,9 +461,25 @@ class _DecisionBuilder:
             value_label=value_label,
             supporting=tuple(self.build(q) for q in subquestions),
             internal=qdecl.internal,
+            missing_labels=tuple(ctx.book.facts[m].label for m in result.missing)
+            if undetermined
+            else (),
+            subject=self._subject(qdecl),
+            refusal=not undetermined and result in qdecl.refusal,
         )
         self.built[question] = decision
         return decision
+
+    def _subject(self, qdecl: QuestionDecl) -> Label | None:
+        """The readable value of the fact naming what was applied for (``subject``)."""
+        if qdecl.subject is None:
+            return None
+        value = self.ctx.facts.get(qdecl.subject)
+        decl = self.ctx.book.facts.get(qdecl.subject)
+        if value is None or decl is None:
+            return None
+        sv, en = decl.value_label(value, "sv"), decl.value_label(value, "en")
+        return Label(sv, en) if sv and en else None
 
     def _explain(self, rule: CompiledRule, run: _RuleRun) -> Label:
         def lookup(name: str) -> Value | None:

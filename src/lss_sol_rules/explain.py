@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .values import Value
 
 if TYPE_CHECKING:
-    from .model import Decision, ParameterUse, Reason
+    from .model import ConditionResult, Decision, ParameterUse, Reason
 
 __all__ = ["format_value", "render", "render_template"]
 
@@ -261,9 +261,158 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
     return lines
 
 
+_LETTER = {
+    "sv": {
+        "title": "Beslut",
+        "applied": "Du har ansökt om {subject}.",
+        "granted": "Ansökan beviljas.",
+        "refused": "Ansökan avslås.",
+        "answer": "{question}: {answer}.",
+        "undetermined": "Ärendet kan inte avgöras ännu.",
+        "needed": "Vi behöver uppgifter om:",
+        "reasons": "Skäl för beslutet",
+        "not_met": "Villkor som inte är uppfyllda:",
+        "law": "Lagrum",
+        "appeal": "Hur du överklagar",
+        "appeal_text": (
+            "Du kan överklaga beslutet till förvaltningsrätten. Skicka överklagandet till oss, "
+            "inte direkt till domstolen. Överklagandet måste ha kommit in till oss inom tre "
+            "veckor från den dag du fick del av beslutet. Skriv vilket beslut du överklagar "
+            "och hur du vill att det ska ändras."
+        ),
+    },
+    "en": {
+        "title": "Decision",
+        "applied": "You have applied for {subject}.",
+        "granted": "The application is granted.",
+        "refused": "The application is refused.",
+        "answer": "{question}: {answer}.",
+        "undetermined": "The case cannot be decided yet.",
+        "needed": "We need information about:",
+        "reasons": "Reasons for the decision",
+        "not_met": "Conditions that are not met:",
+        "law": "Legal grounds",
+        "appeal": "How to appeal",
+        "appeal_text": (
+            "You can appeal against the decision to the administrative court. Send the "
+            "appeal to us, not to the court. We must receive it within three weeks from the "
+            "day you were told of the decision. Say which decision you appeal against and "
+            "how you want it changed."
+        ),
+    },
+}
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _truthy(decision: Decision) -> bool:
+    return decision.decided and bool(decision.value)
+
+
+def _unmet(decision: Decision) -> list[ConditionResult]:
+    """Failed conditions of the rules that would have given another answer."""
+    return [
+        c
+        for r in decision.considered
+        if r.value != decision.value
+        for c in r.conditions
+        if c.held is False
+    ]
+
+
+def _letter_parts(
+    decision: Decision, granted: bool, top: bool
+) -> tuple[list[Reason], list[ConditionResult]]:
+    """Reasons and failed conditions worth a decision letter, following helper questions.
+
+    A grant shows the findings that support it (helper questions answered yes); a refusal
+    shows why not: the failed conditions of the rules that would have granted and, for a
+    failed condition that rests on a helper question, that question's own reasons.
+    """
+    reasons = [r for r in decision.reasons if not _reads_only_questions(r)]
+    unmet = _unmet(decision) if (not granted or not top) else []
+    texts = [c.text for c in unmet]
+    for helper in decision.supporting:
+        if not helper.internal:
+            continue
+        if granted and _truthy(helper):
+            sub_reasons, _ = _letter_parts(helper, True, False)
+            reasons.extend(sub_reasons)
+        elif (
+            not granted
+            and not _truthy(helper)
+            and (not top or any(helper.question in t for t in texts))
+        ):
+            sub_reasons, sub_unmet = _letter_parts(helper, False, False)
+            reasons.extend(sub_reasons)
+            unmet.extend(sub_unmet)
+    return reasons, unmet
+
+
+def _letter(decision: Decision, lang: str) -> str:
+    """A motivation a case officer can paste into a decision letter (klarspråk)."""
+    w = _LETTER[lang]
+    out = [w["title"], ""]
+    if decision.subject is not None:
+        out.append(w["applied"].format(subject=decision.subject.get(lang)))
+    if not decision.decided:
+        out.append(w["undetermined"])
+        out.append(w["needed"])
+        out.extend(f"- {m.get(lang).lower()}" for m in decision.missing_labels)
+        return "\n".join(out)
+    if decision.subject is not None and decision.refusal:
+        out.append(w["refused"])
+    elif decision.subject is not None:
+        out.append(w["granted"])
+    else:
+        answer = _answer(decision, lang)
+        out.append(w["answer"].format(question=decision.label.get(lang), answer=answer))
+    reasons, unmet = _letter_parts(decision, not decision.refusal, True)
+    out += ["", w["reasons"]]
+    shown: list[str] = []
+    for r in reasons:
+        text = r.text.get(lang)
+        if text not in shown:
+            shown.append(text)
+    out.extend(shown)
+    labels: list[str] = []
+    for c in unmet:
+        if c.label is not None:
+            label = _sentence_case(c.label.get(lang))
+            if label not in labels:
+                labels.append(label)
+    if decision.refusal and labels:
+        out += ["", w["not_met"]]
+        out.extend(f"- {u}." for u in labels)
+    cites: list[str] = []
+    read = {name for r in reasons for name in r.parameters}
+    for source in [c for r in reasons for c in r.citations] + [
+        c for p in decision.parameters_used if p.name in read for c in p.citations
+    ]:
+        if str(source) not in cites:
+            cites.append(str(source))
+    out += ["", w["law"], ", ".join(cites) + "."]
+    if decision.refusal:
+        appeal_law = ["FL 44 §"]
+        if any(c.startswith("LSS") for c in cites):
+            appeal_law.insert(0, "LSS 27 §")
+        out += ["", w["appeal"], w["appeal_text"] + f" ({', '.join(appeal_law)})"]
+    return "\n".join(out)
+
+
 def render(decision: Decision, lang: str = "sv", style: str = "text") -> str:
-    """The whole decision as text: answer, reasons with sources, conditions, thresholds."""
+    """Render a decision.
+
+    ``style="text"``: the answer, the reasons with their sources and conditions, the
+    thresholds used, and the decisions it builds on. ``style="beslut"``: a plain-language
+    motivation for a decision letter — what was applied for, the assessment, the legal
+    ground and, for a refusal, how to appeal.
+    """
     _check_lang(lang)
+    if style == "beslut":
+        return _letter(decision, lang)
     if style != "text":
-        raise ValueError(f"style must be 'text', got {style!r}")
+        raise ValueError(f"style must be 'text' or 'beslut', got {style!r}")
     return "\n".join(_render(decision, lang, 0, {decision.question}))

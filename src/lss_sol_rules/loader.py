@@ -338,7 +338,18 @@ class _Reader:
             raise self.fail(f"fact {name!r} must be a table", line)
         self.keys(
             raw,
-            {"type", "of", "unit", "min", "max", "values", "label", "past", "derive"},
+            {
+                "type",
+                "of",
+                "unit",
+                "min",
+                "max",
+                "values",
+                "label",
+                "past",
+                "derive",
+                "value_labels",
+            },
             f"fact {name!r}",
             line,
         )
@@ -377,6 +388,13 @@ class _Reader:
             min=mn,
             max=mx,
             values=tuple(values) if values else None,
+            value_labels=self.value_labels(
+                raw,
+                name,
+                (of if t == "list" else t) or "text",
+                tuple(values) if values else None,
+                line,
+            ),
             past=past,
             derive=derive,
             source=self.path,
@@ -450,7 +468,17 @@ class _Reader:
             raise self.fail(f"question {name!r} must be a table", line)
         self.keys(
             raw,
-            {"type", "of", "values", "label", "hit_policy", "value_labels", "internal"},
+            {
+                "type",
+                "of",
+                "values",
+                "label",
+                "hit_policy",
+                "value_labels",
+                "internal",
+                "refusal",
+                "subject",
+            },
             f"question {name!r}",
             line,
         )
@@ -474,32 +502,16 @@ class _Reader:
                 self.typed_value(v, elem or "text", None, f"a value of {name!r}", line)
                 for v in values
             )
-        labels: list[tuple[Value, Label]] = []
-        vl = raw.get("value_labels", {})
-        if not isinstance(vl, Mapping):
-            raise self.fail(f"value_labels of {name!r} must be a table", line)
-        for key, lab in vl.items():
-            value: Value
-            if elem == "int":
-                try:
-                    value = int(key)
-                except ValueError:
-                    raise self.fail(
-                        f"value_labels key {key!r} of {name!r} is not a whole number", line
-                    ) from None
-            elif elem == "bool":
-                if key not in ("true", "false"):
-                    raise self.fail(
-                        f"value_labels keys of bool question {name!r} are true/false", line
-                    )
-                value = key == "true"
-            else:
-                value = key
-            if allowed is not None and value not in allowed:
-                raise self.fail(f"value_labels names {key!r}, not a value of {name!r}", line)
-            label = self.label(lab, f"value_labels.{key} of {name!r}", line)
-            assert label is not None  # noqa: S101
-            labels.append((value, label))
+        labels = self.value_labels(raw, name, elem or "text", allowed, line)
+        refusal = raw.get("refusal", [])
+        if not isinstance(refusal, list):
+            raise self.fail(f"`refusal` of {name!r} must be a list of values", line)
+        refusals = tuple(
+            self.typed_value(
+                v, elem or "text", None, f"a refusal value of {name!r}", line, allowed=allowed
+            )
+            for v in refusal
+        )
         label = self.label(raw.get("label"), f"`label` of question {name!r}", line)
         assert label is not None  # noqa: S101
         internal = raw.get("internal", False)
@@ -512,10 +524,47 @@ class _Reader:
             label=label,
             values=allowed,
             hit_policy=policy,
-            value_labels=tuple(labels),
+            value_labels=labels,
+            refusal=refusals,
+            subject=self.name(raw["subject"], "`subject`", line) if "subject" in raw else None,
             internal=internal,
             source=self.path,
         )
+
+    def value_labels(
+        self,
+        raw: Mapping[str, Any],
+        name: str,
+        elem: str,
+        allowed: tuple[Any, ...] | None,
+        line: int | None,
+    ) -> tuple[tuple[Value, Label], ...]:
+        """Read ``value_labels`` (readable Swedish/English names of enum values)."""
+        vl = raw.get("value_labels", {})
+        if not isinstance(vl, Mapping):
+            raise self.fail(f"value_labels of {name!r} must be a table", line)
+        labels: list[tuple[Value, Label]] = []
+        for key, lab in vl.items():
+            value: Value
+            if elem == "int":
+                try:
+                    value = int(key)
+                except ValueError:
+                    raise self.fail(
+                        f"value_labels key {key!r} of {name!r} is not a whole number", line
+                    ) from None
+            elif elem == "bool":
+                if key not in ("true", "false"):
+                    raise self.fail(f"value_labels keys of bool {name!r} are true/false", line)
+                value = key == "true"
+            else:
+                value = key
+            if allowed is not None and value not in allowed:
+                raise self.fail(f"value_labels names {key!r}, not a value of {name!r}", line)
+            label = self.label(lab, f"value_labels.{key} of {name!r}", line)
+            assert label is not None  # noqa: S101
+            labels.append((value, label))
+        return tuple(labels)
 
     def rule(self, index: int, raw: Any) -> RuleSpec:
         line = self.loc.array_item("rules", index)

@@ -91,6 +91,14 @@ class FactDecl:
     past: bool = False
     derive: str | None = None
     source: str = ""
+    value_labels: tuple[tuple[Value, Label], ...] = ()
+
+    def value_label(self, value: Value, lang: str) -> str | None:
+        """The readable label of an enum value, if the fact declares one."""
+        for v, label in self.value_labels:
+            if v == value:
+                return label.get(lang)
+        return None
 
 
 @attrs.frozen
@@ -110,6 +118,8 @@ class QuestionDecl:
     value_labels: tuple[tuple[Value, Label], ...] = ()
     internal: bool = False
     source: str = ""
+    refusal: tuple[Value, ...] = ()
+    subject: str | None = None
 
     def value_label(self, value: Value, lang: str) -> str | None:
         """The readable label of an enum value, if the question declares one."""
@@ -343,6 +353,9 @@ class Decision:
     value_label: Label | None = None
     supporting: tuple[Decision, ...] = ()
     internal: bool = False
+    missing_labels: tuple[Label, ...] = ()
+    subject: Label | None = None
+    refusal: bool = False
 
     @property
     def decided(self) -> bool:
@@ -386,6 +399,11 @@ class Decision:
             else {"sv": self.value_label.sv, "en": self.value_label.en},
             "supporting": [d.to_dict() for d in self.supporting],
             "internal": self.internal,
+            "missing_labels": [{"sv": m.sv, "en": m.en} for m in self.missing_labels],
+            "subject": None
+            if self.subject is None
+            else {"sv": self.subject.sv, "en": self.subject.en},
+            "refusal": self.refusal,
         }
 
     @classmethod
@@ -407,6 +425,9 @@ class Decision:
             value_label=None if vl is None else Label(**vl),
             supporting=tuple(Decision.from_dict(d) for d in raw["supporting"]),
             internal=raw.get("internal", False),
+            missing_labels=tuple(Label(**m) for m in raw.get("missing_labels", ())),
+            subject=None if raw.get("subject") is None else Label(**raw["subject"]),
+            refusal=raw.get("refusal", False),
         )
 
 

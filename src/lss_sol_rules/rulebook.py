@@ -232,6 +232,7 @@ class Rulebook:
         self._views: dict[str, View] = {}
         self._lock = threading.Lock()
         self._declare()
+        self._check_subjects()
         self.scope = self._scope()
         self._compile()
         for j in sorted({rf.jurisdiction for rf, _ in self.files} | {"se"}):
@@ -272,6 +273,15 @@ class Rulebook:
                             file=rf.path,
                         )
                 versions.append(attrs.evolve(p, layer=layer))
+
+    def _check_subjects(self) -> None:
+        for q in self.questions.values():
+            if q.subject is not None and q.subject not in self.facts:
+                hint = did_you_mean(q.subject, self.facts)
+                raise RuleFileError(
+                    f"question {q.name!r}: `subject` names unknown fact {q.subject!r}{hint}",
+                    file=q.source,
+                )
 
     def _scope(self) -> Scope:
         symbols: dict[str, Symbol] = {"on": Symbol("on", "date")}
