@@ -46,6 +46,8 @@ def test_totality_determinism_citations_round_trip(
         assert d.value is None
         assert d.missing
         assert set(d.missing) <= set(lst.readable_facts(ENGINE, question, jurisdiction))
+        labels = [ENGINE.rulebook.facts[m].label for m in d.missing]
+        assert list(d.missing_labels) == labels  # aligned with missing, in the same order
     for reason in (*d.reasons, *d.considered):
         assert reason.citations, reason.rule_id
     assert d == case.evaluate()  # deterministic

@@ -461,7 +461,7 @@ class _DecisionBuilder:
             value_label=value_label,
             supporting=tuple(self.build(q) for q in subquestions),
             internal=qdecl.internal,
-            missing_labels=tuple(ctx.book.facts[m].label for m in result.missing)
+            missing_labels=tuple(ctx.book.facts[m].label for m in sorted(result.missing))
             if undetermined
             else (),
             subject=self._subject(qdecl),
