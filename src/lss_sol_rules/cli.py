@@ -239,3 +239,51 @@ def test_cases(
     click.echo(f"{passed} passed, {failed} failed")
     if failed or not cases:
         sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default serves this machine only.",
+)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--max-body-bytes",
+    default=1_000_000,
+    show_default=True,
+    type=int,
+    help="Refuse request bodies larger than this (413).",
+)
+@click.option(
+    "--access-log",
+    is_flag=True,
+    help="Log request lines (method, path, status). Bodies are never logged.",
+)
+@_rules_option
+@_no_plugins_option
+def serve(
+    host: str,
+    port: int,
+    max_body_bytes: int,
+    access_log: bool,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+) -> None:
+    """Start the HTTP decision service (needs the `server` extra)."""
+    try:
+        import uvicorn  # noqa: PLC0415 - optional extra
+
+        from .server import create_app  # noqa: PLC0415
+    except ImportError as exc:
+        raise click.ClickException(f"{exc}; pip install 'lss-sol-rules[server]'") from None
+    engine = _engine(rules, no_plugins)
+    click.echo(f"lss-sol-rules serving on http://{host}:{port} (OpenAPI: /docs)", err=True)
+    uvicorn.run(
+        create_app(engine, max_body_bytes),
+        host=host,
+        port=port,
+        access_log=access_log,
+        log_level="warning",
+    )

@@ -1,0 +1,223 @@
+"""The HTTP decision service, over real HTTP on loopback, and Schemathesis on its OpenAPI."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+import uvicorn
+from hypothesis import HealthCheck, given, settings
+
+import lss_sol_rules as lsr
+from lss_sol_rules.server import create_app
+
+LIMIT = 20_000
+
+
+class _Server:
+    def __init__(self) -> None:
+        app = create_app(lsr.load(), max_body_bytes=LIMIT)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with _Server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=10) as c:
+        yield c
+
+
+def post(client: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    return client.post(path, json=body)
+
+
+def test_vocabulary(client: httpx.Client) -> None:
+    qs = client.get("/questions").json()
+    assert {"name": "personlig_assistans.huvudman"}.items() <= next(
+        q for q in qs if q["name"] == "personlig_assistans.huvudman"
+    ).items()
+    facts = {f["name"]: f for f in client.get("/facts").json()}
+    assert facts["grundlaggande_behov_timmar_per_vecka"]["max"] == "168"
+    assert facts["insats"]["label"]["sv"] == "Insats"
+    assert "se/stockholm" in client.get("/jurisdictions").json()
+
+
+def test_evaluate(client: httpx.Client) -> None:
+    r = post(
+        client,
+        "/evaluate",
+        {
+            "question": "personlig_assistans.huvudman",
+            "facts": {"grundlaggande_behov_timmar_per_vecka": 20.01},
+            "on": "2026-01-01",
+            "lang": "en",
+        },
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert body["decision"]["value"] == "forsakringskassan"
+    assert "Answer: Försäkringskassan" in body["explanation"]
+    assert lsr.Decision.from_dict(body["decision"]).value == "forsakringskassan"
+
+
+def test_undetermined_is_a_normal_answer(client: httpx.Client) -> None:
+    r = post(
+        client,
+        "/evaluate",
+        {"question": "personlig_assistans.huvudman", "facts": {}, "on": "2026-01-01"},
+    )
+    assert r.status_code == 200
+    assert r.json()["decision"]["missing"] == ["grundlaggande_behov_timmar_per_vecka"]
+
+
+def test_bad_facts_are_422_with_the_fact(client: httpx.Client) -> None:
+    r = post(
+        client,
+        "/evaluate",
+        {
+            "question": "personlig_assistans.huvudman",
+            "facts": {"grundlaggande_behov_timmar_per_vecka": -1},
+        },
+    )
+    assert r.status_code == 422
+    body = r.json()
+    assert (body["error"], body["fact"]) == ("FactError", "grundlaggande_behov_timmar_per_vecka")
+    assert "at least 0" in body["problem"]
+
+
+def test_unknown_question_is_404_with_a_suggestion(client: httpx.Client) -> None:
+    r = post(client, "/evaluate", {"question": "personlig_assistans.huvudmann", "facts": {}})
+    assert r.status_code == 404
+    assert "did you mean" in r.json()["message"]
+
+
+def test_unknown_jurisdiction_is_422(client: httpx.Client) -> None:
+    r = post(
+        client,
+        "/evaluate",
+        {"question": "personlig_assistans.huvudman", "facts": {}, "jurisdiction": "se/stokholm"},
+    )
+    assert r.status_code == 422
+    assert "se/stockholm" in r.json()["message"]
+
+
+def test_malformed_requests_are_422(client: httpx.Client) -> None:
+    assert post(client, "/evaluate", {"facts": {}}).status_code == 422
+    assert post(client, "/evaluate", {"question": "x", "facts": [], "extra": 1}).status_code == 422
+    r = client.post("/evaluate", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_body_over_the_limit_is_413(client: httpx.Client) -> None:
+    r = post(
+        client,
+        "/evaluate",
+        {"question": "personlig_assistans.huvudman", "facts": {"x": "a" * (LIMIT + 10)}},
+    )
+    assert r.status_code == 413
+    assert r.json()["error"] == "RequestTooLarge"
+
+
+def test_body_over_the_limit_without_content_length_is_413(client: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"question": "personlig_assistans.huvudman", "facts": {"x": "'
+        for _ in range(LIMIT // 1000 + 2):
+            yield b"a" * 1000
+        yield b'"}}'
+
+    r = client.post("/evaluate", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_batch_keeps_order_and_reports_errors_per_case(client: httpx.Client) -> None:
+    r = post(
+        client,
+        "/evaluate/batch",
+        {
+            "question": "personlig_assistans.huvudman",
+            "cases": [
+                {"facts": {"grundlaggande_behov_timmar_per_vecka": 5}, "on": "2026-01-01"},
+                {"facts": {"grundlaggande_behov_timmar_per_vecka": -5}},
+                {"facts": {"grundlaggande_behov_timmar_per_vecka": 50}, "on": "2026-01-01"},
+            ],
+        },
+    )
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert results[0]["decision"]["value"] == "kommun"
+    assert results[1]["error"]["error"] == "FactError"
+    assert results[2]["decision"]["value"] == "forsakringskassan"
+
+
+def test_explain_beslut(client: httpx.Client) -> None:
+    r = post(
+        client,
+        "/explain",
+        {
+            "question": "lss.ratt_till_insats",
+            "style": "beslut",
+            "facts": {
+                "diagnoser": ["autism"],
+                "insats": "ledsagarservice",
+                "behov_tillgodoses_pa_annat_satt": True,
+            },
+            "on": "2026-01-01",
+        },
+    )
+    assert r.status_code == 200
+    text = r.json()["text"]
+    assert "Ansökan avslås." in text
+    assert "tre veckor" in text
+
+
+def test_openapi_is_published(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/evaluate", "/evaluate/batch", "/explain", "/questions", "/facts"} <= set(
+        spec["paths"]
+    )
+
+
+def test_api_conforms_to_its_schema(base_url: str) -> None:
+    """Schemathesis generates requests from the published OpenAPI for every operation and
+    checks each response: no server error, status and body as documented."""
+    api = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
+    operations = [result.ok() for result in api.get_all_operations()]
+    assert len(operations) >= 6
+    for operation in operations:
+
+        @settings(
+            max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
+        @given(case=operation.as_strategy())
+        def check(case: Any) -> None:
+            case.call_and_validate()
+
+        check()
