@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -221,3 +222,45 @@ def test_api_conforms_to_its_schema(base_url: str) -> None:
             case.call_and_validate()
 
         check()
+
+
+def test_no_personal_data_in_logs(caplog: pytest.LogCaptureFixture) -> None:
+    from fastapi.testclient import TestClient
+
+    marker = "1961-07-19"
+    caplog.set_level(logging.DEBUG)
+    client = TestClient(create_app(lsr.load(plugins=False)))
+    ok = client.post(
+        "/evaluate",
+        json={
+            "question": "personlig_assistans.aldersgrans_datum",
+            "facts": {"fodelsedatum": marker},
+            "on": "2026-01-01",
+        },
+    )
+    assert ok.status_code == 200
+    bad = client.post(
+        "/evaluate",
+        json={
+            "question": "personlig_assistans.huvudman",
+            "facts": {"fodelsedatum": "2099-07-19"},
+            "on": "2026-01-01",
+        },
+    )
+    assert bad.status_code == 422
+    for record in caplog.records:
+        assert marker not in record.getMessage()
+        assert "2099-07-19" not in record.getMessage()
+
+
+def test_serve_defaults_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from lss_sol_rules.cli import main
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    result = CliRunner().invoke(main, ["serve", "--no-plugins"])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["host"] == "127.0.0.1"
+    assert calls[0]["access_log"] is False
