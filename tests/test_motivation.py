@@ -6,6 +6,7 @@ tests/test_motivation.py — then read every changed file before committing it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import date
@@ -18,14 +19,11 @@ import lss_sol_rules as lsr
 
 GOLDEN = Path(__file__).parent / "golden"
 ON = date(2026, 1, 1)
-KRETS3 = {
-    "diagnoser": ["fysisk_funktionsnedsattning"],
-    "funktionsnedsattning_varaktig": True,
-    "beror_pa_normalt_aldrande": False,
-    "funktionsnedsattning_stor": True,
-    "betydande_svarigheter_i_daglig_livsforing": True,
-    "omfattande_behov_av_stod_eller_service": True,
-}
+KRETS3: dict[str, Any] = json.loads(
+    (Path(__file__).resolve().parents[1] / "examples" / "personkrets3.json").read_text(
+        encoding="utf-8"
+    )
+)
 CASES: dict[str, tuple[str, dict[str, Any], date]] = {
     "bifall_ledsagarservice_krets3": (
         "lss.ratt_till_insats",

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 import lss_sol_rules as lsr
 
 ON = date(2026, 1, 1)
-KRETS3 = {
-    "diagnoser": ["fysisk_funktionsnedsattning"],
-    "funktionsnedsattning_varaktig": True,
-    "beror_pa_normalt_aldrande": False,
-    "funktionsnedsattning_stor": True,
-    "betydande_svarigheter_i_daglig_livsforing": True,
-    "omfattande_behov_av_stod_eller_service": True,
-}
+KRETS3: dict[str, Any] = json.loads(
+    (Path(__file__).resolve().parents[1] / "examples" / "personkrets3.json").read_text(
+        encoding="utf-8"
+    )
+)
 
 
 def test_every_rule_and_parameter_value_cites_a_source(engine: lsr.Engine) -> None:

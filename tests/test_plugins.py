@@ -117,18 +117,22 @@ def test_hook_decision_observes_every_decision(tmp_path: Path) -> None:
     assert seen == [d]
 
 
+LOCAL_HUVUDMAN = """
+[rulebook]
+jurisdiction = "se/kommunen"
+[[rules]]
+id = "kommunen.huvudman"
+question = "personlig_assistans.huvudman"
+when = "grundlaggande_behov_timmar_per_vecka > 10"
+value = "forsakringskassan"
+citations = ["x"]
+explain = {{ sv = "x", en = "x" }}
+{overrides}
+"""
+
+
 def test_layer_conflict_names_both_layers(tmp_path: Path) -> None:
-    text = """
-    [rulebook]
-    jurisdiction = "se/kommunen"
-    [[rules]]
-    id = "kommunen.huvudman"
-    question = "personlig_assistans.huvudman"
-    when = "grundlaggande_behov_timmar_per_vecka > 10"
-    value = "forsakringskassan"
-    citations = ["x"]
-    explain = { sv = "x", en = "x" }
-    """
+    text = LOCAL_HUVUDMAN.format(overrides="")
     with pytest.raises(lsr.RuleFileError) as info:
         lsr.load(plugins=[make_plugin(tmp_path, text)])
     message = str(info.value)
@@ -138,18 +142,7 @@ def test_layer_conflict_names_both_layers(tmp_path: Path) -> None:
 
 
 def test_a_local_exception_may_override_national_rules_in_its_jurisdiction(tmp_path: Path) -> None:
-    text = """
-    [rulebook]
-    jurisdiction = "se/kommunen"
-    [[rules]]
-    id = "kommunen.huvudman"
-    question = "personlig_assistans.huvudman"
-    when = "grundlaggande_behov_timmar_per_vecka > 10"
-    value = "forsakringskassan"
-    overrides = ["lss.9.2.kommun"]
-    citations = ["x"]
-    explain = { sv = "x", en = "x" }
-    """
+    text = LOCAL_HUVUDMAN.format(overrides='overrides = ["lss.9.2.kommun"]')
     engine = lsr.load(plugins=[make_plugin(tmp_path, text)])
     facts = {"grundlaggande_behov_timmar_per_vecka": 15}
     assert engine.evaluate("personlig_assistans.huvudman", facts, on=ON).value == "kommun"
