@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from importlib.metadata import entry_points
-from types import ModuleType
 
 import pluggy
 
@@ -53,7 +52,3 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     except (ValueError, pluggy.PluginValidationError) as exc:
         raise PluginError(name, f"is not a valid plugin: {exc}") from exc
 
-
-def plugin_name(pm: pluggy.PluginManager, plugin: object | ModuleType) -> str:
-    """The name *plugin* is registered under."""
-    return pm.get_name(plugin) or repr(plugin)
