@@ -287,3 +287,150 @@ def serve(
         access_log=access_log,
         log_level="warning",
     )
+
+
+def _cases_from(engine: Engine, path: str) -> list[dict[str, Any]]:
+    from .batch import read_csv  # noqa: PLC0415 - only the batch commands need it
+
+    try:
+        return read_csv(engine, path)
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("question")
+@click.option(
+    "--cases",
+    "cases_file",
+    required=True,
+    type=click.Path(exists=True),
+    help="CSV file, one row per case, one column per fact.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(),
+    help="CSV file to write: row, value, status, missing, error.",
+)
+@click.option("--on", "on", help="Evaluation date, YYYY-MM-DD (default: today).")
+@click.option("--jurisdiction", default="se", show_default=True)
+@_rules_option
+@_no_plugins_option
+def batch(
+    question: str,
+    cases_file: str,
+    out_file: str,
+    on: str | None,
+    jurisdiction: str,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+) -> None:
+    """Answer QUESTION for every case in a CSV file; bad rows are reported, not fatal."""
+    import csv  # noqa: PLC0415
+
+    from .batch import evaluate_many  # noqa: PLC0415
+
+    engine = _engine(rules, no_plugins)
+    cases = _cases_from(engine, cases_file)
+    with click.progressbar(length=len(cases), label="evaluating", file=sys.stderr) as bar:
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            bar.update(n - done)
+            done = n
+
+        try:
+            result = evaluate_many(
+                engine,
+                question,
+                cases,
+                on=_date(on),
+                jurisdiction=jurisdiction,
+                errors="collect",
+                progress=step,
+            )
+        except LssSolRulesError as exc:
+            raise click.ClickException(str(exc)) from None
+    with Path(out_file).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", "value", "status", "missing", "error"])
+        for i in range(len(result)):
+            value = result.values[i]
+            shown = (
+                ""
+                if value is None
+                else (
+                    ";".join(str(v) for v in value)
+                    if isinstance(value, tuple)
+                    else str(value).lower()
+                    if isinstance(value, bool)
+                    else str(value)
+                )
+            )
+            writer.writerow(
+                [
+                    i + 1,
+                    shown,
+                    result.statuses[i],
+                    ";".join(result.missing[i]),
+                    result.errors[i] or "",
+                ]
+            )
+    summary = ", ".join(f"{k}: {v}" for k, v in result.counts().items())
+    click.echo(f"{len(result)} cases → {out_file} ({summary})")
+
+
+@main.command(name="diff")
+@click.argument("question")
+@click.option(
+    "--cases",
+    "cases_file",
+    required=True,
+    type=click.Path(exists=True),
+    help="CSV file, one row per case, one column per fact.",
+)
+@click.option("--on", "on", help="Date of the old evaluation (default: today).")
+@click.option("--jurisdiction", default="se", show_default=True)
+@click.option("--against-on", help="Date of the new evaluation.")
+@click.option("--against-jurisdiction", help="Jurisdiction of the new evaluation.")
+@click.option(
+    "--against-rules",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Extra rule files for the new evaluation (e.g. a proposed routine).",
+)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@_rules_option
+@_no_plugins_option
+def diff_cmd(
+    question: str,
+    cases_file: str,
+    on: str | None,
+    jurisdiction: str,
+    against_on: str | None,
+    against_jurisdiction: str | None,
+    against_rules: tuple[str, ...],
+    lang: str,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+) -> None:
+    """Which cases change answer between two dates, jurisdictions or rulebooks."""
+    engine = _engine(rules, no_plugins)
+    other = _engine(rules + against_rules, no_plugins) if against_rules else None
+    cases = _cases_from(engine, cases_file)
+    try:
+        report = engine.diff(
+            question,
+            cases,
+            on=_date(on),
+            jurisdiction=jurisdiction,
+            against=other,
+            against_on=_date(against_on),
+            against_jurisdiction=against_jurisdiction,
+        )
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.render(lang))

@@ -18,9 +18,9 @@ How a question is answered (see ``docs/rule-format.md``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -50,6 +50,9 @@ from .model import (
 )
 from .rulebook import CompiledRule, Rulebook, View
 from .values import Value
+
+if TYPE_CHECKING:
+    from .batch import BatchResult, DiffReport
 
 __all__ = ["Engine"]
 
@@ -319,6 +322,41 @@ class Engine:
         if self._pm is not None:
             self._pm.hook.lss_sol_rules_decision(decision=decision)
         return decision
+
+    def evaluate_many(
+        self,
+        question: str,
+        cases: Iterable[Mapping[str, object]],
+        on: date | None = None,
+        jurisdiction: str = "se",
+        errors: str = "raise",
+    ) -> BatchResult:
+        """Answer *question* for many cases; see :func:`lss_sol_rules.batch.evaluate_many`."""
+        from .batch import evaluate_many  # noqa: PLC0415 - batch imports engine
+
+        return evaluate_many(self, question, cases, on=on, jurisdiction=jurisdiction, errors=errors)
+
+    def diff(
+        self,
+        question: str,
+        cases: Iterable[Mapping[str, object]],
+        on: date | None = None,
+        jurisdiction: str = "se",
+        *,
+        against: Engine | None = None,
+        against_on: date | None = None,
+        against_jurisdiction: str | None = None,
+    ) -> DiffReport:
+        """Which cases change answer from this setting to another (rulebook, date or place).
+
+        The old setting is this engine on *on* in *jurisdiction*; the new one replaces any of
+        them with *against*, *against_on*, *against_jurisdiction*.
+        """
+        from .batch import Setting, diff  # noqa: PLC0415 - batch imports engine
+
+        old = Setting(self, on, jurisdiction)
+        new = Setting(against or self, against_on or on, against_jurisdiction or jurisdiction)
+        return diff(question, cases, old, new)
 
     def check_facts(
         self, facts: Mapping[str, object], on: date | None = None, jurisdiction: str = "se"

@@ -51,4 +51,3 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
         pm.register(plugin, name=name)
     except (ValueError, pluggy.PluginValidationError) as exc:
         raise PluginError(name, f"is not a valid plugin: {exc}") from exc
-
