@@ -289,6 +289,15 @@ def serve(
     )
 
 
+_cases_option = click.option(
+    "--cases",
+    "cases_file",
+    required=True,
+    type=click.Path(exists=True),
+    help="CSV file, one row per case, one column per fact.",
+)
+
+
 def _cases_from(engine: Engine, path: str) -> list[dict[str, Any]]:
     from .batch import read_csv  # noqa: PLC0415 - only the batch commands need it
 
@@ -300,13 +309,7 @@ def _cases_from(engine: Engine, path: str) -> list[dict[str, Any]]:
 
 @main.command()
 @click.argument("question")
-@click.option(
-    "--cases",
-    "cases_file",
-    required=True,
-    type=click.Path(exists=True),
-    help="CSV file, one row per case, one column per fact.",
-)
+@_cases_option
 @click.option(
     "--out",
     "out_file",
@@ -385,13 +388,7 @@ def batch(
 
 @main.command(name="diff")
 @click.argument("question")
-@click.option(
-    "--cases",
-    "cases_file",
-    required=True,
-    type=click.Path(exists=True),
-    help="CSV file, one row per case, one column per fact.",
-)
+@_cases_option
 @click.option("--on", "on", help="Date of the old evaluation (default: today).")
 @click.option("--jurisdiction", default="se", show_default=True)
 @click.option("--against-on", help="Date of the new evaluation.")
