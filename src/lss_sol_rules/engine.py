@@ -84,22 +84,25 @@ class _Outcome:
 class _Context:
     """Per-evaluation state: the facts, the date, and answers already worked out."""
 
-    __slots__ = ("book", "derived", "facts", "memo", "on", "view")
+    __slots__ = ("book", "derive", "derived", "facts", "memo", "on", "view")
 
-    def __init__(self, view: View, facts: Mapping[str, Value], on: date) -> None:
+    def __init__(
+        self, view: View, facts: Mapping[str, Value], on: date, derive: bool = True
+    ) -> None:
         self.view = view
         self.book = view.book
         self.facts = facts
         self.on = on
         self.memo: dict[str, _Outcome] = {}
         self.derived: dict[str, Any] = {}
+        self.derive = derive  # False: read only the facts given (constraints)
 
     # -- the Context protocol used by compiled expressions -------------------------------
     def fact(self, name: str) -> Any:
         v = self.facts.get(name, _MISSING)
         if v is not _MISSING:
             return v
-        expr = self.book.derive.get(name)
+        expr = self.book.derive.get(name) if self.derive else None
         if expr is None:
             return Unknown(frozenset((name,)))
         v = self.derived.get(name, _MISSING)
@@ -375,22 +378,13 @@ class Engine:
     def _check_constraints(self, ctx: _Context) -> None:
         from .errors import FactError  # noqa: PLC0415 - keep the import list short
 
-        raw = _Context(ctx.view, ctx.facts, ctx.on)
-        raw.book = _NoDerive(ctx.book)  # type: ignore[assignment]
+        raw = _Context(ctx.view, ctx.facts, ctx.on, derive=False)
         for c in ctx.view.constraints:
             if c.expr.fn(raw) is False:
                 names = sorted(c.expr.facts)
                 raise FactError(
                     ", ".join(names), c.message.en, {n: ctx.facts[n] for n in names}, c.message.sv
                 )
-
-
-class _NoDerive:
-    """A rulebook stand-in without derivations: constraints read only the facts given."""
-
-    def __init__(self, book: Rulebook) -> None:
-        self.derive: dict[str, Any] = {}
-        self.questions = book.questions
 
 
 class _DecisionBuilder:
