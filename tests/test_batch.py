@@ -56,8 +56,12 @@ def test_progress_is_reported() -> None:
     seen: list[int] = []
     from lss_sol_rules.batch import evaluate_many
 
-    evaluate_many(ENGINE, Q, [{H: h % 40} for h in range(2500)], on=ON, progress=seen.append)
+    cases = [{H: h % 40} for h in range(2500)]
+    evaluate_many(ENGINE, Q, cases, on=ON, progress=seen.append, method="row")
     assert seen == [1000, 2000, 2500]
+    seen.clear()
+    evaluate_many(ENGINE, Q, cases, on=ON, progress=seen.append, method="columnar")
+    assert seen == [2500]
 
 
 HOURS = [Decimal(h) for h in ("50", "81", "99.5", "110", "130")]

@@ -307,6 +307,22 @@ class Engine:
             on = date.today()
         if isinstance(on, datetime) or not isinstance(on, date):
             raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
+        view = self.view_for(question, jurisdiction)
+        clean = normalise_facts(facts, self.rulebook.facts, on)
+        ctx = _Context(view, clean, on)
+        self._check_constraints(ctx)
+        ctx.resolve(question)
+        decision = _DecisionBuilder(ctx).build(question)
+        if self._pm is not None:
+            self._pm.hook.lss_sol_rules_decision(decision=decision)
+        return decision
+
+    def view_for(self, question: str, jurisdiction: str) -> View:
+        """The rules of *jurisdiction*, checking that they answer *question*.
+
+        Raises :class:`QuestionError` for an unknown question or one not answered there, and
+        :class:`EvaluationError` for an unknown jurisdiction.
+        """
         self.question(question)
         view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
         if question not in view.rules:
@@ -317,27 +333,26 @@ class Engine:
                 f"question {question!r} is not answered in jurisdiction {jurisdiction!r}; "
                 f"it is answered in: {', '.join(where)} (pass jurisdiction=...)",
             )
-        clean = normalise_facts(facts, self.rulebook.facts, on)
-        ctx = _Context(view, clean, on)
-        self._check_constraints(ctx)
-        ctx.resolve(question)
-        decision = _DecisionBuilder(ctx).build(question)
-        if self._pm is not None:
-            self._pm.hook.lss_sol_rules_decision(decision=decision)
-        return decision
+        return view
 
     def evaluate_many(
         self,
         question: str,
-        cases: Iterable[Mapping[str, object]],
+        cases: Iterable[Mapping[str, object]] | Any,
         on: date | None = None,
         jurisdiction: str = "se",
         errors: str = "raise",
+        method: str = "auto",
     ) -> BatchResult:
-        """Answer *question* for many cases; see :func:`lss_sol_rules.batch.evaluate_many`."""
+        """Answer *question* for many cases; see :func:`lss_sol_rules.batch.evaluate_many`.
+
+        *cases* is an iterable of fact dicts, a pyarrow Table, or a pandas/polars DataFrame.
+        """
         from .batch import evaluate_many  # noqa: PLC0415 - batch imports engine
 
-        return evaluate_many(self, question, cases, on=on, jurisdiction=jurisdiction, errors=errors)
+        return evaluate_many(
+            self, question, cases, on=on, jurisdiction=jurisdiction, errors=errors, method=method
+        )
 
     def diff(
         self,

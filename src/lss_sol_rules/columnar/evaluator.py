@@ -1,0 +1,366 @@
+"""Answer one question for a whole batch of cases, column by column.
+
+This mirrors :class:`lss_sol_rules.engine._Context` step for step — rules in force, Kleene
+conditions, ``overrides`` and ``default`` blocking, the ``unique`` and ``collect`` hit
+policies — but every step works on all cases at once. A case the columnar path cannot
+settle exactly the way the single-case evaluator would (bad input, a rule conflict, no rule
+applying, a function that fails) is *flagged*; the caller answers flagged cases one by one.
+Anything that would fail for the whole batch (a parameter not in force on the date, no rule
+in force) raises, and the caller falls back to the single-case path for every case.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import NoRuleInForceError, ParameterNotInForceError
+from ..expr.ast import Node
+from ..rulebook import CompiledRule, Rulebook, View
+from .compiler import VecFn, compile_node
+from .inputs import Columns
+from .vectors import Bits, Vec, known, merge, rep, squeeze, to_python, where_unknown
+
+__all__ = ["Answer", "BatchEvaluator"]
+
+_CACHE: weakref.WeakKeyDictionary[Rulebook, dict[Node, VecFn]] = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+
+
+def _compiled(book: Rulebook, node: Node) -> VecFn:
+    """The columnar function for *node*, compiled once per rulebook."""
+    with _CACHE_LOCK:
+        per_book = _CACHE.setdefault(book, {})
+        fn = per_book.get(node)
+        if fn is None:
+            fn = compile_node(node, book.scope)
+            per_book[node] = fn
+        return fn
+
+
+class Answer:
+    """A question's answers for a batch: Python values, unknown bits, flagged cases."""
+
+    __slots__ = ("unk", "values")
+
+    def __init__(self, values: npt.NDArray[Any], unk: Bits | None) -> None:
+        self.values = values  # object array of values as the single-case evaluator gives them
+        self.unk = unk
+
+
+class _Held:
+    """A rule's condition over the batch: true / false per case, with unknown bits."""
+
+    __slots__ = ("false", "true", "unk")
+
+    def __init__(
+        self, true: npt.NDArray[np.bool_], false: npt.NDArray[np.bool_], unk: Bits | None
+    ) -> None:
+        self.true = true
+        self.false = false
+        self.unk = unk
+
+
+class BatchEvaluator:
+    """The columnar context for one batch on one date in one jurisdiction (not shared)."""
+
+    def __init__(self, view: View, columns: Columns, on: date, derive: bool = True) -> None:
+        self.view = view
+        self.book = view.book
+        self.columns = columns
+        self.n = columns.n
+        self.on = on
+        self.derive = derive
+        self.flag = columns.bad.copy()
+        self.memo: dict[str, Answer] = {}
+        self.derived: dict[str, Vec] = {}
+
+    # -- the BatchContext protocol -----------------------------------------------------
+    def fact(self, name: str) -> Vec:
+        col = self.columns.fact(name)
+        if not self.derive or col.unk is None:
+            return col
+        expr = self.book.derive.get(name)
+        if expr is None:
+            return col
+        done = self.derived.get(name)
+        if done is not None:
+            return done
+        d = _compiled(self.book, expr.node)(self)
+        if d.enum != col.enum:  # one representation for both: Python tuples
+            col = Vec(to_python(col, self.n), col.unk, col.t)
+            d = Vec(to_python(d, self.n), d.unk, d.t)
+        given = known(col.unk, self.n)
+        dknown = known(d.unk, self.n)
+        v = _where(given, col.v, d.v, self.n)
+        # Absent and not derivable: unknown, waiting for the fact itself (as case by case).
+        unk = where_unknown(~given & ~dknown, col.unk)
+        out = Vec(v, unk, col.t, col.enum)
+        self.derived[name] = out
+        return out
+
+    def param(self, name: str, on: date | None = None) -> Any:
+        when = self.on if on is None else on
+        found = self.view.param_value(name, when)
+        if found is None:
+            raise ParameterNotInForceError(name, when)
+        sym = self.book.scope.symbols[name]
+        return rep(found[0].value, (sym.type, sym.of))
+
+    def question(self, name: str) -> Vec:
+        ans = self.resolve(name)
+        q = self.book.questions[name]
+        return Vec(_represent(ans.values, (q.type, q.of)), ans.unk, (q.type, q.of))
+
+    # -- constraints ---------------------------------------------------------------------
+    def check_constraints(self) -> None:
+        """Flag every case a constraint refuses (the single-case path raises for it)."""
+        for c in self.view.constraints:
+            res = _compiled(self.book, c.expr.node)(self)
+            refused = known(res.unk, self.n) & np.logical_not(res.v)
+            self.flag |= refused
+
+    # -- answering a question ------------------------------------------------------------
+    def resolve(self, question: str) -> Answer:
+        done = self.memo.get(question)
+        if done is not None:
+            return done
+        rules = [r for r in self.view.rules.get(question, ()) if r.in_force(self.on)]
+        if not rules:
+            raise NoRuleInForceError(question, self.on, self.view.jurisdiction)
+        held = {r.id: self._held(r) for r in rules}
+        eff = {r.id: self._effective(r, held) for r in rules}
+        qdecl = self.book.questions[question]
+        if qdecl.hit_policy == "collect":
+            ans = self._collect(rules, held, eff, (qdecl.type, qdecl.of))
+        else:
+            ans = self._unique(rules, held, eff, (qdecl.type, qdecl.of))
+        self.memo[question] = ans
+        return ans
+
+    def _held(self, rule: CompiledRule) -> _Held:
+        n = self.n
+        false = np.zeros(n, dtype=bool)
+        unk: Bits | None = None
+        for c in rule.conditions:
+            r = _compiled(self.book, c.expr.node)(self)
+            k = known(r.unk, n)
+            false |= k & np.logical_not(r.v)
+            unk = merge(unk, r.unk)
+        unk = where_unknown(~false, unk)
+        true = ~false & known(unk, n)
+        return _Held(true, false, unk)
+
+    def _effective(self, rule: CompiledRule, held: dict[str, _Held]) -> _Held:
+        """Fired (true), pending (unknown bits) or not, after blocking by overriding rules."""
+        overridden = np.zeros(self.n, dtype=bool)
+        blocked: Bits | None = None
+        for other in self.view.overriders[rule.id]:
+            h = held.get(other)
+            if h is None:
+                continue
+            overridden |= h.true
+            blocked = merge(blocked, h.unk)
+        h = held[rule.id]
+        live = ~h.false & ~overridden
+        unk = where_unknown(live, merge(h.unk, blocked))
+        true = h.true & ~overridden & known(blocked, self.n)
+        return _Held(true, ~true & known(unk, self.n), unk)
+
+    def _rule_value(self, rule: CompiledRule) -> Vec | None:
+        if rule.compute is None:
+            return None
+        return _compiled(self.book, rule.compute.node)(self)
+
+    def _unique(
+        self,
+        rules: list[CompiledRule],
+        held: dict[str, _Held],
+        eff: dict[str, _Held],
+        t: tuple[str, str | None],
+    ) -> Answer:
+        n = self.n
+        values = np.empty(n, dtype=object)
+        has = np.zeros(n, dtype=bool)
+        fired_any = np.zeros(n, dtype=bool)
+        missing: Bits | None = None
+        for rule in rules:
+            fired = eff[rule.id].true
+            if not fired.any():
+                continue
+            fired_any |= fired
+            computed = self._rule_value(rule)
+            if computed is None:
+                ok = fired
+                new: Any = rule.value
+            else:
+                missing = merge(missing, where_unknown(fired, computed.unk))
+                ok = fired & known(computed.unk, n)
+                new = to_python(computed, n)
+            clash = ok & has & _differs(values, new, n)
+            self.flag |= clash  # two fired rules disagree: RuleConflictError case by case
+            fresh = ok & ~has
+            if computed is None:
+                _assign(values, fresh, new)
+            else:
+                values[fresh] = new[fresh]
+            has |= ok
+        pending_any = np.zeros(n, dtype=bool)
+        for rule in rules:
+            e = eff[rule.id]
+            if e.unk is None:
+                continue
+            pend = ~known(e.unk, n)
+            pending_any |= pend
+            if rule.compute is not None:
+                missing = merge(missing, e.unk)
+            else:
+                differs = ~has | _differs(values, rule.value, n)
+                missing = merge(missing, where_unknown(differs, e.unk))
+        missing = squeeze(missing)
+        special = self._settle_pending(rules, held, eff, values, fired_any, pending_any, missing)
+        decided = known(missing, n)
+        # Decided without a value: no rule applies (NoApplicableRuleError case by case).
+        self.flag |= decided & ~has & ~special
+        return Answer(values, where_unknown(~decided & ~special, missing))
+
+    def _settle_pending(
+        self,
+        rules: list[CompiledRule],
+        held: dict[str, _Held],
+        eff: dict[str, _Held],
+        values: npt.NDArray[Any],
+        fired_any: npt.NDArray[np.bool_],
+        pending_any: npt.NDArray[np.bool_],
+        missing: Bits | None,
+    ) -> npt.NDArray[np.bool_]:
+        """Cases where no rule fired, but every rule that might gives one fixed value and one
+        of them holds (only blockers are unknown): whichever fires, that is the answer."""
+        n = self.n
+        none = np.zeros(n, dtype=bool)
+        if missing is None:
+            return none
+        candidate = ~fired_any & pending_any & ~known(missing, n)
+        if not candidate.any():
+            return none
+        by_value: dict[Any, npt.NDArray[np.bool_]] = {}
+        computed_pending = np.zeros(n, dtype=bool)
+        some_held = np.zeros(n, dtype=bool)
+        for rule in rules:
+            e = eff[rule.id]
+            if e.unk is None:
+                continue
+            pend = ~known(e.unk, n)
+            some_held |= pend & held[rule.id].true
+            if rule.compute is not None:
+                computed_pending |= pend
+            else:
+                key = rule.value
+                by_value[key] = by_value.get(key, np.zeros(n, dtype=bool)) | pend
+        count = np.zeros(n, dtype=np.int64)
+        for m in by_value.values():
+            count += m
+        special: npt.NDArray[np.bool_] = candidate & ~computed_pending & (count == 1) & some_held
+        for key, m in by_value.items():
+            _assign(values, special & m, key)
+        return special
+
+    def _collect(
+        self,
+        rules: list[CompiledRule],
+        held: dict[str, _Held],
+        eff: dict[str, _Held],
+        t: tuple[str, str | None],
+    ) -> Answer:
+        n = self.n
+        present: dict[Any, npt.NDArray[np.bool_]] = {}
+        extra: dict[int, set[Any]] = {}  # values of computed rules, per case
+        missing: Bits | None = None
+        for rule in rules:
+            fired = eff[rule.id].true
+            if not fired.any():
+                continue
+            computed = self._rule_value(rule)
+            if computed is None:
+                key = rule.value
+                present[key] = present.get(key, np.zeros(n, dtype=bool)) | fired
+                continue
+            missing = merge(missing, where_unknown(fired, computed.unk))
+            ok = fired & known(computed.unk, n)
+            vals = to_python(computed, n)
+            for i in np.flatnonzero(ok).tolist():
+                extra.setdefault(i, set()).add(vals[i])
+        for rule in rules:
+            e = eff[rule.id]
+            if e.unk is None:
+                continue
+            if rule.compute is not None:
+                missing = merge(missing, e.unk)
+                continue
+            key = rule.value
+            has = present.get(key, np.zeros(n, dtype=bool)).copy()
+            for i, vs in extra.items():
+                has[i] |= rule.value in vs
+            missing = merge(missing, where_unknown(~has, e.unk))
+        missing = squeeze(missing)
+        keys = sorted(present, key=lambda k: (str(type(k)), k))
+        code = np.zeros(n, dtype=np.int64)
+        for bit, key in enumerate(keys):
+            code |= present[key].astype(np.int64) << bit
+        uniq, inverse = np.unique(code, return_inverse=True)
+        table = np.empty(len(uniq), dtype=object)
+        table[:] = [tuple(sorted(k for b, k in enumerate(keys) if int(c) >> b & 1)) for c in uniq]
+        values = table[inverse]
+        for i, vs in extra.items():
+            values[i] = tuple(sorted(set(values[i]) | vs))
+        return Answer(values, missing)
+
+
+def _assign(values: npt.NDArray[Any], mask: npt.NDArray[np.bool_], new: Any) -> None:
+    """``values[mask] = new`` for one value, even a tuple (numpy would spread its items)."""
+    if isinstance(new, tuple):
+        for i in np.flatnonzero(mask).tolist():
+            values[i] = new
+    else:
+        values[mask] = new
+
+
+def _differs(values: npt.NDArray[Any], new: Any, n: int) -> npt.NDArray[np.bool_]:
+    """Per case: is the stored value different from *new* (garbage where nothing stored)?"""
+    if isinstance(new, np.ndarray):
+        return np.asarray(np.frompyfunc(lambda a, b: a != b, 2, 1)(values, new), dtype=bool)
+    if isinstance(new, tuple):
+        return np.asarray(np.frompyfunc(lambda a: a != new, 1, 1)(values), dtype=bool)
+    return np.asarray(values != new, dtype=bool)
+
+
+def _where(mask: npt.NDArray[np.bool_], a: Any, b: Any, n: int) -> Any:
+    """``a`` where *mask*, else ``b``, keeping object arrays as objects."""
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype:
+        return np.where(mask, a, b)
+    out = np.empty(n, dtype=object)
+    if isinstance(b, np.ndarray):
+        out[:] = b
+    else:
+        out.fill(b)
+    if isinstance(a, np.ndarray):
+        out[mask] = a[mask]
+    else:
+        _assign(out, mask, a)
+    return out
+
+
+def _represent(values: npt.NDArray[Any], t: tuple[str, str | None]) -> Any:
+    """Python values of a question as a column in the representation of type *t*."""
+    from .vectors import from_python  # noqa: PLC0415
+
+    if t[0] == "bool":
+        return np.asarray(values, dtype=bool)
+    if t[0] == "text":
+        return values
+    return from_python(values.tolist(), t)

@@ -1,0 +1,205 @@
+"""The compiled batch path answers exactly as the single-case evaluator, for every input kind."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import lss_sol_rules as lsr
+import lss_sol_rules.testing as lst
+
+pa = pytest.importorskip("pyarrow")
+pd = pytest.importorskip("pandas")
+pl = pytest.importorskip("polars")
+
+ENGINE = lsr.load()
+ON = date(2026, 1, 1)
+Q = "personlig_assistans.huvudman"
+H = "grundlaggande_behov_timmar_per_vecka"
+
+
+def _where(question: str) -> list[str]:
+    return sorted({r.jurisdiction for r in ENGINE.rulebook.rules if r.question == question})
+
+
+QUESTIONS = sorted(q.name for q in ENGINE.questions(include_internal=True))
+
+
+def _run(question: str, cases: Any, on: date, jurisdiction: str, method: str) -> Any:
+    try:
+        return ENGINE.evaluate_many(
+            question, cases, on=on, jurisdiction=jurisdiction, errors="collect", method=method
+        )
+    except lsr.LssSolRulesError as exc:  # a rule conflict etc.: both paths must raise it
+        return type(exc), str(exc)
+
+
+def _same(a: Any, b: Any) -> None:
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        assert a == b
+        return
+    assert a.values == b.values
+    assert [type(v) for v in a.values] == [type(v) for v in b.values]
+    assert a.statuses == b.statuses
+    assert a.missing == b.missing
+    assert a.errors == b.errors
+
+
+@st.composite
+def caseloads(draw: st.DrawFn) -> tuple[str, str, date, list[dict[str, Any]]]:
+    question = draw(st.sampled_from(QUESTIONS))
+    jurisdiction = draw(st.sampled_from(_where(question)))
+    on = draw(lst.evaluation_dates(question, ENGINE, jurisdiction))
+    good = lst.facts(question, on, ENGINE, jurisdiction)
+    partial = good.flatmap(
+        lambda f: st.sets(st.sampled_from(sorted(f) or ["-"])).map(
+            lambda drop: {k: v for k, v in f.items() if k not in drop}
+        )
+    )
+    bad = lst.invalid_facts(ENGINE, on, jurisdiction)
+    one = st.one_of(good, good, partial, partial, bad, st.just({}))
+    return question, jurisdiction, on, draw(st.lists(one, min_size=1, max_size=12))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(caseloads())
+def test_columnar_equals_row_by_row_for_every_question(
+    load: tuple[str, str, date, list[dict[str, Any]]],
+) -> None:
+    question, jurisdiction, on, cases = load
+    _same(
+        _run(question, cases, on, jurisdiction, "columnar"),
+        _run(question, cases, on, jurisdiction, "row"),
+    )
+
+
+# -- typed tables: the fast column readers --------------------------------------------------
+def _arrow_type(decl: lsr.FactDecl) -> Any:
+    return {
+        "bool": pa.bool_(),
+        "int": pa.int64(),
+        "number": pa.float64(),
+        "date": pa.date32(),
+        "text": pa.string(),
+    }.get(decl.type, pa.list_(pa.string()))
+
+
+def _table(cases: list[dict[str, Any]]) -> Any:
+    names = sorted({k for c in cases for k in c})
+    decls = ENGINE.rulebook.facts
+    cols = {}
+    for name in names:
+        decl = decls[name]
+        cells = [c.get(name) for c in cases]
+        if decl.type == "number":
+            cells = [None if v is None else float(v) for v in cells]
+        cols[name] = pa.array(cells, type=_arrow_type(decl))
+    return pa.table(cols) if cols else pa.table({H: pa.array([None] * len(cases), pa.float64())})
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_tables_and_frames_answer_as_their_rows(data: st.DataObject) -> None:
+    question = data.draw(st.sampled_from(QUESTIONS))
+    jurisdiction = data.draw(st.sampled_from(_where(question)))
+    on = data.draw(lst.evaluation_dates(question, ENGINE, jurisdiction))
+    good = lst.facts(question, on, ENGINE, jurisdiction)
+    cases = data.draw(st.lists(good, min_size=1, max_size=10))
+    table = _table(cases)
+    kind = data.draw(st.sampled_from(["arrow", "pandas", "polars"]))
+    frame = {"arrow": table, "pandas": table.to_pandas(), "polars": pl.from_arrow(table)}[kind]
+    columnar = _run(question, frame, on, jurisdiction, "columnar")
+    rows = _run(question, frame, on, jurisdiction, "row")
+    _same(columnar, rows)
+
+
+def test_dicts_tables_and_frames_give_the_same_answers() -> None:
+    cases = [{H: 5.0}, {H: 20.0}, {H: 20.5}, {}, {H: 100.25}]
+    table = pa.table({H: pa.array([c.get(H) for c in cases], pa.float64())})
+    expected = ENGINE.evaluate_many(Q, cases, on=ON, method="row")
+    for frame in (table, table.to_pandas(), pl.from_arrow(table)):
+        got = ENGINE.evaluate_many(Q, frame, on=ON)
+        assert got.values == expected.values
+        assert got.missing == expected.missing
+    assert expected.values == ("kommun", "kommun", "forsakringskassan", None, "forsakringskassan")
+
+
+def test_nan_is_refused_in_arrow_and_missing_in_pandas() -> None:
+    table = pa.table({H: pa.array([math.nan, 30.0], pa.float64())})
+    got = ENGINE.evaluate_many(Q, table, on=ON, errors="collect")
+    assert got.statuses == ("error", "decided")
+    assert "NaN" in (got.errors[0] or "")
+    frame = pd.DataFrame({H: [math.nan, 30.0]})
+    got = ENGINE.evaluate_many(Q, frame, on=ON)
+    assert got.statuses == ("undetermined", "decided")
+    assert got.missing[0] == (H,)
+    with pytest.raises(lsr.FactError, match="row 1"):
+        ENGINE.evaluate_many(Q, table, on=ON)
+
+
+def test_timestamps_at_midnight_are_dates_others_are_refused() -> None:
+    q = "lss.personkrets"
+    births = ["1990-05-01", "1991-06-02"]
+    frame = pd.DataFrame({"fodelsedatum": pd.to_datetime(births), "diagnoser": [["autism"]] * 2})
+    got = ENGINE.evaluate_many(q, frame, on=ON, errors="collect")
+    assert got.statuses == ("decided", "decided")
+    assert got.facts(0)["fodelsedatum"] == date(1990, 5, 1)
+    # One value with a time of day: the column is timestamps, refused as case by case.
+    frame["fodelsedatum"] = pd.to_datetime(["1990-05-01", "1991-06-02 12:30"], format="ISO8601")
+    got = ENGINE.evaluate_many(q, frame, on=ON, errors="collect")
+    assert got.statuses == ("error", "error")
+    assert "time of day" in (got.errors[1] or "")
+
+
+def test_unknown_columns_and_bad_enum_values_are_errors_per_row() -> None:
+    table = pa.table({"insats": ["ledsagarservice", "flygresa"]})
+    got = ENGINE.evaluate_many("lss.ratt_till_insats", table, on=ON, errors="collect")
+    assert got.statuses[1] == "error"
+    assert "flygresa" in (got.errors[1] or "")
+    table = pa.table({"timmar": [1, 2]})
+    got = ENGINE.evaluate_many(Q, table, on=ON, errors="collect")
+    assert got.statuses == ("error", "error")
+    assert "unknown fact" in (got.errors[0] or "")
+
+
+def test_explanations_on_demand_for_a_table_row() -> None:
+    table = pa.table({H: pa.array([12.5, 30.0], pa.float64())})
+    got = ENGINE.evaluate_many(Q, table, on=ON)
+    d = got.decision(1)
+    assert d.value == "forsakringskassan"
+    assert got.facts(1) == {H: 30.0}
+    assert any("SFB 51 kap. 3 §" in c.text for r in d.reasons for c in r.citations)
+
+
+def test_decimal_exactness_at_the_line() -> None:
+    # 20.000000000000001 is above the line; as a float it would equal 20.
+    cases = [{H: Decimal("20.000000000000001")}, {H: Decimal("20")}]
+    got = ENGINE.evaluate_many(Q, cases, on=ON, method="columnar")
+    assert got.values == ("forsakringskassan", "kommun")
+
+
+def test_a_parameter_not_in_force_falls_back_to_the_exact_single_case_error() -> None:
+    old = date(1990, 1, 1)
+    a = _run(Q, [{H: 30}], old, "se", "columnar")
+    b = _run(Q, [{H: 30}], old, "se", "row")
+    _same(a, b)
+    assert isinstance(a, tuple)
+
+
+def test_method_is_checked() -> None:
+    with pytest.raises(ValueError, match="method"):
+        ENGINE.evaluate_many(Q, [{}], on=ON, method="fast")
+    with pytest.raises(TypeError, match="not one dict"):
+        ENGINE.evaluate_many(Q, {H: 3}, on=ON)
+
+
+def test_datetime_cells_in_dicts_are_refused_like_single_cases() -> None:
+    cases = [{"fodelsedatum": datetime(1990, 1, 1, 0, 0)}]
+    got = ENGINE.evaluate_many("lss.personkrets", cases, on=ON, errors="collect")
+    assert got.statuses == ("error",)
