@@ -203,3 +203,29 @@ def test_datetime_cells_in_dicts_are_refused_like_single_cases() -> None:
     cases = [{"fodelsedatum": datetime(1990, 1, 1, 0, 0)}]
     got = ENGINE.evaluate_many("lss.personkrets", cases, on=ON, errors="collect")
     assert got.statuses == ("error",)
+
+
+def test_batch_command_reads_and_writes_parquet(tmp_path: Any) -> None:
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+
+    from lss_sol_rules.cli import main
+
+    cases = tmp_path / "cases.parquet"
+    pq.write_table(pa.table({H: pa.array([10.0, None, 35.5, -1.0], pa.float64())}), cases)
+    out = tmp_path / "out.parquet"
+    result = CliRunner().invoke(
+        main, ["batch", Q, "--cases", str(cases), "--out", str(out), "--on", "2026-01-01"]
+    )
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out).to_pylist()
+    assert [r["value"] for r in table] == ["kommun", None, "forsakringskassan", None]
+    assert [r["status"] for r in table] == ["decided", "undetermined", "decided", "error"]
+    assert table[1]["missing"] == [H]
+    assert "at least 0" in table[3]["error"]
+    csv_out = tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        main, ["batch", Q, "--cases", str(cases), "--out", str(csv_out), "--on", "2026-01-01"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "forsakringskassan" in csv_out.read_text(encoding="utf-8")

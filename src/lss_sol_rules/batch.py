@@ -26,7 +26,16 @@ from .errors import EvaluationError, FactError, did_you_mean
 from .model import Decision
 from .values import Value, to_decimal
 
-__all__ = ["BatchResult", "Change", "DiffReport", "Setting", "diff", "evaluate_many", "read_csv"]
+__all__ = [
+    "BatchResult",
+    "Change",
+    "DiffReport",
+    "Setting",
+    "diff",
+    "evaluate_many",
+    "read_csv",
+    "read_parquet",
+]
 
 UNDETERMINED = "undetermined"
 ERROR = "error"
@@ -59,12 +68,45 @@ class BatchResult:
             self.question, self._row(row), on=self._on, jurisdiction=self._jurisdiction
         )
 
+    def value_texts(self) -> list[str]:
+        """Each value as text: lists ``;``-joined, ``true``/``false``, empty when none."""
+        return [_text(v) for v in self.values]
+
+    def to_arrow(self) -> Any:
+        """The results as a ``pyarrow.Table``: row (1-based), value (text), status, missing
+        (list of fact names) and error. Needs the ``arrow`` extra."""
+        import pyarrow as pa  # noqa: PLC0415 - optional extra
+
+        return pa.table(
+            {
+                "row": pa.array(range(1, len(self.values) + 1), pa.int64()),
+                "value": pa.array(
+                    [
+                        None if v is None else t
+                        for v, t in zip(self.values, self.value_texts(), strict=True)
+                    ],
+                    pa.string(),
+                ),
+                "status": pa.array(self.statuses, pa.string()),
+                "missing": pa.array([list(m) for m in self.missing], pa.list_(pa.string())),
+                "error": pa.array(self.errors, pa.string()),
+            }
+        )
+
     def counts(self) -> dict[str, int]:
         """How many rows got each value (``undetermined`` and ``error`` included)."""
         out: dict[str, int] = {}
         for key in (_key(v, s) for v, s in zip(self.values, self.statuses, strict=True)):
             out[key] = out.get(key, 0) + 1
         return dict(sorted(out.items()))
+
+
+def _text(value: Value | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return ";".join(str(v) for v in value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _key(value: Value | None, status: str) -> str:
@@ -422,3 +464,17 @@ def read_csv(engine: Engine, path: str | Path) -> list[dict[str, Any]]:
                 }
             )
         return out
+
+
+def read_parquet(path: str | Path) -> Any:
+    """Read cases from a Parquet file as a ``pyarrow.Table`` (one column per fact).
+
+    Column types are Parquet's own; null means "not given". Needs the ``arrow`` extra.
+    """
+    try:
+        import pyarrow.parquet as pq  # noqa: PLC0415 - optional extra
+    except ImportError:
+        raise ImportError(
+            "reading Parquet needs pyarrow: pip install 'lss-sol-rules[arrow]'"
+        ) from None
+    return pq.read_table(Path(path))

@@ -294,16 +294,20 @@ _cases_option = click.option(
     "cases_file",
     required=True,
     type=click.Path(exists=True),
-    help="CSV file, one row per case, one column per fact.",
+    help="CSV or Parquet (.parquet) file, one row per case, one column per fact.",
 )
 
 
-def _cases_from(engine: Engine, path: str) -> list[dict[str, Any]]:
-    from .batch import read_csv  # noqa: PLC0415 - only the batch commands need it
+def _cases_from(engine: Engine, path: str) -> Any:
+    from .batch import read_csv, read_parquet  # noqa: PLC0415 - only the batch commands
 
     try:
+        if path.endswith((".parquet", ".pq")):
+            return read_parquet(path)
         return read_csv(engine, path)
     except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ImportError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -315,7 +319,7 @@ def _cases_from(engine: Engine, path: str) -> list[dict[str, Any]]:
     "out_file",
     required=True,
     type=click.Path(),
-    help="CSV file to write: row, value, status, missing, error.",
+    help="CSV or Parquet (.parquet) file to write: row, value, status, missing, error.",
 )
 @click.option("--on", "on", help="Evaluation date, YYYY-MM-DD (default: today).")
 @click.option("--jurisdiction", default="se", show_default=True)
@@ -330,13 +334,20 @@ def batch(
     rules: tuple[str, ...],
     no_plugins: bool,
 ) -> None:
-    """Answer QUESTION for every case in a CSV file; bad rows are reported, not fatal."""
+    """Answer QUESTION for every case in a CSV or Parquet file; bad rows are reported, not fatal."""
     import csv  # noqa: PLC0415
 
     from .batch import evaluate_many  # noqa: PLC0415
 
     engine = _engine(rules, no_plugins)
     cases = _cases_from(engine, cases_file)
+    if out_file.endswith((".parquet", ".pq")):
+        try:
+            import pyarrow.parquet  # noqa: F401, PLC0415
+        except ImportError:
+            raise click.ClickException(
+                "writing Parquet needs pyarrow: pip install 'lss-sol-rules[arrow]'"
+            ) from None
     with click.progressbar(length=len(cases), label="evaluating", file=sys.stderr) as bar:
         done = 0
 
@@ -357,22 +368,15 @@ def batch(
             )
         except LssSolRulesError as exc:
             raise click.ClickException(str(exc)) from None
+    if out_file.endswith((".parquet", ".pq")):
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        pq.write_table(result.to_arrow(), out_file)
+        return
     with Path(out_file).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["row", "value", "status", "missing", "error"])
-        for i in range(len(result)):
-            value = result.values[i]
-            shown = (
-                ""
-                if value is None
-                else (
-                    ";".join(str(v) for v in value)
-                    if isinstance(value, tuple)
-                    else str(value).lower()
-                    if isinstance(value, bool)
-                    else str(value)
-                )
-            )
+        for i, shown in enumerate(result.value_texts()):
             writer.writerow(
                 [
                     i + 1,

@@ -119,9 +119,13 @@ class BatchEvaluator:
 
     # -- constraints ---------------------------------------------------------------------
     def check_constraints(self) -> None:
-        """Flag every case a constraint refuses (the single-case path raises for it)."""
+        """Flag every case a constraint refuses (the single-case path raises for it).
+
+        Constraints read only the facts given, never derived ones (as case by case).
+        """
+        raw = BatchEvaluator(self.view, self.columns, self.on, derive=False)
         for c in self.view.constraints:
-            res = _compiled(self.book, c.expr.node)(self)
+            res = _compiled(self.book, c.expr.node)(raw)
             refused = known(res.unk, self.n) & np.logical_not(res.v)
             self.flag |= refused
 
