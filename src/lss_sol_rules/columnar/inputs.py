@@ -250,6 +250,23 @@ def _arrow_column(cols: Columns, decl: FactDecl, arr: Any, on: date) -> None:
         text = np.asarray(arr.fill_null("").to_numpy(zero_copy_only=False), dtype=object)
         cols.set(decl.name, text, present)
         return
+    enum = _list_enum(decl)
+    if enum is not None and (pa.types.is_list(t) or pa.types.is_large_list(t)):
+        items = arr.flatten()
+        if pa.types.is_dictionary(items.type):
+            items = items.dictionary_decode()
+        if pa.types.is_string(items.type) or pa.types.is_large_string(items.type):
+            rows = np.asarray(pc.list_parent_indices(arr).to_numpy(zero_copy_only=False))
+            index = pc.index_in(items, value_set=pa.array(list(enum), type=items.type))
+            outside = np.asarray(index.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            bad[rows[outside]] = True  # not one of the enum's values (or a null item)
+            bits = np.left_shift(
+                np.uint64(1), index.fill_null(0).to_numpy(zero_copy_only=False).astype(np.uint64)
+            )
+            masks = np.zeros(len(arr), dtype=np.uint64)
+            np.bitwise_or.at(masks, rows, bits)
+            cols.set(decl.name, masks, present)
+            return
     _python_column(cols, decl, arr.to_pylist(), on)
 
 

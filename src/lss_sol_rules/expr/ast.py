@@ -15,7 +15,7 @@ from ..values import Value
 __all__ = ["BinOp", "BoolOp", "Call", "Compare", "ListExpr", "Literal", "Name", "Node", "Unary"]
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Literal:
     """A number, text, bool or date written in the rule."""
 
@@ -24,7 +24,7 @@ class Literal:
     col: int = attrs.field(eq=False, default=0)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Name:
     """A fact, parameter, question or ``on`` (the evaluation date)."""
 
@@ -32,7 +32,7 @@ class Name:
     col: int = attrs.field(eq=False, default=0)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Unary:
     """``-x`` or ``not x``."""
 
@@ -41,7 +41,7 @@ class Unary:
     col: int = attrs.field(eq=False, default=0)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class BinOp:
     """Arithmetic: ``+ - * /``."""
 
@@ -51,7 +51,7 @@ class BinOp:
     col: int = attrs.field(eq=False, default=0)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Compare:
     """``< <= > >= == != in`` and ``not in``; never chained."""
 
@@ -61,7 +61,7 @@ class Compare:
     col: int = attrs.field(eq=False, default=0)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class BoolOp:
     """``and`` / ``or`` over two or more operands, with three-valued (Kleene) logic."""
 
@@ -70,7 +70,7 @@ class BoolOp:
     col: int = attrs.field(eq=False, default=0)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Call:
     """A call of a whitelisted function."""
 
@@ -79,7 +79,7 @@ class Call:
     col: int = attrs.field(eq=False, default=0)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class ListExpr:
     """A list literal ``[a, b, c]``."""
 

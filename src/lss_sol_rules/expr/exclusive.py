@@ -12,6 +12,7 @@ author adds ``overrides`` (or rewrites the conditions so the proof goes through)
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -160,13 +161,29 @@ def _contradict(a: Atom, b: Atom) -> bool:
 
 
 def _clauses_contradict(c1: Clause, c2: Clause) -> bool:
-    atoms = list(c1 | c2)
-    return any(_contradict(x, y) for x, y in itertools.combinations(atoms, 2))
+    # Across the two clauses first (where exclusive rules differ), then within each.
+    return (
+        any(_contradict(x, y) for x in c1 for y in c2)
+        or _self_contradictory(c1)
+        or _self_contradictory(c2)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _self_contradictory(clause: Clause) -> bool:
+    return any(_contradict(x, y) for x, y in itertools.combinations(clause, 2))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dnf_of(node: Node | None) -> tuple[Clause, ...] | None:
+    """:func:`dnf`, remembered: the loader asks for each rule once per rule it might meet."""
+    d = dnf(node)
+    return None if d is None else tuple(d)
 
 
 def can_both_hold(a: Node | None, b: Node | None) -> bool:
     """``False`` only if no assignment of facts makes both *a* and *b* true."""
-    da, db = dnf(a), dnf(b)
+    da, db = _dnf_of(a), _dnf_of(b)
     if da is None or db is None:
         return True
     return not all(_clauses_contradict(x, y) for x in da for y in db)
