@@ -15,6 +15,7 @@ from datetime import date
 
 __all__ = [
     "EvaluationError",
+    "EventError",
     "ExpressionError",
     "FactError",
     "LssSolRulesError",
@@ -176,3 +177,17 @@ class PluginError(LssSolRulesError, RuntimeError):
         self.plugin = plugin
         self.problem = problem
         super().__init__(f"plugin {plugin!r}: {problem}")
+
+
+class EventError(LssSolRulesError, ValueError):
+    """A case event the watch engine refuses: unknown case, out of order, contradicting an
+    event already recorded, or after the case was closed.
+
+    ``case_id`` and ``kind`` name the event; the message says what to send instead.
+    """
+
+    def __init__(self, case_id: str, kind: str, problem: str) -> None:
+        self.case_id = case_id
+        self.kind = kind
+        self.problem = problem
+        super().__init__(f"case {case_id!r}, event {kind!r}: {problem}")

@@ -6,13 +6,25 @@ expressions that say the same thing compare equal (the exclusivity check relies 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Union
 
 import attrs
 
 from ..values import Value
 
-__all__ = ["BinOp", "BoolOp", "Call", "Compare", "ListExpr", "Literal", "Name", "Node", "Unary"]
+__all__ = [
+    "BinOp",
+    "BoolOp",
+    "Call",
+    "Compare",
+    "ListExpr",
+    "Literal",
+    "Name",
+    "Node",
+    "Unary",
+    "walk",
+]
 
 
 @attrs.frozen(cache_hash=True)
@@ -88,3 +100,24 @@ class ListExpr:
 
 
 Node = Union[Literal, Name, Unary, BinOp, Compare, BoolOp, Call, ListExpr]
+
+
+def walk(node: Node | None) -> Iterator[Node]:
+    """*node* and every node under it, parents first."""
+    if node is None:
+        return
+    yield node
+    if isinstance(node, Unary):
+        yield from walk(node.operand)
+    elif isinstance(node, (BinOp, Compare)):
+        yield from walk(node.left)
+        yield from walk(node.right)
+    elif isinstance(node, BoolOp):
+        for o in node.operands:
+            yield from walk(o)
+    elif isinstance(node, Call):
+        for a in node.args:
+            yield from walk(a)
+    elif isinstance(node, ListExpr):
+        for i in node.items:
+            yield from walk(i)

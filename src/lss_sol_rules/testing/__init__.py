@@ -42,7 +42,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from .. import load
 from ..engine import Engine, _Context
 from ..errors import FactError
-from ..expr.ast import BinOp, BoolOp, Call, Compare, ListExpr, Literal, Node, Unary
+from ..expr.ast import Literal, Node, walk
 from ..expr.functions import add_months, add_years
 from ..model import Decision, FactDecl, QuestionDecl
 from ..values import Value, is_of_type
@@ -142,21 +142,7 @@ def _window(engine: Engine, question: str, jurisdiction: str) -> tuple[date, dat
     return start, end
 
 
-def _walk(node: Node | None) -> Iterable[Node]:
-    if node is None:
-        return
-    yield node
-    if isinstance(node, Unary):
-        yield from _walk(node.operand)
-    elif isinstance(node, (BinOp, Compare)):
-        yield from _walk(node.left)
-        yield from _walk(node.right)
-    elif isinstance(node, BoolOp):
-        for o in node.operands:
-            yield from _walk(o)
-    elif isinstance(node, (Call, ListExpr)):
-        for a in node.args if isinstance(node, Call) else node.items:
-            yield from _walk(a)
+
 
 
 def _interesting(
@@ -174,7 +160,7 @@ def _interesting(
             dates.add(r.valid_to + timedelta(days=1))
         nodes = [c.expr.node for c in r.conditions] + ([r.compute.node] if r.compute else [])
         for node in nodes:
-            for n in _walk(node):
+            for n in walk(node):
                 if (
                     isinstance(n, Literal)
                     and isinstance(n.value, (int, Decimal))
