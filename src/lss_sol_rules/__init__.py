@@ -29,6 +29,7 @@ from typing import cast as _cast
 from .engine import Engine
 from .errors import (
     EvaluationError,
+    EventError,
     ExpressionError,
     FactError,
     LssSolRulesError,
@@ -67,6 +68,7 @@ __all__ = [
     "Decision",
     "Engine",
     "EvaluationError",
+    "EventError",
     "ExpressionError",
     "FactDecl",
     "FactError",

@@ -42,7 +42,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from .. import load
 from ..engine import Engine, _Context
 from ..errors import FactError
-from ..expr.ast import Literal, Node, walk
+from ..expr.ast import Literal, walk
 from ..expr.functions import add_months, add_years
 from ..model import Decision, FactDecl, QuestionDecl
 from ..values import Value, is_of_type
@@ -140,9 +140,6 @@ def _window(engine: Engine, question: str, jurisdiction: str) -> tuple[date, dat
             if lasts and all(last is not None for last in lasts):
                 end = min(end, max(last for last in lasts if last is not None))
     return start, end
-
-
-
 
 
 def _interesting(

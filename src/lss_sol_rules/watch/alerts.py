@@ -25,7 +25,6 @@ import attrs
 
 from ..engine import Engine, _Context
 from ..errors import EventError
-from ..expr import Unknown
 from ..model import Citation, Label
 from ..values import Value
 from .events import Caseload, CaseState
@@ -131,9 +130,7 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
     return start, month_end(date(year, 3 * q, 1))
 
 
-def applicable(
-    spec: WatchSpec, case: CaseState, engine: Engine, jurisdiction: str
-) -> bool:
+def applicable(spec: WatchSpec, case: CaseState, engine: Engine, jurisdiction: str) -> bool:
     """Whether *spec* watches *case* at all (open, granted, not yet closed, right law)."""
     if case.closed or not case.favourable:
         return False
@@ -153,9 +150,7 @@ def _status(due: date, on: date) -> str | None:
     return None
 
 
-def alerts_for(
-    engine: Engine, case: CaseState, on: date, jurisdiction: str = "se"
-) -> list[Alert]:
+def alerts_for(engine: Engine, case: CaseState, on: date, jurisdiction: str = "se") -> list[Alert]:
     """Every alert for *case* as of *on*, from the rules in force on *on*."""
     if case.last is not None and case.last > on:
         raise EventError(
@@ -201,7 +196,9 @@ def alerts_for(
     return out
 
 
-def _cases(caseload: Caseload | Mapping[str, Mapping[str, Any]], engine: Engine) -> Iterable[CaseState]:
+def _cases(
+    caseload: Caseload | Mapping[str, Mapping[str, Any]], engine: Engine
+) -> Iterable[CaseState]:
     if isinstance(caseload, Caseload):
         return caseload
     out = []
@@ -222,7 +219,9 @@ def watchlist(
     *caseload* is a :class:`Caseload` built from events, or a mapping of case ids to the
     facts of each (open, granted) decision. Sorted by due date, then case and watch.
     """
-    alerts = [a for case in _cases(caseload, engine) for a in alerts_for(engine, case, on, jurisdiction)]
+    alerts = [
+        a for case in _cases(caseload, engine) for a in alerts_for(engine, case, on, jurisdiction)
+    ]
     return sorted(alerts, key=lambda a: (a.due, a.case_id, a.watch))
 
 
@@ -291,8 +290,14 @@ _STATUS = {
 }
 
 
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _table(head: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)
+    ]
     line = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
@@ -302,14 +307,17 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 def render_watchlist(alerts: list[Alert], on: date, lang: str = "sv") -> str:
     """The watch list as a plain-text table."""
     sv = lang == "sv"
+    day, end = on.isoformat(), month_end(on).isoformat()
     title = (
-        f"Bevakningslista {on.isoformat()} (till och med {month_end(on).isoformat()}): {len(alerts)} ärenden"
+        f"Bevakningslista {day} (till och med {end}): {len(alerts)} ärenden"
         if sv
-        else f"Watch list {on.isoformat()} (through {month_end(on).isoformat()}): {len(alerts)} items"
+        else f"Watch list {day} (through {end}): {len(alerts)} items"
     )
-    head = ["ärende", "bevakning", "senast", "status", "regel", "källa"] if sv else [
-        "case", "watch", "due", "status", "rule", "source"
-    ]
+    head = (
+        ["ärende", "bevakning", "senast", "status", "regel", "källa"]
+        if sv
+        else ["case", "watch", "due", "status", "rule", "source"]
+    )
     rows = [
         [
             a.case_id,
@@ -317,7 +325,7 @@ def render_watchlist(alerts: list[Alert], on: date, lang: str = "sv") -> str:
             a.due.isoformat(),
             _STATUS["sv" if sv else "en"][a.status],
             a.rule_id,
-            a.citations[0].text if a.citations else "",
+            _short(a.citations[0].text) if a.citations else "",
         ]
         for a in alerts
     ]
@@ -332,9 +340,11 @@ def render_ivo(rows: list[IvoRow], quarter: str, lang: str = "sv") -> str:
         if sv
         else f"Decisions not carried out, to report to IVO and the auditors, {quarter}: {len(rows)}"
     )
-    head = ["ärende", "lag", "insats", "beslut", "rapporteras från", "dagar", "lagrum"] if sv else [
-        "case", "law", "measure", "decided", "reportable from", "days", "provision"
-    ]
+    head = (
+        ["ärende", "lag", "insats", "beslut", "rapporteras från", "dagar", "lagrum"]
+        if sv
+        else ["case", "law", "measure", "decided", "reportable from", "days", "provision"]
+    )
     body = [
         [
             r.case_id,

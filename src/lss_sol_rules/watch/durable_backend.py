@@ -3,43 +3,53 @@
 Needs the ``durable`` extra (``pip install 'lss-sol-rules[durable]'``; durable-rules has a C
 extension, so the core does not depend on it).
 
-How the rulebook becomes a durable-rules ruleset:
+How it works:
 
-- Each case's deadlines are durable-rules *facts* ``{t: "deadline", w, case, due, rule}``,
-  computed when an event changes the case, by the rulebook's own rules (see
-  :mod:`lss_sol_rules.watch.translate`): the answer of a date question, or the first day a
-  threshold rule's ``on > X`` condition holds while its other conditions hold.
-- The watch date is a fact ``{t: "clock", case, on, until}`` per case, replaced at every tick.
-- For each watch the ruleset holds generated join rules comparing the two — ``due`` (due
-  from the watch date to ``until``, the end of the month), ``overdue`` (``on > due``) and, for
-  threshold rules, ``reportable`` (``on >= due``). durable-rules decides which fire.
+- A case event updates the case (checked by :class:`~lss_sol_rules.watch.Caseload`) and
+  recomputes its deadlines with the rulebook's own rules (see
+  :mod:`lss_sol_rules.watch.translate`): the answer of a date question such as
+  ``genomforandeplan.senast``, or the first day a threshold rule's ``on > X`` condition holds
+  while its other conditions hold (the IVO rule).
+- A clock tick posts, for every open deadline, a durable-rules event
+  ``{t: "check", w, case, due, on, until, rule}``. The ruleset holds, for each watch, rules
+  generated from :data:`~lss_sol_rules.watch.WATCHES`: ``overdue`` (``on > due``), ``due``
+  (``on <= due <= until``, the end of the month) and, for threshold rules, ``reportable``
+  (``on >= due``). durable-rules decides which fire; their consequences make the alerts.
 
 Deadlines computed on one day are recomputed at a tick when a rule or parameter they read
 changed in between (:func:`~lss_sol_rules.watch.translate.change_dates`), or at every tick
 if a rule reads ``on`` itself, so the answers are those of the rules in force on the watch
 date — the same as :func:`lss_sol_rules.watch.watchlist` computes from case state.
 
-Namespacing and threads: durable-rules keeps global state per ruleset name, so each
-:class:`DurableWatch` gets its own ruleset (``lss_sol_rules_watch_<uuid>``) and two
-instances (two jurisdictions) never see each other's facts. durable-rules' host is not
-thread-safe; every call into it holds one process-wide lock, so instances may be used from
-several threads but their calls run one at a time. durable-rules cannot delete a ruleset:
-an instance's (small) ruleset lives until the process ends, its facts are retracted by
-:meth:`DurableWatch.close`.
+Namespacing and threads: every :class:`DurableWatch` is its own durable-rules session (a
+``sid`` of its own) in one shared ruleset, so two instances (two jurisdictions) never see
+each other's messages. durable-rules' C engine is not thread-safe: this module uses its own
+host without durable-rules' background dispatcher threads, and every call into it holds one
+process-wide lock, so instances may be used from several threads; their calls run one at a
+time.
+
+Why check events and not joins: a first version kept deadlines and the clock as durable
+facts joined by rules (``c.d << ...``, ``m.on > c.d.due``) and replaced the clock by
+retract/assert at each tick. durable-rules 2.0.28 crashes the process (segmentation fault)
+on that pattern, nondeterministically, and silently stops matching beyond about a thousand
+sessions per ruleset; the check events keep to the part of durable-rules that holds up
+(single-message rules, one session per instance).
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import itertools
 import threading
-import uuid
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from ..engine import Engine, _Context
+from ..errors import EventError
 from ..expr.ast import Name, walk
-from ..model import Citation
 from .alerts import (
     WATCHES,
     Alert,
@@ -56,6 +66,59 @@ from .translate import change_dates, holds_apart_from_on, threshold_due
 __all__ = ["DurableWatch"]
 
 _HOST_LOCK = threading.RLock()
+_RULESET = "lsr_watch"
+_IDS = itertools.count(1)
+_HOST: Any = None
+_INSTANCES: weakref.WeakValueDictionary[str, DurableWatch] = weakref.WeakValueDictionary()
+
+
+def _host() -> Any:
+    """This process's durable-rules host with the watch ruleset, built on first use.
+
+    durable-rules' default host (``durable.lang.get_host()``) runs timer threads that call
+    into the C engine for every ruleset every few milliseconds, concurrently with the
+    caller. Timers and queued actions are not used here, so our host starts no threads.
+    """
+    global _HOST  # noqa: PLW0603 - one host per process
+    with _HOST_LOCK:
+        if _HOST is None:
+            from durable import engine, lang  # noqa: PLC0415 - optional extra
+
+            class QuietHost(engine.Host):  # type: ignore[misc]
+                def _run(self) -> None:
+                    """Start no dispatcher threads."""
+
+            host = QuietHost()
+            rset = lang.ruleset(_RULESET)
+            lang._rulesets.pop(_RULESET, None)  # registered with our host only
+            with rset:
+                for spec in WATCHES:
+                    _rules_for(lang, spec)
+            full_name, definition = rset.define()
+            host.register_rulesets({full_name: definition})
+            _HOST = host
+        return _HOST
+
+
+def _rules_for(lang: Any, spec: WatchSpec) -> None:
+    """The durable-rules rules of one watch, over check events."""
+    m, when_all = lang.m, lang.when_all
+    check = (m.t == "check") & (m.w == spec.name)
+    if spec.threshold:  # `on > X` / `on >= X`: from the first day it holds
+        when_all(check & (m.on >= m.due))(_consequence(spec, "reportable"))
+        return
+    when_all(check & (m.on > m.due))(_consequence(spec, "overdue"))
+    when_all(check & (m.on <= m.due) & (m.until >= m.due))(_consequence(spec, "due"))
+
+
+def _consequence(spec: WatchSpec, status: str) -> Callable[[Any], None]:
+    def fire(ctx: Any) -> None:
+        watch = _INSTANCES.get(str(ctx.m.sid))
+        if watch is not None:
+            watch._fire(spec, status, str(ctx.m.case), int(ctx.m.due), str(ctx.m.rule))
+
+    fire.__name__ = f"{spec.name}_{status}"
+    return fire
 
 
 def _reads_on(engine: Engine, jurisdiction: str, question: str) -> bool:
@@ -86,83 +149,49 @@ class DurableWatch:
     """Deadline alerts for one jurisdiction from a stream of case events (durable-rules)."""
 
     def __init__(self, engine: Engine, jurisdiction: str = "se") -> None:
-        from durable import lang  # noqa: PLC0415 - optional extra
-
-        self._lang = lang
+        self._host = _host()
         self.engine = engine
         self.jurisdiction = jurisdiction
         self.view = engine.view_for(WATCHES[-1].question, jurisdiction)
         self.caseload = Caseload(engine)
         self.specs = tuple(s for s in WATCHES if s.question in self.view.rules)
-        self.name = f"lss_sol_rules_watch_{uuid.uuid4().hex}"
+        with _HOST_LOCK:
+            self.id = str(next(_IDS))  # this instance's durable-rules session
+            _INSTANCES[self.id] = self
         changes: set[date] = set()
         for s in self.specs:
             changes.update(change_dates(self.view, s.question))
         self._changes = sorted(changes)
         self._every_tick = {
-            s.name for s in self.specs if not s.threshold and _reads_on(engine, jurisdiction, s.question)
+            s.name
+            for s in self.specs
+            if not s.threshold and _reads_on(engine, jurisdiction, s.question)
         }
-        self._deadlines: dict[str, dict[str, dict[str, Any]]] = {}
+        self._deadlines: dict[str, dict[str, tuple[date, str]]] = {}
         self._computed_on: dict[str, date] = {}
-        self._clocks: dict[str, dict[str, Any]] = {}
         self._fired: list[Alert] = []
-        self._collecting = False
         self.last_tick: date | None = None
-        self._build()
 
-    # -- the generated ruleset ------------------------------------------------------------
-    def _build(self) -> None:
-        m, c = self._lang.m, self._lang.c
-        when_all = self._lang.when_all
-        with _HOST_LOCK, self._lang.ruleset(self.name):
-            for spec in self.specs:
-                deadline = c.d << ((m.t == "deadline") & (m.w == spec.name))
-                if spec.threshold:
-                    when_all(deadline, c.k << ((m.t == "clock") & (m.case == c.d.case) & (m.on >= c.d.due)))(
-                        self._consequence(spec, "reportable")
-                    )
-                    continue
-                when_all(deadline, c.k << ((m.t == "clock") & (m.case == c.d.case) & (m.on > c.d.due)))(
-                    self._consequence(spec, "overdue")
-                )
-                when_all(
-                    deadline,
-                    c.k
-                    << (
-                        (m.t == "clock")
-                        & (m.case == c.d.case)
-                        & (m.on <= c.d.due)
-                        & (m.until >= c.d.due)
-                    ),
-                )(self._consequence(spec, "due"))
-
-    def _consequence(self, spec: WatchSpec, status: str) -> Callable[[Any], None]:
-        rules = self.engine.rulebook.rule_by_id
-
-        def fire(ctx: Any) -> None:
-            if not self._collecting:
-                return  # a deadline asserted between ticks meets the old clock: wait
-            rule_id = str(ctx.d.rule)
-            citations: tuple[Citation, ...] = rules[rule_id].citations
-            self._fired.append(
-                Alert(
-                    str(ctx.d.case),
-                    spec.name,
-                    status,
-                    date.fromordinal(int(ctx.d.due)),
-                    rule_id,
-                    spec.question,
-                    citations,
-                    spec.label,
-                )
+    def _fire(self, spec: WatchSpec, status: str, case: str, due: int, rule_id: str) -> None:
+        self._fired.append(
+            Alert(
+                case,
+                spec.name,
+                status,
+                date.fromordinal(due),
+                rule_id,
+                spec.question,
+                self.engine.rulebook.rule_by_id[rule_id].citations,
+                spec.label,
             )
-
-        fire.__name__ = f"{spec.name}_{status}"
-        return fire
+        )
 
     # -- deadlines of one case -----------------------------------------------------------
-    def _compute(self, case: CaseState, on: date) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
+    def _compute(self, case: CaseState, on: date) -> dict[str, tuple[date, str]]:
+        """Each watch's deadline and the rule that set it, from the rules in force on *on*."""
+        out: dict[str, tuple[date, str]] = {}
+        if case.closed:
+            return out
         for spec in self.specs:
             if not applicable(spec, case, self.engine, self.jurisdiction):
                 continue
@@ -173,35 +202,18 @@ class DurableWatch:
                         continue
                     due = threshold_due(rule, ctx)
                     if due is not None:
-                        out[spec.name] = self._fact(spec, case, due, rule.id)
+                        out[spec.name] = (due, rule.id)
                         break
                 continue
-            d = self.engine.evaluate(spec.question, case.facts, on=on, jurisdiction=self.jurisdiction)
+            d = self.engine.evaluate(
+                spec.question, case.facts, on=on, jurisdiction=self.jurisdiction
+            )
             if d.status == "decided" and d.reasons and isinstance(d.value, date):
-                out[spec.name] = self._fact(spec, case, d.value, d.reasons[0].rule_id)
+                out[spec.name] = (d.value, d.reasons[0].rule_id)
         return out
 
-    def _fact(self, spec: WatchSpec, case: CaseState, due: date, rule_id: str) -> dict[str, Any]:
-        return {
-            "sid": case.case_id,
-            "t": "deadline",
-            "w": spec.name,
-            "case": case.case_id,
-            "due": due.toordinal(),
-            "rule": rule_id,
-        }
-
     def _refresh(self, case: CaseState, on: date) -> None:
-        old = self._deadlines.get(case.case_id, {})
-        new = {} if case.closed else self._compute(case, on)
-        with _HOST_LOCK:
-            for name, fact in old.items():
-                if new.get(name) != fact:
-                    self._lang.retract_fact(self.name, fact)
-            for name, fact in new.items():
-                if old.get(name) != fact:
-                    self._lang.assert_fact(self.name, fact)
-        self._deadlines[case.case_id] = new
+        self._deadlines[case.case_id] = self._compute(case, on)
         self._computed_on[case.case_id] = on
 
     # -- the public surface --------------------------------------------------------------
@@ -227,12 +239,11 @@ class DurableWatch:
         """Move the watch date to *on*; return every alert due or overdue then."""
         for case in self.caseload:
             if case.last is not None and case.last > on:
-                from ..errors import EventError  # noqa: PLC0415
-
                 raise EventError(
                     case.case_id,
                     "-",
-                    f"has events after the watch date {on.isoformat()}; tick forward",
+                    f"has events after the watch date {on.isoformat()} (latest "
+                    f"{case.last.isoformat()}); a watch list looks at the past only",
                 )
         for case in self.caseload:
             computed = self._computed_on.get(case.case_id)
@@ -244,28 +255,25 @@ class DurableWatch:
             stale = any(w in self._every_tick for w in self._deadlines.get(case.case_id, {}))
             if moved or stale:
                 self._refresh(case, on)
-        until = month_end(on)
+        from durable.engine import MessageNotHandledException  # noqa: PLC0415
+
+        today, until = on.toordinal(), month_end(on).toordinal()
         with _HOST_LOCK:
             self._fired = []
-            self._collecting = True
-            try:
-                for cid, deadlines in self._deadlines.items():
-                    old = self._clocks.pop(cid, None)
-                    if old is not None:
-                        self._lang.retract_fact(self.name, old)
-                    if not deadlines:
-                        continue
-                    clock = {
-                        "sid": cid,
-                        "t": "clock",
+            for cid, deadlines in self._deadlines.items():
+                for watch, (due, rule_id) in deadlines.items():
+                    check = {
+                        "sid": self.id,
+                        "t": "check",
+                        "w": watch,
                         "case": cid,
-                        "on": on.toordinal(),
-                        "until": until.toordinal(),
+                        "due": due.toordinal(),
+                        "on": today,
+                        "until": until,
+                        "rule": rule_id,
                     }
-                    self._lang.assert_fact(self.name, clock)
-                    self._clocks[cid] = clock
-            finally:
-                self._collecting = False
+                    with contextlib.suppress(MessageNotHandledException):  # not yet due
+                        self._host.post(_RULESET, check)
             fired, self._fired = self._fired, []
         self.last_tick = on
         return sorted(fired, key=lambda a: (a.due, a.case_id, a.watch))
@@ -281,12 +289,7 @@ class DurableWatch:
         return ivo_rows(self.engine, alerts, self.caseload, end)
 
     def close(self) -> None:
-        """Retract every fact this instance asserted (its ruleset itself stays)."""
-        with _HOST_LOCK:
-            for deadlines in self._deadlines.values():
-                for fact in deadlines.values():
-                    self._lang.retract_fact(self.name, fact)
-            for clock in self._clocks.values():
-                self._lang.retract_fact(self.name, clock)
+        """Forget this instance's cases and deadlines (its session is no longer used)."""
         self._deadlines.clear()
-        self._clocks.clear()
+        self._computed_on.clear()
+        _INSTANCES.pop(self.id, None)

@@ -3,21 +3,17 @@
 A case is one decision on one insats, identified by the host's ``case_id``. Its events, in
 date order, fill in the facts the deadline rules read:
 
-=============================  ===========================================  ============
-event ``kind``                 what happened                                fact it sets
-=============================  ===========================================  ============
-``ansokan``                    application received (opens the case)        —
-``beslut``                     decision made; ``data``: ``insats``, ``lag``,  ``beslutsdatum``
-                               optionally ``tidsbegransat_till``, ``utfall``
-                               (``bifall`` default, ``delvis_avslag``,
-                               ``avslag``) and any other vocabulary fact
-``bestallning``                order sent to the provider                   ``bestallningsdatum``
-``genomforandeplan``           implementation plan received                 ``genomforandeplan_inkom``
-``verkstallt``                 decision carried out                         ``verkstallighetsdatum``
-``uppfoljning``                follow-up done (repeatable)                  ``senaste_uppfoljning``
-``individuell_plan_erbjuden``  individuell plan offered (repeatable)        ``individuell_plan_senast_erbjuden``
-``avslutat``                   decision ended (closes the case)             —
-=============================  ===========================================  ============
+- ``ansokan``: application received (opens the case; sets no fact).
+- ``beslut``: decision made; sets ``beslutsdatum``. ``data``: ``insats``, ``lag``, optionally
+  ``tidsbegransat_till``, ``utfall`` (``bifall`` by default, ``delvis_avslag``, ``avslag``)
+  and any other vocabulary fact of the decision.
+- ``bestallning``: order sent to the provider; sets ``bestallningsdatum``.
+- ``genomforandeplan``: implementation plan received; sets ``genomforandeplan_inkom``.
+- ``verkstallt``: decision carried out; sets ``verkstallighetsdatum``.
+- ``uppfoljning``: follow-up done (repeatable); sets ``senaste_uppfoljning``.
+- ``individuell_plan_erbjuden``: individuell plan offered (repeatable); sets
+  ``individuell_plan_senast_erbjuden`` (a Stockholm plugin fact).
+- ``avslutat``: decision ended (closes the case; sets no fact).
 
 How odd input is handled — never silently:
 
@@ -43,7 +39,7 @@ from ..engine import Engine
 from ..errors import EventError, FactError, did_you_mean
 from ..values import Value
 
-__all__ = ["EVENT_KINDS", "Caseload", "CaseState", "Event"]
+__all__ = ["EVENT_KINDS", "CaseState", "Caseload", "Event"]
 
 #: Each event kind and the date fact it sets (``None``: it sets none).
 EVENT_KINDS: Mapping[str, str | None] = {
@@ -133,7 +129,9 @@ class Caseload:
         kind, cid = event.kind, event.case_id
         if kind not in EVENT_KINDS:
             hint = did_you_mean(kind, EVENT_KINDS)
-            raise EventError(cid, kind, f"unknown event kind{hint}; known: {', '.join(EVENT_KINDS)}")
+            raise EventError(
+                cid, kind, f"unknown event kind{hint}; known: {', '.join(EVENT_KINDS)}"
+            )
         if isinstance(event.on, datetime) or not isinstance(event.on, date):
             raise EventError(cid, kind, f"'on' must be a date, got {event.on!r}")
         case = self.cases.get(cid)

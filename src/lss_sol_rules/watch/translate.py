@@ -61,9 +61,7 @@ def threshold_of(book: Rulebook, rule: CompiledRule) -> Threshold | None:
         if isinstance(right, Name) and right.name == "on" and op in _MIRROR:
             op, left, right = _MIRROR[op], right, left
         if isinstance(left, Name) and left.name == "on" and op in (">", ">="):
-            found.append(
-                Threshold(i, compile_expr(cond.text, right, book.scope), strict=op == ">")
-            )
+            found.append(Threshold(i, compile_expr(cond.text, right, book.scope), strict=op == ">"))
     result = found[0] if len(found) == 1 else None
     with _LOCK:
         _THRESHOLDS[key] = result

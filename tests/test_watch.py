@@ -1,0 +1,354 @@
+"""The watch engine: events checked, alerts from both paths identical (durable-rules extra)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+import lss_sol_rules as lsr
+from lss_sol_rules.watch import Caseload, Event, ivo_report, watchlist
+
+pytest.importorskip("durable")
+from lss_sol_rules.watch import DurableWatch
+
+ENGINE = lsr.load()
+STHLM = "se/stockholm"
+
+
+def ev(case: str, kind: str, on: date, **data: Any) -> Event:
+    return Event(case, kind, on, data)
+
+
+def both(events: list[Event], jurisdiction: str = STHLM) -> tuple[Caseload, DurableWatch]:
+    cl = Caseload(ENGINE)
+    cl.apply_all(events)
+    dw = DurableWatch(ENGINE, jurisdiction)
+    dw.post_all(events)
+    return cl, dw
+
+
+def keys(alerts: list[Any]) -> list[tuple[Any, ...]]:
+    return [a.key for a in alerts]
+
+
+def agree(cl: Caseload, dw: DurableWatch, on: date, jurisdiction: str = STHLM) -> list[Any]:
+    pure = watchlist(ENGINE, cl, on, jurisdiction)
+    assert keys(dw.tick(on)) == keys(pure)
+    return pure
+
+
+# -- events ----------------------------------------------------------------------------------
+D = date(2026, 1, 10)
+BESLUT = ev("a", "beslut", D, insats="ledsagarservice", lag="LSS")
+
+
+def test_duplicates_are_idempotent_and_counted() -> None:
+    cl = Caseload(ENGINE)
+    assert cl.apply(BESLUT) == "applied"
+    assert cl.apply(BESLUT) == "duplicate"
+    assert cl.duplicates == 1
+    assert cl.apply(ev("a", "uppfoljning", D + timedelta(days=30))) == "applied"
+    assert cl.apply(ev("a", "uppfoljning", D + timedelta(days=30))) == "duplicate"
+    assert cl.apply(ev("a", "uppfoljning", D + timedelta(days=60))) == "applied"  # repeatable
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        ([ev("x", "bestallning", D)], "unknown case"),
+        ([ev("x", "ansokan", D), ev("x", "bestallning", D)], "send 'beslut' first"),
+        ([BESLUT, ev("a", "bestallning", D - timedelta(days=1))], "out of order"),
+        (
+            [BESLUT, ev("a", "beslut", D, insats="kontaktperson", lag="LSS")],
+            "new case_id",
+        ),
+        ([BESLUT, ev("a", "avslutat", D), ev("a", "uppfoljning", D)], "closed"),
+        ([ev("a", "flytt", D)], "unknown event kind"),
+        ([ev("a", "beslut", D, insats="flygresa", lag="LSS")], "flygresa"),
+        ([ev("a", "beslut", D, insats="kontaktperson", lag="LSS", utfall="kanske")], "utfall"),
+        ([BESLUT, ev("a", "verkstallt", D, extra=1)], "takes no data"),
+    ],
+)
+def test_bad_events_raise_event_error(events: list[Event], message: str) -> None:
+    cl = Caseload(ENGINE)
+    with pytest.raises(lsr.EventError, match=message):
+        cl.apply_all(events)
+    dw = DurableWatch(ENGINE, STHLM)
+    with pytest.raises(lsr.EventError, match=message):
+        dw.post_all(events)
+
+
+def test_events_from_json_like_dicts() -> None:
+    e = Event.from_dict(
+        {
+            "case_id": 7,
+            "kind": "beslut",
+            "on": "2026-01-10",
+            "data": {"insats": "hemtjanst", "lag": "SoL"},
+        }
+    )
+    assert e.case_id == "7"
+    assert e.on == date(2026, 1, 10)
+    with pytest.raises(lsr.EventError, match="YYYY-MM-DD"):
+        Event.from_dict({"case_id": 7, "kind": "beslut", "on": "10/1/2026"})
+    with pytest.raises(lsr.EventError, match="missing field"):
+        Event.from_dict({"case_id": 7, "on": "2026-01-10"})
+
+
+def test_a_watch_date_before_a_case_event_is_refused() -> None:
+    cl, dw = both([BESLUT])
+    with pytest.raises(lsr.EventError, match="after the watch date"):
+        watchlist(ENGINE, cl, D - timedelta(days=1), STHLM)
+    with pytest.raises(lsr.EventError, match="after the watch date"):
+        dw.tick(D - timedelta(days=1))
+
+
+# -- each watch ----------------------------------------------------------------------------
+def test_implementation_plan_two_weeks_after_the_order() -> None:
+    events = [BESLUT, ev("a", "bestallning", date(2026, 1, 12))]
+    cl, dw = both(events)
+    [plan] = [a for a in agree(cl, dw, date(2026, 1, 20)) if a.watch == "genomforandeplan"]
+    assert (plan.status, plan.due) == ("due", date(2026, 1, 26))
+    [plan] = [a for a in agree(cl, dw, date(2026, 1, 27)) if a.watch == "genomforandeplan"]
+    assert plan.status == "overdue"
+    assert plan.rule_id == "sthlm.genomforandeplan.tva_veckor"
+    for target in (cl, dw.caseload):
+        target.apply(ev("a", "genomforandeplan", date(2026, 1, 28)))
+    dw._refresh(dw.caseload.cases["a"], date(2026, 1, 28))
+    assert not [a for a in agree(cl, dw, date(2026, 1, 29)) if a.watch == "genomforandeplan"]
+
+
+def test_follow_up_yearly_children_housing_twice_a_year_and_reset_by_a_follow_up() -> None:
+    events = [
+        ev("v", "beslut", date(2025, 3, 1), insats="daglig_verksamhet", lag="LSS"),
+        ev("b", "beslut", date(2025, 3, 1), insats="boende_barn", lag="LSS"),
+    ]
+    cl, dw = both(events)
+    due = {a.case_id: a for a in agree(cl, dw, date(2025, 9, 1)) if a.watch == "uppfoljning"}
+    assert due["b"].due == date(2025, 9, 1)
+    assert "v" not in due
+    overdue = {a.case_id: a for a in agree(cl, dw, date(2026, 3, 2)) if a.watch == "uppfoljning"}
+    assert overdue["v"].status == "overdue"
+    assert overdue["v"].due == date(2026, 3, 1)
+    dw.post(ev("v", "uppfoljning", date(2026, 3, 5)))
+    cl.apply(ev("v", "uppfoljning", date(2026, 3, 5)))
+    after = {a.case_id for a in agree(cl, dw, date(2026, 3, 6)) if a.watch == "uppfoljning"}
+    assert "v" not in after
+
+
+def test_individuell_plan_only_for_lss_and_yearly_after_an_offer() -> None:
+    events = [
+        ev("l", "beslut", date(2026, 1, 5), insats="kontaktperson", lag="LSS"),
+        ev("s", "beslut", date(2026, 1, 5), insats="hemtjanst", lag="SoL"),
+        ev("l", "individuell_plan_erbjuden", date(2026, 1, 20)),
+    ]
+    cl, dw = both(events)
+    assert not [a for a in agree(cl, dw, date(2026, 2, 1)) if a.watch == "individuell_plan"]
+    [ip] = [a for a in agree(cl, dw, date(2027, 1, 2)) if a.watch == "individuell_plan"]
+    assert (ip.case_id, ip.due, ip.status) == ("l", date(2027, 1, 20), "due")
+
+
+def test_time_limited_decision_renewal_three_months_before_the_end() -> None:
+    events = [
+        ev(
+            "t",
+            "beslut",
+            date(2026, 1, 5),
+            insats="kontaktperson",
+            lag="LSS",
+            tidsbegransat_till=date(2026, 12, 31),
+        )
+    ]
+    cl, dw = both(events)
+    assert not [a for a in agree(cl, dw, date(2026, 8, 31)) if a.watch == "tidsbegransning"]
+    [t] = [a for a in agree(cl, dw, date(2026, 9, 1)) if a.watch == "tidsbegransning"]
+    assert (t.due, t.status) == (date(2026, 9, 30), "due")
+
+
+def test_ivo_reportable_the_day_after_three_months_until_carried_out() -> None:
+    events = [ev("n", "beslut", date(2026, 1, 31), insats="bostad_vuxna", lag="LSS")]
+    cl, dw = both(events)
+    assert not [a for a in agree(cl, dw, date(2026, 4, 30)) if a.watch == "ej_verkstallt"]
+    [a] = [a for a in agree(cl, dw, date(2026, 5, 1)) if a.watch == "ej_verkstallt"]
+    assert (a.due, a.status, a.rule_id) == (date(2026, 5, 1), "reportable", "lss.28f.ej_verkstallt")
+    rows = ivo_report(ENGINE, cl, "2026Q2", STHLM)
+    assert [(r.case_id, r.days_waiting) for r in rows] == [("n", 150)]
+    assert dw.ivo_report("2026Q2") == rows
+    dw.post(ev("n", "verkstallt", date(2026, 7, 2)))
+    cl.apply(ev("n", "verkstallt", date(2026, 7, 2)))
+    assert ivo_report(ENGINE, cl, "2026Q3", STHLM) == dw.ivo_report("2026Q3") == []
+
+
+def test_ivo_rule_follows_the_law_in_force_on_the_watch_date() -> None:
+    # SoL 2001:453 16 kap. 6 f § until 2025-06-30, SoL 2025:400 34 kap. 1 § from 2025-07-01.
+    events = [ev("s", "beslut", date(2025, 1, 15), insats="hemtjanst", lag="SoL")]
+    cl, dw = both(events, "se")
+    [a] = agree(cl, dw, date(2025, 6, 1), "se")
+    assert a.rule_id == "sol2001.16.6f.ej_verkstallt"
+    [a] = agree(cl, dw, date(2025, 8, 1), "se")
+    assert a.rule_id == "sol2025.34.1.ej_verkstallt"
+
+
+def test_refused_and_closed_decisions_are_not_watched() -> None:
+    events = [
+        ev("r", "beslut", date(2026, 1, 5), insats="kontaktperson", lag="LSS", utfall="avslag"),
+        ev("c", "beslut", date(2026, 1, 5), insats="kontaktperson", lag="LSS"),
+        ev("c", "avslutat", date(2026, 2, 1)),
+    ]
+    cl, dw = both(events)
+    assert agree(cl, dw, date(2027, 1, 1)) == []
+
+
+def test_two_instances_never_share_facts() -> None:
+    # The example district follows up children's housing yearly from 2025 (plugin override).
+    events = [ev("same-id", "beslut", date(2025, 3, 1), insats="boende_barn", lag="LSS")]
+    _, sthlm = both(events, STHLM)
+    _, exempel = both(events, "se/stockholm/exempel")
+    on = date(2025, 9, 1)
+    a = [x for x in sthlm.tick(on) if x.watch == "uppfoljning"]
+    b = [x for x in exempel.tick(on) if x.watch == "uppfoljning"]
+    assert [x.due for x in a] == [date(2025, 9, 1)]
+    assert b == []
+    assert sthlm.id != exempel.id  # separate durable-rules sessions
+
+
+def test_threads_each_with_an_instance_get_the_sequential_answers() -> None:
+    events = [
+        ev(f"c{i}", "beslut", date(2026, 1, 1 + i % 28), insats="kontaktperson", lag="LSS")
+        for i in range(60)
+    ]
+    cl = Caseload(ENGINE)
+    cl.apply_all(events)
+    expected = keys(watchlist(ENGINE, cl, date(2026, 6, 1), STHLM))
+    results: list[list[Any]] = []
+
+    def work() -> None:
+        dw = DurableWatch(ENGINE, STHLM)
+        dw.post_all(events)
+        results.append(keys(dw.tick(date(2026, 6, 1))))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 4
+
+
+# -- the stateful differential test ---------------------------------------------------------
+INSATSER = [
+    ("kontaktperson", "LSS"),
+    ("boende_barn", "LSS"),
+    ("hemtjanst", "SoL"),
+    ("daglig_verksamhet", "LSS"),
+]
+FOLLOWING = [
+    "bestallning",
+    "genomforandeplan",
+    "verkstallt",
+    "uppfoljning",
+    "individuell_plan_erbjuden",
+    "avslutat",
+]
+
+
+class WatchMachine(RuleBasedStateMachine):
+    """Random event streams; after every step both paths give the same watch list."""
+
+    @initialize(jurisdiction=st.sampled_from([STHLM, "se/stockholm/exempel", "se"]))
+    def start(self, jurisdiction: str) -> None:
+        self.jurisdiction = jurisdiction
+        self.clock = date(2024, 11, 1)
+        self.cl = Caseload(ENGINE)
+        self.dw = DurableWatch(ENGINE, jurisdiction)
+        self.n = 0
+
+    def _both(self, e: Event) -> None:
+        outcomes = []
+        for apply in (self.cl.apply, self.dw.post):
+            try:
+                outcomes.append(apply(e))
+            except lsr.EventError as exc:  # both refuse, with the same message
+                outcomes.append(f"refused: {exc}")
+        assert outcomes[0] == outcomes[1]
+
+    @rule(
+        which=st.sampled_from(INSATSER),
+        limited=st.booleans(),
+        refused=st.integers(0, 5),
+        months=st.integers(1, 24),
+    )
+    def decide(self, which: tuple[str, str], limited: bool, refused: int, months: int) -> None:
+        self.n += 1
+        data: dict[str, Any] = {"insats": which[0], "lag": which[1]}
+        if limited:
+            data["tidsbegransat_till"] = self.clock + timedelta(days=30 * months)
+        if refused == 0:
+            data["utfall"] = "avslag"
+        self._both(Event(f"c{self.n}", "beslut", self.clock, data))
+
+    @precondition(lambda self: self.n > 0)
+    @rule(case=st.integers(1, 40), kind=st.sampled_from(FOLLOWING))
+    def follow(self, case: int, kind: str) -> None:
+        self._both(Event(f"c{(case - 1) % self.n + 1}", kind, self.clock))
+
+    @precondition(lambda self: self.n > 0)
+    @rule(case=st.integers(1, 40), back=st.integers(1, 30))
+    def late_or_unknown(self, case: int, back: int) -> None:
+        self._both(Event(f"c{case}", "uppfoljning", self.clock - timedelta(days=back)))
+
+    @rule(days=st.integers(0, 200))
+    def tick(self, days: int) -> None:
+        self.clock += timedelta(days=days)
+        pure = watchlist(ENGINE, self.cl, self.clock, self.jurisdiction)
+        assert keys(self.dw.tick(self.clock)) == keys(pure)
+
+    @invariant()
+    def same_cases(self) -> None:
+        assert self.cl.cases.keys() == self.dw.caseload.cases.keys()
+
+    def teardown(self) -> None:
+        if hasattr(self, "dw"):
+            self.dw.close()
+
+
+TestWatchMachine = WatchMachine.TestCase
+TestWatchMachine.settings = settings(
+    max_examples=25,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+# -- a whole caseload: 10,000 synthetic cases through both paths ---------------------------
+def test_ten_thousand_cases_give_the_same_watch_list_and_ivo_list_on_both_paths() -> None:
+    from lss_sol_rules.testing.caseloads import synthetic_events
+
+    end_of_q4 = date(2026, 12, 31)
+    events = [e for e in synthetic_events(10_000) if e.on <= end_of_q4]
+    cl = Caseload(ENGINE)
+    cl.apply_all(events)
+    dw = DurableWatch(ENGINE, STHLM)
+    dw.post_all(events)
+    assert len(cl) == 10_000
+    on = date(2026, 12, 31)
+    pure = watchlist(ENGINE, cl, on, STHLM)
+    assert keys(dw.watchlist(on)) == keys(pure)
+    assert {a.watch for a in pure} == {
+        "genomforandeplan",
+        "uppfoljning",
+        "individuell_plan",
+        "tidsbegransning",
+        "ej_verkstallt",
+    }
+    rows = ivo_report(ENGINE, cl, "2026Q4", STHLM)
+    assert dw.ivo_report("2026Q4") == rows
+    assert len(rows) > 100
+    assert all(r.reportable_from <= on for r in rows)
