@@ -35,7 +35,7 @@ def synthetic_events(
     ``individuell_plan_erbjuden`` events set a Stockholm plugin fact: replay the stream into
     an engine with the Stockholm plugin (or drop those events for national law only).
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
     out: list[Event] = []
     for i in range(n):
         cid = f"case-{i:06d}"
