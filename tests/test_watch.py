@@ -352,3 +352,56 @@ def test_ten_thousand_cases_give_the_same_watch_list_and_ivo_list_on_both_paths(
     assert dw.ivo_report("2026Q4") == rows
     assert len(rows) > 100
     assert all(r.reportable_from <= on for r in rows)
+
+
+# -- the command line --------------------------------------------------------------------------
+EXAMPLE = "examples/events.jsonl"
+
+
+@pytest.mark.parametrize("backend", ["pure", "durable"])
+def test_watchlist_and_ivo_report_commands(backend: str) -> None:
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from lss_sol_rules.cli import main
+
+    events = str(Path(__file__).resolve().parents[1] / EXAMPLE)
+    run = CliRunner().invoke
+    args = ["--events", events, "--jurisdiction", STHLM, "--backend", backend]
+    result = run(main, ["watchlist", *args, "--on", "2026-10-01"])
+    assert result.exit_code == 0, result.output
+    assert "Bevakningslista 2026-10-01" in result.output
+    assert "försenad" in result.output
+    result = run(main, ["watchlist", *args, "--on", "2026-10-01", "--format", "json"])
+    items = json.loads(result.output)
+    assert {(i["case_id"], i["watch"], i["status"]) for i in items} >= {
+        ("2026-0001", "genomforandeplan", "overdue"),
+        ("2026-0002", "ej_verkstallt", "reportable"),
+    }
+    assert not [i for i in items if i["case_id"] in ("2026-0003", "2026-0004")]
+    result = run(main, ["ivo-report", *args, "--quarter", "2026Q3", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "2026-0001" in result.output
+    assert "LSS 28 f §" in result.output
+    result = run(main, ["ivo-report", *args, "--quarter", "2026-3"])
+    assert result.exit_code != 0
+    assert "2026Q3" in result.output
+
+
+def test_a_bad_event_line_is_named(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from lss_sol_rules.cli import main
+
+    bad = tmp_path / "events.jsonl"
+    bad.write_text(
+        '{"case_id": "x", "kind": "beslut", "on": "2026-01-10", "data": {"insats": "kontaktperson", "lag": "LSS"}}\n'
+        '{"case_id": "x", "kind": "bestallning", "on": "2026-01-01"}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["watchlist", "--events", str(bad), "--on", "2026-02-01"])
+    assert result.exit_code != 0
+    assert "events.jsonl:2" in result.output
+    assert "out of order" in result.output

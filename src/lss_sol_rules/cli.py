@@ -435,3 +435,172 @@ def diff_cmd(
     except LssSolRulesError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(report.render(lang))
+
+
+# -- watch lists ----------------------------------------------------------------------------
+_events_option = click.option(
+    "--events",
+    "events_file",
+    required=True,
+    type=click.Path(exists=True),
+    help='JSON Lines file, one case event per line: {"case_id", "kind", "on", "data"}.',
+)
+_backend_option = click.option(
+    "--backend",
+    type=click.Choice(["pure", "durable"]),
+    default="pure",
+    show_default=True,
+    help="Compute from case state (pure) or on durable-rules (needs the durable extra).",
+)
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+
+
+def _watch_source(
+    events_file: str, backend: str, jurisdiction: str, rules: tuple[str, ...], no_plugins: bool
+) -> Any:
+    """A Caseload (pure) or a DurableWatch (durable) fed with the events of the file."""
+    from .watch import Caseload, Event  # noqa: PLC0415
+
+    engine = _engine(rules, no_plugins)
+    if backend == "durable":
+        try:
+            from .watch import DurableWatch  # noqa: PLC0415
+
+            target: Any = DurableWatch(engine, jurisdiction)
+        except ImportError:
+            raise click.ClickException(
+                "the durable backend needs durable-rules: pip install 'lss-sol-rules[durable]'"
+            ) from None
+        apply = target.post
+    else:
+        target = Caseload(engine)
+        apply = target.apply
+    with Path(events_file).open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                apply(Event.from_dict(json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"{events_file}:{line_no}: not JSON: {exc}") from None
+            except LssSolRulesError as exc:
+                raise click.ClickException(f"{events_file}:{line_no}: {exc}") from None
+    return engine, target
+
+
+@main.command()
+@_events_option
+@click.option("--on", "on", help="Watch date, YYYY-MM-DD (default: today).")
+@click.option("--jurisdiction", default="se", show_default=True)
+@_backend_option
+@_format_option
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@_rules_option
+@_no_plugins_option
+def watchlist(
+    events_file: str,
+    on: str | None,
+    jurisdiction: str,
+    backend: str,
+    fmt: str,
+    lang: str,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+) -> None:
+    """The monthly watch list (bevakningslista): deadlines due this month or overdue."""
+    from . import watch  # noqa: PLC0415
+
+    when = _date(on) or date.today()
+    engine, source = _watch_source(events_file, backend, jurisdiction, rules, no_plugins)
+    try:
+        if backend == "durable":
+            alerts = source.watchlist(when)
+        else:
+            alerts = watch.watchlist(engine, source, when, jurisdiction)
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "case_id": a.case_id,
+                        "watch": a.watch,
+                        "label": a.label.get(lang),
+                        "status": a.status,
+                        "due": a.due.isoformat(),
+                        "rule_id": a.rule_id,
+                        "citations": [c.text for c in a.citations],
+                    }
+                    for a in alerts
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    click.echo(watch.render_watchlist(alerts, when, lang))
+
+
+@main.command(name="ivo-report")
+@_events_option
+@click.option("--quarter", required=True, help="Quarter, e.g. 2026Q3.")
+@click.option("--jurisdiction", default="se", show_default=True)
+@_backend_option
+@_format_option
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@_rules_option
+@_no_plugins_option
+def ivo_report(
+    events_file: str,
+    quarter: str,
+    jurisdiction: str,
+    backend: str,
+    fmt: str,
+    lang: str,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+) -> None:
+    """Decisions not carried out within three months, to report to IVO for a quarter."""
+    from . import watch  # noqa: PLC0415
+
+    try:
+        watch.quarter_bounds(quarter)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--quarter") from None
+    engine, source = _watch_source(events_file, backend, jurisdiction, rules, no_plugins)
+    try:
+        if backend == "durable":
+            rows = source.ivo_report(quarter)
+        else:
+            rows = watch.ivo_report(engine, source, quarter, jurisdiction)
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "case_id": r.case_id,
+                        "lag": r.lag,
+                        "insats": r.insats,
+                        "beslutsdatum": r.beslutsdatum.isoformat(),
+                        "reportable_from": r.reportable_from.isoformat(),
+                        "days_waiting": r.days_waiting,
+                        "rule_id": r.rule_id,
+                        "citations": [c.text for c in r.citations],
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    click.echo(watch.render_ivo(rows, quarter, lang))

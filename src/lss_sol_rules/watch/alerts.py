@@ -301,7 +301,7 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
     line = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join(out)
+    return "\n".join(x.rstrip() for x in out)
 
 
 def render_watchlist(alerts: list[Alert], on: date, lang: str = "sv") -> str:
