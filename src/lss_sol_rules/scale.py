@@ -26,8 +26,9 @@ from .engine import Engine
 
 __all__ = ["EngineSpec", "evaluate_dask"]
 
-#: The columns of the result frame, in order.
+#: The columns of the result frame, in order (all text: compact to ship from the workers).
 RESULT_COLUMNS = ("value", "status", "missing", "error")
+_TEXT = "string[pyarrow]"
 
 
 def _resolved(paths: Iterable[str | Path]) -> tuple[str, ...]:
@@ -74,14 +75,14 @@ def _answer_partition(
     result = engine.evaluate_many(
         question, part, on=on, jurisdiction=jurisdiction, errors="collect"
     )
+    texts = result.value_texts()
+    values = [None if v is None else t for v, t in zip(result.values, texts, strict=True)]
+    missing = [";".join(m) for m in result.missing]
+    columns = (values, result.statuses, missing, result.errors)
     return pd.DataFrame(
         {
-            "value": pd.Series(result.values, index=part.index, dtype=object),
-            "status": pd.Series(result.statuses, index=part.index, dtype=object),
-            "missing": pd.Series(
-                [";".join(m) for m in result.missing], index=part.index, dtype=object
-            ),
-            "error": pd.Series(result.errors, index=part.index, dtype=object),
+            name: pd.Series(col, index=part.index, dtype=_TEXT)
+            for name, col in zip(RESULT_COLUMNS, columns, strict=True)
         }
     )
 
@@ -95,8 +96,9 @@ def evaluate_dask(
 ) -> Any:
     """Answer *question* for every row of a ``dask.dataframe.DataFrame``, lazily.
 
-    Returns a Dask DataFrame with the input's index and the columns ``value`` (the answer,
-    Python objects), ``status`` (``decided`` / ``undetermined`` / ``error``), ``missing``
+    Returns a Dask DataFrame with the input's index and text columns ``value`` (the answer
+    as ``lss-sol-rules batch`` writes it: lists ``;``-joined, ``true``/``false``; null when
+    there is none), ``status`` (``decided`` / ``undetermined`` / ``error``), ``missing``
     (``;``-joined fact names) and ``error`` (the refusal, for bad rows). Call
     ``.compute()`` or write it with ``.to_parquet(...)``. *on* is required: a cluster job
     must not depend on the date each worker thinks it is.
@@ -110,7 +112,7 @@ def evaluate_dask(
     if not isinstance(on, date):
         raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
     spec.build().view_for(question, jurisdiction)  # fail fast, here, not on a worker
-    meta = pd.DataFrame({c: pd.Series([], dtype=object) for c in RESULT_COLUMNS})
+    meta = pd.DataFrame({c: pd.Series([], dtype=_TEXT) for c in RESULT_COLUMNS})
     return frame.map_partitions(
         _answer_partition, question, on, jurisdiction, spec, meta=meta, enforce_metadata=False
     )
