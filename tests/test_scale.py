@@ -65,7 +65,10 @@ def test_dask_on_a_local_cluster_equals_the_single_process_path(client, question
     def plain(column: str) -> list[object]:
         return [None if pd.isna(v) else v for v in got[column]]
 
-    texts = [None if v is None else t for v, t in zip(expected.values, expected.value_texts())]
+    texts = [
+        None if v is None else t
+        for v, t in zip(expected.values, expected.value_texts(), strict=True)
+    ]
     assert plain("value") == texts
     assert plain("status") == list(expected.statuses)
     assert plain("missing") == [";".join(m) for m in expected.missing]

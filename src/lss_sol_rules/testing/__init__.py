@@ -42,10 +42,12 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from .. import load
 from ..engine import Engine, _Context
 from ..errors import FactError
-from ..expr.ast import Literal, walk
+from ..expr.ast import Literal
+from ..expr.ast import walk as _walk
 from ..expr.functions import add_months, add_years
 from ..model import Decision, FactDecl, QuestionDecl
 from ..values import Value, is_of_type
+from .caseloads import synthetic_events
 
 __all__ = [
     "GeneratedCase",
@@ -55,6 +57,7 @@ __all__ = [
     "has_declared_type",
     "invalid_facts",
     "readable_facts",
+    "synthetic_events",
 ]
 
 _DEFAULT: list[Engine] = []
@@ -157,7 +160,7 @@ def _interesting(
             dates.add(r.valid_to + timedelta(days=1))
         nodes = [c.expr.node for c in r.conditions] + ([r.compute.node] if r.compute else [])
         for node in nodes:
-            for n in walk(node):
+            for n in _walk(node):
                 if (
                     isinstance(n, Literal)
                     and isinstance(n.value, (int, Decimal))
