@@ -229,3 +229,24 @@ def test_batch_command_reads_and_writes_parquet(tmp_path: Any) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "forsakringskassan" in csv_out.read_text(encoding="utf-8")
+
+
+def test_diff_takes_a_table_and_groups_the_changes() -> None:
+    table = pa.table(
+        {
+            "insats": ["hemtjanst"] * 4,
+            "hemtjanst_timmar_per_manad": pa.array([50.0, 85.0, 99.0, 120.0], pa.float64()),
+        }
+    )
+    report = ENGINE.diff(
+        "delegation.beslutsniva",
+        table,
+        on=ON,
+        jurisdiction="se/stockholm",
+        against_jurisdiction="se/stockholm/exempel",  # the example district: line at 120
+    )
+    assert report.total == 4
+    assert [(c.old, c.new, c.count) for c in report.changes] == [
+        ("sarskild_delegation", "handlaggare", 1)
+    ]
+    assert report.changes[0].rows == (3,)

@@ -152,7 +152,10 @@ def from_records(
             cols.bad[i] = True
             continue
         for name, value in clean.items():
-            per_fact.setdefault(name, [None] * n)[i] = value
+            column = per_fact.get(name)
+            if column is None:  # one list per fact, made once (not once per row)
+                column = per_fact[name] = [None] * n
+            column[i] = value
     for name, values in per_fact.items():
         _store_python(cols, name, values)
     return cols

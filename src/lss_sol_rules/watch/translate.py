@@ -17,6 +17,7 @@ deadline computed earlier can be recomputed exactly when the law moves under it.
 from __future__ import annotations
 
 import threading
+import weakref
 from datetime import date, timedelta
 from typing import Any
 
@@ -42,16 +43,18 @@ class Threshold:
     strict: bool
 
 
-_THRESHOLDS: dict[tuple[int, str], Threshold | None] = {}
+_THRESHOLDS: weakref.WeakKeyDictionary[Rulebook, dict[str, Threshold | None]] = (
+    weakref.WeakKeyDictionary()
+)
 _LOCK = threading.Lock()
 
 
 def threshold_of(book: Rulebook, rule: CompiledRule) -> Threshold | None:
     """The rule's threshold condition, or ``None`` if it has no single one."""
-    key = (id(book), rule.id)
     with _LOCK:
-        if key in _THRESHOLDS:
-            return _THRESHOLDS[key]
+        known = _THRESHOLDS.setdefault(book, {})
+        if rule.id in known:
+            return known[rule.id]
     found: list[Threshold] = []
     for i, cond in enumerate(rule.conditions):
         node = cond.expr.node
@@ -64,7 +67,7 @@ def threshold_of(book: Rulebook, rule: CompiledRule) -> Threshold | None:
             found.append(Threshold(i, compile_expr(cond.text, right, book.scope), strict=op == ">"))
     result = found[0] if len(found) == 1 else None
     with _LOCK:
-        _THRESHOLDS[key] = result
+        known[rule.id] = result
     return result
 
 
