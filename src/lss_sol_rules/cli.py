@@ -526,24 +526,7 @@ def watchlist(
     except LssSolRulesError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "case_id": a.case_id,
-                        "watch": a.watch,
-                        "label": a.label.get(lang),
-                        "status": a.status,
-                        "due": a.due.isoformat(),
-                        "rule_id": a.rule_id,
-                        "citations": [c.text for c in a.citations],
-                    }
-                    for a in alerts
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps([a.to_dict(lang) for a in alerts], ensure_ascii=False, indent=2))
         return
     click.echo(watch.render_watchlist(alerts, when, lang))
 
@@ -583,24 +566,6 @@ def ivo_report(
     except LssSolRulesError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "case_id": r.case_id,
-                        "lag": r.lag,
-                        "insats": r.insats,
-                        "beslutsdatum": r.beslutsdatum.isoformat(),
-                        "reportable_from": r.reportable_from.isoformat(),
-                        "days_waiting": r.days_waiting,
-                        "rule_id": r.rule_id,
-                        "citations": [c.text for c in r.citations],
-                    }
-                    for r in rows
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     click.echo(watch.render_ivo(rows, quarter, lang))

@@ -27,7 +27,6 @@ import pluggy
 from .errors import (
     EvaluationError,
     NoApplicableRuleError,
-    NoRuleInForceError,
     ParameterNotInForceError,
     QuestionError,
     RuleConflictError,
@@ -130,9 +129,7 @@ class _Context:
         done = self.memo.get(question)
         if done is not None:
             return done
-        rules = [r for r in self.view.rules.get(question, ()) if r.in_force(self.on)]
-        if not rules:
-            raise NoRuleInForceError(question, self.on, self.view.jurisdiction)
+        rules = self.view.in_force(question, self.on)
         runs: list[_RuleRun] = []
         held_by_id: dict[str, Any] = {}
         for rule in rules:

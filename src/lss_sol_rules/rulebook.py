@@ -21,7 +21,7 @@ from typing import Protocol
 
 import attrs
 
-from .errors import ExpressionError, RuleFileError, did_you_mean
+from .errors import ExpressionError, NoRuleInForceError, RuleFileError, did_you_mean
 from .expr import CompiledExpr, Function, Scope, Symbol, compile_expr, parse
 from .expr.ast import BoolOp, Node
 from .expr.exclusive import can_both_hold
@@ -164,6 +164,28 @@ class View:
                     stack.extend(direct.get(o, ()))
             closed[rid] = frozenset(seen)
         return closed
+
+    def in_force(self, question: str, on: date) -> list[CompiledRule]:
+        """The rules of *question* in force on *on*; :class:`NoRuleInForceError` if none."""
+        rules = [r for r in self.rules.get(question, ()) if r.in_force(on)]
+        if not rules:
+            raise NoRuleInForceError(question, on, self.jurisdiction)
+        return rules
+
+    def rules_reached(self, question: str) -> tuple[CompiledRule, ...]:
+        """Every rule *question* may run: its own, and those of the questions they read."""
+        seen: set[str] = set()
+        out: list[CompiledRule] = []
+        stack = [question]
+        while stack:
+            q = stack.pop()
+            if q in seen:
+                continue
+            seen.add(q)
+            for rule in self.rules.get(q, ()):
+                out.append(rule)
+                stack.extend(rule.questions)
+        return tuple(out)
 
     def param_value(self, name: str, on: date) -> tuple[ParameterValue, Parameter] | None:
         """The value of *name* in force on *on*, innermost jurisdiction first."""

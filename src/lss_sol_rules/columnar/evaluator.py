@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import NoRuleInForceError, ParameterNotInForceError
+from ..errors import ParameterNotInForceError
 from ..expr.ast import Node
 from ..rulebook import CompiledRule, Rulebook, View
 from .compiler import VecFn, compile_node
@@ -134,16 +134,14 @@ class BatchEvaluator:
         done = self.memo.get(question)
         if done is not None:
             return done
-        rules = [r for r in self.view.rules.get(question, ()) if r.in_force(self.on)]
-        if not rules:
-            raise NoRuleInForceError(question, self.on, self.view.jurisdiction)
+        rules = self.view.in_force(question, self.on)
         held = {r.id: self._held(r) for r in rules}
         eff = {r.id: self._effective(r, held) for r in rules}
         qdecl = self.book.questions[question]
         if qdecl.hit_policy == "collect":
-            ans = self._collect(rules, held, eff, (qdecl.type, qdecl.of))
+            ans = self._collect(rules, eff)
         else:
-            ans = self._unique(rules, held, eff, (qdecl.type, qdecl.of))
+            ans = self._unique(rules, held, eff)
         self.memo[question] = ans
         return ans
 
@@ -182,11 +180,7 @@ class BatchEvaluator:
         return _compiled(self.book, rule.compute.node)(self)
 
     def _unique(
-        self,
-        rules: list[CompiledRule],
-        held: dict[str, _Held],
-        eff: dict[str, _Held],
-        t: tuple[str, str | None],
+        self, rules: list[CompiledRule], held: dict[str, _Held], eff: dict[str, _Held]
     ) -> Answer:
         n = self.n
         values = np.empty(n, dtype=object)
@@ -274,13 +268,7 @@ class BatchEvaluator:
             _assign(values, special & m, key)
         return special
 
-    def _collect(
-        self,
-        rules: list[CompiledRule],
-        held: dict[str, _Held],
-        eff: dict[str, _Held],
-        t: tuple[str, str | None],
-    ) -> Answer:
+    def _collect(self, rules: list[CompiledRule], eff: dict[str, _Held]) -> Answer:
         n = self.n
         present: dict[Any, npt.NDArray[np.bool_]] = {}
         extra: dict[int, set[Any]] = {}  # values of computed rules, per case

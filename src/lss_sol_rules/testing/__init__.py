@@ -95,19 +95,8 @@ class GeneratedCase:
 
 # -- what a question reads -----------------------------------------------------------------
 def _closure(engine: Engine, question: str, jurisdiction: str) -> tuple[set[str], list[Any]]:
-    view = engine.rulebook.view(jurisdiction)
-    seen: set[str] = set()
-    rules: list[Any] = []
-    stack = [question]
-    while stack:
-        q = stack.pop()
-        if q in seen:
-            continue
-        seen.add(q)
-        for r in view.rules.get(q, ()):
-            rules.append(r)
-            stack.extend(r.questions)
-    return seen, rules
+    rules = list(engine.rulebook.view(jurisdiction).rules_reached(question))
+    return {question} | {r.question for r in rules}, rules
 
 
 def readable_facts(

@@ -24,9 +24,8 @@ from typing import Any
 import attrs
 
 from ..engine import Engine, _Context
-from ..errors import EventError
 from ..model import Citation, Label
-from ..values import Value
+from ..values import Value, to_json
 from .events import Caseload, CaseState
 from .translate import IVO_QUESTION, threshold_due
 
@@ -114,6 +113,19 @@ class Alert:
         """What two paths must agree on."""
         return (self.case_id, self.watch, self.status, self.due, self.rule_id)
 
+    def to_dict(self, lang: str = "sv") -> dict[str, Any]:
+        """JSON-ready data, the watch's label in *lang*."""
+        return {
+            "case_id": self.case_id,
+            "watch": self.watch,
+            "label": self.label.get(lang),
+            "status": self.status,
+            "due": self.due.isoformat(),
+            "rule_id": self.rule_id,
+            "question": self.question,
+            "citations": [c.text for c in self.citations],
+        }
+
 
 def month_end(on: date) -> date:
     """The last day of *on*'s month: the horizon of the monthly watch list."""
@@ -152,13 +164,7 @@ def _status(due: date, on: date) -> str | None:
 
 def alerts_for(engine: Engine, case: CaseState, on: date, jurisdiction: str = "se") -> list[Alert]:
     """Every alert for *case* as of *on*, from the rules in force on *on*."""
-    if case.last is not None and case.last > on:
-        raise EventError(
-            case.case_id,
-            "-",
-            f"has events after the watch date {on.isoformat()} (latest "
-            f"{case.last.isoformat()}); a watch list looks at the past only",
-        )
+    case.check_watch_date(on)
     out: list[Alert] = []
     for spec in WATCHES:
         if not applicable(spec, case, engine, jurisdiction):
@@ -237,6 +243,19 @@ class IvoRow:
     days_waiting: int
     rule_id: str
     citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "case_id": self.case_id,
+            "lag": to_json(self.lag),
+            "insats": to_json(self.insats),
+            "beslutsdatum": self.beslutsdatum.isoformat(),
+            "reportable_from": self.reportable_from.isoformat(),
+            "days_waiting": self.days_waiting,
+            "rule_id": self.rule_id,
+            "citations": [c.text for c in self.citations],
+        }
 
 
 def ivo_report(

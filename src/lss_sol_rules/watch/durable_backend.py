@@ -48,7 +48,6 @@ from datetime import date
 from typing import Any
 
 from ..engine import Engine, _Context
-from ..errors import EventError
 from ..expr.ast import Name, walk
 from .alerts import (
     WATCHES,
@@ -123,25 +122,16 @@ def _consequence(spec: WatchSpec, status: str) -> Callable[[Any], None]:
 
 def _reads_on(engine: Engine, jurisdiction: str, question: str) -> bool:
     """Whether a deadline question's answer (not a threshold) depends on the date itself."""
-    view = engine.rulebook.view(jurisdiction)
-    seen: set[str] = set()
-    stack = [question]
-    while stack:
-        q = stack.pop()
-        if q in seen:
-            continue
-        seen.add(q)
-        for rule in view.rules.get(q, ()):
-            nodes = [c.expr.node for c in rule.conditions]
-            if rule.compute is not None:
-                nodes.append(rule.compute.node)
-            for f in rule.facts:
-                derived = engine.rulebook.derive.get(f)
-                if derived is not None:
-                    nodes.append(derived.node)
-            if any(isinstance(n, Name) and n.name == "on" for node in nodes for n in walk(node)):
-                return True
-            stack.extend(rule.questions)
+    for rule in engine.rulebook.view(jurisdiction).rules_reached(question):
+        nodes = [c.expr.node for c in rule.conditions]
+        if rule.compute is not None:
+            nodes.append(rule.compute.node)
+        for f in rule.facts:
+            derived = engine.rulebook.derive.get(f)
+            if derived is not None:
+                nodes.append(derived.node)
+        if any(isinstance(n, Name) and n.name == "on" for node in nodes for n in walk(node)):
+            return True
     return False
 
 
@@ -238,13 +228,7 @@ class DurableWatch:
     def tick(self, on: date) -> list[Alert]:
         """Move the watch date to *on*; return every alert due or overdue then."""
         for case in self.caseload:
-            if case.last is not None and case.last > on:
-                raise EventError(
-                    case.case_id,
-                    "-",
-                    f"has events after the watch date {on.isoformat()} (latest "
-                    f"{case.last.isoformat()}); a watch list looks at the past only",
-                )
+            case.check_watch_date(on)
         for case in self.caseload:
             computed = self._computed_on.get(case.case_id)
             if computed is None:

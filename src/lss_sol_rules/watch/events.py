@@ -96,6 +96,16 @@ class CaseState:
     outcome: str = "bifall"
     seen: dict[str, tuple[date, tuple[tuple[str, Any], ...]]] = attrs.field(factory=dict)
 
+    def check_watch_date(self, on: date) -> None:
+        """Raise ``EventError`` if the case has events after *on* (lists look back only)."""
+        if self.last is not None and self.last > on:
+            raise EventError(
+                self.case_id,
+                "-",
+                f"has events after the watch date {on.isoformat()} (latest "
+                f"{self.last.isoformat()}); a watch list looks at the past only",
+            )
+
     @property
     def favourable(self) -> bool:
         """Whether anything was granted (only then is there something to watch)."""

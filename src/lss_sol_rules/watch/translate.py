@@ -91,21 +91,13 @@ def holds_apart_from_on(rule: CompiledRule, ctx: _Context) -> bool:
 
 def change_dates(view: View, question: str) -> tuple[date, ...]:
     """Every day on which a rule or parameter that *question* reads starts or stops applying."""
-    seen: set[str] = set()
     out: set[date] = set()
-    stack = [question]
-    while stack:
-        q = stack.pop()
-        if q in seen:
-            continue
-        seen.add(q)
-        for rule in view.rules.get(q, ()):
-            if rule.valid_from is not None:
-                out.add(rule.valid_from)
-            if rule.valid_to is not None:
-                out.add(rule.valid_to + timedelta(days=1))
-            for name in rule.params:
-                for param, _ in view.params.get(name, ()):
-                    out.update(param.change_dates())
-            stack.extend(rule.questions)
+    for rule in view.rules_reached(question):
+        if rule.valid_from is not None:
+            out.add(rule.valid_from)
+        if rule.valid_to is not None:
+            out.add(rule.valid_to + timedelta(days=1))
+        for name in rule.params:
+            for param, _ in view.params.get(name, ()):
+                out.update(param.change_dates())
     return tuple(sorted(out))
