@@ -128,6 +128,7 @@ class BatchEvaluator:
             res = _compiled(self.book, c.expr.node)(raw)
             refused = known(res.unk, self.n) & np.logical_not(res.v)
             self.flag |= refused
+        self.flag |= raw.flag  # a check that failed to evaluate: the single-case path raises
 
     # -- answering a question ------------------------------------------------------------
     def resolve(self, question: str) -> Answer:
