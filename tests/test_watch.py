@@ -182,7 +182,20 @@ def test_ivo_reportable_the_day_after_three_months_until_carried_out() -> None:
     assert dw.ivo_report("2026Q2") == rows
     dw.post(ev("n", "verkstallt", date(2026, 7, 2)))
     cl.apply(ev("n", "verkstallt", date(2026, 7, 2)))
-    assert ivo_report(ENGINE, cl, "2026Q3", STHLM) == dw.ivo_report("2026Q3") == []
+    # Carried out late in Q3: reported with the date (LSS 28 g §), then no more.
+    [late] = ivo_report(ENGINE, cl, "2026Q3", STHLM)
+    assert (late.case_id, late.verkstallt, late.days_waiting) == ("n", date(2026, 7, 2), 152)
+    assert dw.ivo_report("2026Q3") == [late]
+    assert ivo_report(ENGINE, cl, "2026Q4", STHLM) == dw.ivo_report("2026Q4") == []
+
+
+def test_carried_out_within_three_months_is_never_reported() -> None:
+    events = [
+        ev("k", "beslut", date(2026, 1, 31), insats="bostad_vuxna", lag="LSS"),
+        ev("k", "verkstallt", date(2026, 4, 30)),  # the last day of the three months
+    ]
+    cl, dw = both(events)
+    assert ivo_report(ENGINE, cl, "2026Q2", STHLM) == dw.ivo_report("2026Q2") == []
 
 
 def test_ivo_rule_follows_the_law_in_force_on_the_watch_date() -> None:
@@ -302,6 +315,13 @@ class WatchMachine(RuleBasedStateMachine):
     @rule(case=st.integers(1, 40), back=st.integers(1, 30))
     def late_or_unknown(self, case: int, back: int) -> None:
         self._both(Event(f"c{case}", "uppfoljning", self.clock - timedelta(days=back)))
+
+    @rule()
+    def report(self) -> None:
+        quarter = f"{self.clock.year}Q{(self.clock.month - 1) // 3 + 1}"
+        assert self.dw.ivo_report(quarter) == ivo_report(
+            ENGINE, self.cl, quarter, self.jurisdiction
+        )
 
     @rule(days=st.integers(0, 200))
     def tick(self, days: int) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import attrs
@@ -243,6 +243,7 @@ class IvoRow:
     days_waiting: int
     rule_id: str
     citations: tuple[Citation, ...]
+    verkstallt: date | None = None  # carried out late, within the quarter (LSS 28 g §)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -252,6 +253,7 @@ class IvoRow:
             "insats": to_json(self.insats),
             "beslutsdatum": self.beslutsdatum.isoformat(),
             "reportable_from": self.reportable_from.isoformat(),
+            "verkstallt": None if self.verkstallt is None else self.verkstallt.isoformat(),
             "days_waiting": self.days_waiting,
             "rule_id": self.rule_id,
             "citations": [c.text for c in self.citations],
@@ -264,29 +266,92 @@ def ivo_report(
     quarter: str,
     jurisdiction: str = "se",
 ) -> list[IvoRow]:
-    """Decisions not carried out within three months, as of the quarter's last day.
+    """Decisions not carried out within three months, for the quarter's report.
 
-    LSS 28 f §; SoL 2001:453 16 kap. 6 f § (to 2025-06-30); SoL 2025:400 34 kap. 1 §.
+    Two kinds of row: decisions still not carried out on the quarter's last day and more than
+    three months old (LSS 28 f §; SoL 2001:453 16 kap. 6 f § to 2025-06-30; SoL 2025:400
+    34 kap. 1 §), and decisions carried out during the quarter after the three months had
+    passed, with the date (``verkstallt``; LSS 28 g §, SoL 2025:400 34 kap. 2 §).
     """
-    _, end = quarter_bounds(quarter)
+    start, end = quarter_bounds(quarter)
+    cases = list(_cases(caseload, engine))
+    late = [a for c in cases if (a := late_alert(engine, c, jurisdiction)) is not None]
     return ivo_rows(
         engine,
-        [a for a in watchlist(engine, caseload, end, jurisdiction) if a.watch == "ej_verkstallt"],
-        _cases(caseload, engine),
+        [
+            *(a for a in watchlist(engine, caseload, end, jurisdiction) if a.watch == IVO_WATCH),
+            *(a for a in late if start <= _carried_out(cases, a.case_id) <= end),
+        ],
+        cases,
         end,
+    )
+
+
+IVO_WATCH = "ej_verkstallt"
+
+
+def _carried_out(cases: Iterable[CaseState], case_id: str) -> date:
+    for c in cases:
+        if c.case_id == case_id:
+            v = c.facts["verkstallighetsdatum"]
+            assert isinstance(v, date)  # noqa: S101 - a late alert needs it
+            return v
+    raise KeyError(case_id)
+
+
+def ivo_reads(engine: Engine, jurisdiction: str) -> frozenset[str]:
+    """The facts the IVO rules read (a case's other facts are left out when looking back)."""
+    view = engine.rulebook.view(jurisdiction)
+    return frozenset(f for r in view.rules_reached(IVO_QUESTION) for f in r.facts)
+
+
+def late_alert(engine: Engine, case: CaseState, jurisdiction: str) -> Alert | None:
+    """If *case* was carried out after it had become reportable: that alert, else ``None``.
+
+    The IVO rule itself decides, asked about the case as it stood the day before it was
+    carried out (its facts without ``verkstallighetsdatum``), on that day.
+    """
+    carried, decided = case.facts.get("verkstallighetsdatum"), case.facts.get("beslutsdatum")
+    if not (isinstance(carried, date) and isinstance(decided, date) and case.favourable):
+        return None
+    before = carried - timedelta(days=1)
+    view = engine.rulebook.view(jurisdiction)
+    if before < decided or IVO_QUESTION not in view.rules:
+        return None
+    reads = ivo_reads(engine, jurisdiction) - {"verkstallighetsdatum"}
+    facts = {k: v for k, v in case.facts.items() if k in reads}
+    d = engine.evaluate(IVO_QUESTION, facts, on=before, jurisdiction=jurisdiction)
+    if d.value is not True or not d.reasons:
+        return None
+    rule = engine.rulebook.rule_by_id[d.reasons[0].rule_id]
+    due = threshold_due(rule, _Context(view, facts, before))
+    if due is None:
+        return None
+    spec = next(s for s in WATCHES if s.name == IVO_WATCH)
+    return Alert(
+        case.case_id,
+        IVO_WATCH,
+        "carried_out_late",
+        due,
+        rule.id,
+        IVO_QUESTION,
+        rule.citations,
+        spec.label,
     )
 
 
 def ivo_rows(
     engine: Engine, alerts: Iterable[Alert], cases: Iterable[CaseState], end: date
 ) -> list[IvoRow]:
-    """IVO rows for the ``ej_verkstallt`` alerts (shared by both paths)."""
+    """IVO rows for ``ej_verkstallt`` alerts, still open or carried out late (both paths)."""
     facts = {c.case_id: c.facts for c in cases}
     rows = []
     for a in alerts:
         f = facts[a.case_id]
         decided = f["beslutsdatum"]
         assert isinstance(decided, date)  # noqa: S101 - the IVO rule reads it
+        carried = f.get("verkstallighetsdatum") if a.status == "carried_out_late" else None
+        assert carried is None or isinstance(carried, date)  # noqa: S101 - a date fact
         rows.append(
             IvoRow(
                 a.case_id,
@@ -294,9 +359,10 @@ def ivo_rows(
                 f.get("insats"),
                 decided,
                 a.due,
-                (end - decided).days,
+                ((carried or end) - decided).days,
                 a.rule_id,
                 a.citations,
+                carried,
             )
         )
     return sorted(rows, key=lambda r: (r.beslutsdatum, r.case_id))
@@ -304,8 +370,18 @@ def ivo_rows(
 
 # -- printable tables ----------------------------------------------------------------------
 _STATUS = {
-    "sv": {"due": "ska göras", "overdue": "försenad", "reportable": "rapporteras"},
-    "en": {"due": "due", "overdue": "overdue", "reportable": "report"},
+    "sv": {
+        "due": "ska göras",
+        "overdue": "försenad",
+        "reportable": "rapporteras",
+        "carried_out_late": "verkställt sent",
+    },
+    "en": {
+        "due": "due",
+        "overdue": "overdue",
+        "reportable": "report",
+        "carried_out_late": "carried out late",
+    },
 }
 
 
@@ -360,9 +436,18 @@ def render_ivo(rows: list[IvoRow], quarter: str, lang: str = "sv") -> str:
         else f"Decisions not carried out, to report to IVO and the auditors, {quarter}: {len(rows)}"
     )
     head = (
-        ["ärende", "lag", "insats", "beslut", "rapporteras från", "dagar", "lagrum"]
+        ["ärende", "lag", "insats", "beslut", "rapporteras från", "verkställt", "dagar", "lagrum"]
         if sv
-        else ["case", "law", "measure", "decided", "reportable from", "days", "provision"]
+        else [
+            "case",
+            "law",
+            "measure",
+            "decided",
+            "reportable from",
+            "carried out",
+            "days",
+            "provision",
+        ]
     )
     body = [
         [
@@ -371,6 +456,7 @@ def render_ivo(rows: list[IvoRow], quarter: str, lang: str = "sv") -> str:
             str(r.insats or ""),
             r.beslutsdatum.isoformat(),
             r.reportable_from.isoformat(),
+            "" if r.verkstallt is None else r.verkstallt.isoformat(),
             str(r.days_waiting),
             r.citations[0].text if r.citations else "",
         ]

@@ -44,7 +44,7 @@ import itertools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..engine import Engine, _Context
@@ -105,6 +105,9 @@ def _rules_for(lang: Any, spec: WatchSpec) -> None:
     check = (m.t == "check") & (m.w == spec.name)
     if spec.threshold:  # `on > X` / `on >= X`: from the first day it holds
         when_all(check & (m.on >= m.due))(_consequence(spec, "reportable"))
+        # Carried out after it had become reportable: checked on the day before.
+        late = (m.t == "late") & (m.w == spec.name)
+        when_all(late & (m.on >= m.due))(_consequence(spec, "carried_out_late"))
         return
     when_all(check & (m.on > m.due))(_consequence(spec, "overdue"))
     when_all(check & (m.on <= m.due) & (m.until >= m.due))(_consequence(spec, "due"))
@@ -160,10 +163,11 @@ class DurableWatch:
         self._deadlines: dict[str, dict[str, tuple[date, str]]] = {}
         self._computed_on: dict[str, date] = {}
         self._fired: list[Alert] = []
+        self._late: list[Alert] = []  # carried out after becoming reportable
         self.last_tick: date | None = None
 
     def _fire(self, spec: WatchSpec, status: str, case: str, due: int, rule_id: str) -> None:
-        self._fired.append(
+        (self._late if status == "carried_out_late" else self._fired).append(
             Alert(
                 case,
                 spec.name,
@@ -186,14 +190,9 @@ class DurableWatch:
             if not applicable(spec, case, self.engine, self.jurisdiction):
                 continue
             if spec.threshold:
-                ctx = _Context(self.view, case.facts, on)
-                for rule in self.view.rules[spec.question]:
-                    if not rule.in_force(on) or not holds_apart_from_on(rule, ctx):
-                        continue
-                    due = threshold_due(rule, ctx)
-                    if due is not None:
-                        out[spec.name] = (due, rule.id)
-                        break
+                found = self._threshold(spec, case.facts, on)
+                if found is not None:
+                    out[spec.name] = found
                 continue
             d = self.engine.evaluate(
                 spec.question, case.facts, on=on, jurisdiction=self.jurisdiction
@@ -201,6 +200,43 @@ class DurableWatch:
             if d.status == "decided" and d.reasons and isinstance(d.value, date):
                 out[spec.name] = (d.value, d.reasons[0].rule_id)
         return out
+
+    def _threshold(
+        self, spec: WatchSpec, facts: Mapping[str, Any], on: date
+    ) -> tuple[date, str] | None:
+        """The first day a threshold rule in force on *on* holds for *facts*, and the rule."""
+        ctx = _Context(self.view, facts, on)
+        for rule in self.view.rules[spec.question]:
+            if rule.in_force(on) and holds_apart_from_on(rule, ctx):
+                due = threshold_due(rule, ctx)
+                if due is not None:
+                    return due, rule.id
+        return None
+
+    def _late_check(self, event: Event) -> dict[str, Any] | None:
+        """For a ``verkstallt`` event: the check whether the case was already reportable."""
+        case = self.caseload.cases.get(event.case_id)
+        spec = next((s for s in self.specs if s.threshold), None)
+        if event.kind != "verkstallt" or case is None or spec is None:
+            return None
+        if not applicable(spec, case, self.engine, self.jurisdiction):
+            return None
+        decided = case.facts.get("beslutsdatum")
+        before = event.on - timedelta(days=1)
+        if not isinstance(decided, date) or before < decided:
+            return None
+        found = self._threshold(spec, case.facts, before)
+        if found is None:
+            return None
+        return {
+            "sid": self.id,
+            "t": "late",
+            "w": spec.name,
+            "case": event.case_id,
+            "due": found[0].toordinal(),
+            "on": before.toordinal(),
+            "rule": found[1],
+        }
 
     def _refresh(self, case: CaseState, on: date) -> None:
         self._deadlines[case.case_id] = self._compute(case, on)
@@ -213,9 +249,12 @@ class DurableWatch:
         Raises :class:`~lss_sol_rules.errors.EventError` for an event it refuses.
         """
         e = event if isinstance(event, Event) else Event.from_dict(event)
+        late = self._late_check(e)  # from the case as it stood before the event
         status = self.caseload.apply(e)
         if status == "applied":
             self._refresh(self.caseload.cases[e.case_id], e.on)
+            if late is not None:
+                self._post(late)
         return status
 
     def post_all(self, events: Iterable[Event | Mapping[str, Any]]) -> dict[str, int]:
@@ -239,8 +278,6 @@ class DurableWatch:
             stale = any(w in self._every_tick for w in self._deadlines.get(case.case_id, {}))
             if moved or stale:
                 self._refresh(case, on)
-        from durable.engine import MessageNotHandledException  # noqa: PLC0415
-
         today, until = on.toordinal(), month_end(on).toordinal()
         with _HOST_LOCK:
             self._fired = []
@@ -256,11 +293,17 @@ class DurableWatch:
                         "until": until,
                         "rule": rule_id,
                     }
-                    with contextlib.suppress(MessageNotHandledException):  # not yet due
-                        self._host.post(_RULESET, check)
+                    self._post(check)
             fired, self._fired = self._fired, []
         self.last_tick = on
         return sorted(fired, key=lambda a: (a.due, a.case_id, a.watch))
+
+    def _post(self, message: dict[str, Any]) -> None:
+        """Post one check to durable-rules; no rule firing is an answer too (not due)."""
+        from durable.engine import MessageNotHandledException  # noqa: PLC0415
+
+        with _HOST_LOCK, contextlib.suppress(MessageNotHandledException):
+            self._host.post(_RULESET, message)
 
     def watchlist(self, on: date) -> list[Alert]:
         """The monthly watch list as of *on* (ticks the clock to *on*)."""
@@ -268,8 +311,12 @@ class DurableWatch:
 
     def ivo_report(self, quarter: str) -> list[IvoRow]:
         """Decisions to report for *quarter* (ticks the clock to the quarter's last day)."""
-        _, end = quarter_bounds(quarter)
+        start, end = quarter_bounds(quarter)
         alerts = [a for a in self.tick(end) if a.watch == "ej_verkstallt"]
+        for a in self._late:
+            carried = self.caseload.cases[a.case_id].facts["verkstallighetsdatum"]
+            if isinstance(carried, date) and start <= carried <= end:
+                alerts.append(a)
         return ivo_rows(self.engine, alerts, self.caseload, end)
 
     def close(self) -> None:
