@@ -34,7 +34,7 @@ _NEGATE = {
 }
 _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
-# An atom: ("cmp", op, left, right) or ("bool", node, positive).
+# An atom: ("cmp", op, left, right, literals of right) or ("bool", node, positive).
 Atom = tuple[Any, ...]
 Clause = frozenset[Atom]
 
@@ -44,7 +44,7 @@ def _atom_cmp(node: Compare, negated: bool) -> Atom:
     left, right = node.left, node.right
     if isinstance(left, Literal) and not isinstance(right, Literal) and op in _MIRROR:
         left, right, op = right, left, _MIRROR[op]
-    return ("cmp", op, left, right)
+    return ("cmp", op, left, right, _literal_set(right))
 
 
 def dnf(node: Node | None, negated: bool = False) -> list[Clause] | None:
@@ -129,14 +129,13 @@ def _contradict(a: Atom, b: Atom) -> bool:
         return bool(a[1] == b[1] and a[2] != b[2])
     if a[0] != "cmp" or b[0] != "cmp":
         return False
-    _, op1, l1, r1 = a
-    _, op2, l2, r2 = b
+    _, op1, l1, r1, s1 = a
+    _, op2, l2, r2, s2 = b
     if l1 != l2:
         return False
     if r1 == r2:
         return frozenset({op1, op2}) in _CONTRADICTORY_SAME_SIDES
     # Both against literals: value sets and intervals.
-    s1, s2 = _literal_set(r1), _literal_set(r2)
     if s1 is None or s2 is None:
         return False
     pos1 = s1 if op1 in ("==", "in") else None
