@@ -129,8 +129,10 @@ def _contradict(a: Atom, b: Atom) -> bool:
         return bool(a[1] == b[1] and a[2] != b[2])
     if a[0] != "cmp" or b[0] != "cmp":
         return False
-    _, op1, l1, r1, s1 = a
-    _, op2, l2, r2, s2 = b
+    _, op1, l1, r1, _ = a
+    _, op2, l2, r2, _ = b
+    s1: frozenset[Any] | None = a[4]
+    s2: frozenset[Any] | None = b[4]
     if l1 != l2:
         return False
     if r1 == r2:
