@@ -81,7 +81,13 @@ def _host() -> Any:
     global _HOST  # noqa: PLW0603 - one host per process
     with _HOST_LOCK:
         if _HOST is None:
-            from durable import engine, lang  # noqa: PLC0415 - optional extra
+            try:
+                from durable import engine, lang  # noqa: PLC0415 - optional extra
+            except ImportError:
+                raise ImportError(
+                    "DurableWatch needs durable-rules: pip install 'lss-sol-rules[durable]' "
+                    "(or use lss_sol_rules.watch.watchlist, which needs nothing extra)"
+                ) from None
 
             class QuietHost(engine.Host):  # type: ignore[misc]
                 def _run(self) -> None:
