@@ -66,6 +66,17 @@ class _Held:
         self.unk = unk
 
 
+class _Effective:
+    """A rule after blocking: fired per case, and where it might still fire (unknown bits)."""
+
+    __slots__ = ("pending", "true", "unk")
+
+    def __init__(self, true: npt.NDArray[np.bool_], unk: Bits | None, n: int) -> None:
+        self.true = true
+        self.unk = unk
+        self.pending = None if unk is None else ~known(unk, n)
+
+
 class BatchEvaluator:
     """The columnar context for one batch on one date in one jurisdiction (not shared)."""
 
@@ -159,7 +170,7 @@ class BatchEvaluator:
         true = ~false & known(unk, n)
         return _Held(true, false, unk)
 
-    def _effective(self, rule: CompiledRule, held: dict[str, _Held]) -> _Held:
+    def _effective(self, rule: CompiledRule, held: dict[str, _Held]) -> _Effective:
         """Fired (true), pending (unknown bits) or not, after blocking by overriding rules."""
         overridden = np.zeros(self.n, dtype=bool)
         blocked: Bits | None = None
@@ -173,7 +184,7 @@ class BatchEvaluator:
         live = ~h.false & ~overridden
         unk = where_unknown(live, merge(h.unk, blocked))
         true = h.true & ~overridden & known(blocked, self.n)
-        return _Held(true, ~true & known(unk, self.n), unk)
+        return _Effective(true, unk, self.n)
 
     def _rule_value(self, rule: CompiledRule) -> Vec | None:
         if rule.compute is None:
@@ -181,7 +192,7 @@ class BatchEvaluator:
         return _compiled(self.book, rule.compute.node)(self)
 
     def _unique(
-        self, rules: list[CompiledRule], held: dict[str, _Held], eff: dict[str, _Held]
+        self, rules: list[CompiledRule], held: dict[str, _Held], eff: dict[str, _Effective]
     ) -> Answer:
         n = self.n
         values = np.empty(n, dtype=object)
@@ -212,10 +223,9 @@ class BatchEvaluator:
         pending_any = np.zeros(n, dtype=bool)
         for rule in rules:
             e = eff[rule.id]
-            if e.unk is None:
+            if e.pending is None:
                 continue
-            pend = ~known(e.unk, n)
-            pending_any |= pend
+            pending_any |= e.pending
             if rule.compute is not None:
                 missing = merge(missing, e.unk)
             else:
@@ -232,7 +242,7 @@ class BatchEvaluator:
         self,
         rules: list[CompiledRule],
         held: dict[str, _Held],
-        eff: dict[str, _Held],
+        eff: dict[str, _Effective],
         values: npt.NDArray[Any],
         fired_any: npt.NDArray[np.bool_],
         pending_any: npt.NDArray[np.bool_],
@@ -251,10 +261,9 @@ class BatchEvaluator:
         computed_pending = np.zeros(n, dtype=bool)
         some_held = np.zeros(n, dtype=bool)
         for rule in rules:
-            e = eff[rule.id]
-            if e.unk is None:
+            pend = eff[rule.id].pending
+            if pend is None:
                 continue
-            pend = ~known(e.unk, n)
             some_held |= pend & held[rule.id].true
             if rule.compute is not None:
                 computed_pending |= pend
@@ -269,7 +278,7 @@ class BatchEvaluator:
             _assign(values, special & m, key)
         return special
 
-    def _collect(self, rules: list[CompiledRule], eff: dict[str, _Held]) -> Answer:
+    def _collect(self, rules: list[CompiledRule], eff: dict[str, _Effective]) -> Answer:
         n = self.n
         present: dict[Any, npt.NDArray[np.bool_]] = {}
         extra: dict[int, set[Any]] = {}  # values of computed rules, per case
