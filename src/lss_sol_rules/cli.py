@@ -461,37 +461,58 @@ _format_option = click.option(
 )
 
 
+class _PureWatch:
+    """The case-state path behind the same three calls as ``DurableWatch``."""
+
+    def __init__(self, engine: Engine, jurisdiction: str) -> None:
+        from .watch import Caseload  # noqa: PLC0415
+
+        self.engine = engine
+        self.jurisdiction = jurisdiction
+        self.caseload = Caseload(engine)
+
+    def post(self, event: Any) -> str:
+        return self.caseload.apply(event)
+
+    def watchlist(self, on: date) -> Any:
+        from .watch import watchlist  # noqa: PLC0415
+
+        return watchlist(self.engine, self.caseload, on, self.jurisdiction)
+
+    def ivo_report(self, quarter: str) -> Any:
+        from .watch import ivo_report  # noqa: PLC0415
+
+        return ivo_report(self.engine, self.caseload, quarter, self.jurisdiction)
+
+
 def _watch_source(
     events_file: str, backend: str, jurisdiction: str, rules: tuple[str, ...], no_plugins: bool
 ) -> Any:
-    """A Caseload (pure) or a DurableWatch (durable) fed with the events of the file."""
-    from .watch import Caseload, Event  # noqa: PLC0415
+    """The chosen backend (pure or durable), fed with the events of the file."""
+    from .watch import Event  # noqa: PLC0415
 
     engine = _engine(rules, no_plugins)
+    target: Any
     if backend == "durable":
         try:
             from .watch import DurableWatch  # noqa: PLC0415
 
-            target: Any = DurableWatch(engine, jurisdiction)
-        except ImportError:
-            raise click.ClickException(
-                "the durable backend needs durable-rules: pip install 'lss-sol-rules[durable]'"
-            ) from None
-        apply = target.post
+            target = DurableWatch(engine, jurisdiction)
+        except ImportError as exc:  # its message names the extra to install
+            raise click.ClickException(str(exc)) from None
     else:
-        target = Caseload(engine)
-        apply = target.apply
+        target = _PureWatch(engine, jurisdiction)
     with Path(events_file).open(encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
-                apply(Event.from_dict(json.loads(line)))
+                target.post(Event.from_dict(json.loads(line)))
             except json.JSONDecodeError as exc:
                 raise click.ClickException(f"{events_file}:{line_no}: not JSON: {exc}") from None
             except LssSolRulesError as exc:
                 raise click.ClickException(f"{events_file}:{line_no}: {exc}") from None
-    return engine, target
+    return target
 
 
 @main.command()
@@ -517,12 +538,9 @@ def watchlist(
     from . import watch  # noqa: PLC0415
 
     when = _date(on) or date.today()
-    engine, source = _watch_source(events_file, backend, jurisdiction, rules, no_plugins)
+    source = _watch_source(events_file, backend, jurisdiction, rules, no_plugins)
     try:
-        if backend == "durable":
-            alerts = source.watchlist(when)
-        else:
-            alerts = watch.watchlist(engine, source, when, jurisdiction)
+        alerts = source.watchlist(when)
     except LssSolRulesError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
@@ -557,12 +575,9 @@ def ivo_report(
         watch.quarter_bounds(quarter)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--quarter") from None
-    engine, source = _watch_source(events_file, backend, jurisdiction, rules, no_plugins)
+    source = _watch_source(events_file, backend, jurisdiction, rules, no_plugins)
     try:
-        if backend == "durable":
-            rows = source.ivo_report(quarter)
-        else:
-            rows = watch.ivo_report(engine, source, quarter, jurisdiction)
+        rows = source.ivo_report(quarter)
     except LssSolRulesError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
