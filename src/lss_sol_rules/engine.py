@@ -36,6 +36,7 @@ from .explain import render_template
 from .expr import Unknown
 from .facts import normalise_facts
 from .model import (
+    Assumption,
     ConditionResult,
     Decision,
     FactDecl,
@@ -432,12 +433,21 @@ class _DecisionBuilder:
         considered: list[Reason] = []
         params: dict[tuple[str, date], ParameterUse] = {}
         subquestions: list[str] = []
+        assumptions: dict[str, Assumption] = {}
         for run in outcome.runs:
             rule = run.rule
             eff = run.effective
             fired = eff is True
             if rule.has_scope and run.conditions[0] is False:
                 continue  # out of scope (e.g. a rule for another insats): not worth listing
+            if fired or not (
+                rule.compute is None
+                and not isinstance(outcome.result, Unknown)
+                and rule.value == outcome.result
+            ):
+                # A rule that did not fire but would have given the same answer anyway
+                # cannot have swayed it: what it assumed is not relied on.
+                self._assumptions(rule, run, assumptions)
             if fired and run.value is None and rule.compute is None:
                 run.value = rule.value
             status: RuleOutcome
@@ -486,6 +496,10 @@ class _DecisionBuilder:
                     subquestions.append(q)
         result = outcome.result
         undetermined = isinstance(result, Unknown)
+        supporting = tuple(self.build(q) for q in subquestions)
+        for sub in supporting:
+            for a in sub.assumptions:
+                assumptions.setdefault(a.fact, a)
         value_label = None
         if not undetermined and qdecl.type != "list":
             sv, en = qdecl.value_label(result, "sv"), qdecl.value_label(result, "en")
@@ -503,16 +517,40 @@ class _DecisionBuilder:
             jurisdiction=ctx.view.jurisdiction,
             label=qdecl.label,
             value_label=value_label,
-            supporting=tuple(self.build(q) for q in subquestions),
+            supporting=supporting,
             internal=qdecl.internal,
             missing_labels=tuple(ctx.book.facts[m].label for m in sorted(result.missing))
             if undetermined
             else (),
             subject=self._subject(qdecl),
             refusal=not undetermined and result in qdecl.refusal,
+            assumptions=tuple(assumptions[k] for k in sorted(assumptions)),
         )
         self.built[question] = decision
         return decision
+
+    def _assumptions(
+        self, rule: CompiledRule, run: _RuleRun, out: dict[str, Assumption]
+    ) -> None:
+        """Record the optional facts with a documented stand-in that *rule* read.
+
+        A fact counts when the case does not give it and the rule's evaluation reached a
+        condition that reads it: conditions after one that failed were never relied on.
+        """
+        facts = self.ctx.facts
+        decls = self.ctx.book.facts
+        for cond, held in zip(rule.conditions, run.conditions, strict=True):
+            for name in cond.expr.facts:
+                decl = decls.get(name)
+                if decl is not None and decl.assumed is not None and name not in facts:
+                    out.setdefault(name, Assumption(name, decl.assumed, rule.id))
+            if held is False:
+                return
+        if run.effective is True and rule.compute is not None:
+            for name in rule.compute.facts:
+                decl = decls.get(name)
+                if decl is not None and decl.assumed is not None and name not in facts:
+                    out.setdefault(name, Assumption(name, decl.assumed, rule.id))
 
     def _subject(self, qdecl: QuestionDecl) -> Label | None:
         """The readable value of the fact naming what was applied for (``subject``)."""

@@ -32,6 +32,7 @@ _WORDS = {
         "jurisdiction": "Regelverk",
         "undetermined": "Kan inte avgöras ännu",
         "missing": "Uppgifter som behövs",
+        "assumptions": "Antaganden (uppgiften saknas)",
         "reasons": "Skäl",
         "considered": "Regler som prövades men inte ledde till svaret",
         "parameters": "Gränsvärden som använts",
@@ -58,6 +59,7 @@ _WORDS = {
         "jurisdiction": "Jurisdiction",
         "undetermined": "Cannot be decided yet",
         "missing": "Facts needed",
+        "assumptions": "Assumptions (fact not given)",
         "reasons": "Reasons",
         "considered": "Rules considered that did not give the answer",
         "parameters": "Thresholds applied",
@@ -222,6 +224,11 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
             f"{pad}{words['on']}: {decision.on.isoformat()}  "
             f"({words['jurisdiction']}: {decision.jurisdiction})"
         )
+        if decision.assumptions:
+            lines.append(f"{pad}{words['assumptions']}:")
+            lines.extend(
+                f"{pad}  - {a.text.get(lang)} ({a.fact})" for a in decision.assumptions
+            )
     reasons, considered, params, others = _flatten(decision, seen)
     if reasons:
         lines.append(f"{pad}{words['reasons']}:")
@@ -272,6 +279,7 @@ _LETTER = {
         "needed": "Vi behöver uppgifter om:",
         "reasons": "Skäl för beslutet",
         "not_met": "Villkor som inte är uppfyllda:",
+        "assumed": "Vi har utgått från följande, eftersom uppgiften saknas:",
         "law": "Lagrum",
         "appeal": "Hur du överklagar",
         "appeal_text": (
@@ -291,6 +299,7 @@ _LETTER = {
         "needed": "We need information about:",
         "reasons": "Reasons for the decision",
         "not_met": "Conditions that are not met:",
+        "assumed": "We have assumed the following, as the information is missing:",
         "law": "Legal grounds",
         "appeal": "How to appeal",
         "appeal_text": (
@@ -386,6 +395,9 @@ def _letter(decision: Decision, lang: str) -> str:
     if decision.refusal and labels:
         out += ["", w["not_met"]]
         out.extend(f"- {u}." for u in labels)
+    if decision.assumptions:
+        out += ["", w["assumed"]]
+        out.extend(f"- {a.text.get(lang)}" for a in decision.assumptions)
     cites: list[str] = []
     read = {name for r in reasons for name in r.parameters}
     for source in [c for r in reasons for c in r.citations] + [

@@ -17,6 +17,7 @@ import attrs
 from .values import Value, from_json, to_json, type_name
 
 __all__ = [
+    "Assumption",
     "Citation",
     "ConditionResult",
     "Decision",
@@ -78,6 +79,8 @@ class FactDecl:
 
     ``past`` means the date cannot lie after the evaluation date (a birth date, a decision
     date). ``derive`` is an expression that computes the fact when it is not given.
+    ``assumed`` is the documented stand-in the rules use when an optional fact is not given
+    ("inget tillfälligt skydd"); a decision that relied on it lists it as an assumption.
     """
 
     name: str
@@ -92,6 +95,7 @@ class FactDecl:
     derive: str | None = None
     source: str = ""
     value_labels: tuple[tuple[Value, Label], ...] = ()
+    assumed: Label | None = None
 
     def value_label(self, value: Value, lang: str) -> str | None:
         """The readable label of an enum value, if the fact declares one."""
@@ -270,6 +274,30 @@ class ConditionResult:
 
 
 @attrs.frozen
+class Assumption:
+    """An optional fact the case did not give, read as its documented stand-in.
+
+    ``text`` says what was assumed ("Antaget: inget uppehållstillstånd med tillfälligt
+    skydd"); ``rule_id`` is the rule that read it. A case officer who knows otherwise
+    gives the fact and asks again.
+    """
+
+    fact: str
+    text: Label
+    rule_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"fact": self.fact, "text": {"sv": self.text.sv, "en": self.text.en},
+                "rule_id": self.rule_id}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Assumption:
+        """Inverse of :meth:`to_dict`."""
+        return cls(raw["fact"], Label(**raw["text"]), raw["rule_id"])
+
+
+@attrs.frozen
 class Reason:
     """What one rule contributed to a decision, and why.
 
@@ -338,6 +366,8 @@ class Decision:
     names the facts whose values are needed. ``reasons`` are the rules that fired;
     ``considered`` the rules in force that did not (with which of their conditions held);
     ``supporting`` the decisions on other questions this one was built on.
+    ``assumptions`` lists every optional fact not given that a rule read as its documented
+    stand-in (here and in the supporting decisions), so nothing is assumed silently.
     """
 
     question: str
@@ -356,6 +386,7 @@ class Decision:
     missing_labels: tuple[Label, ...] = ()
     subject: Label | None = None
     refusal: bool = False
+    assumptions: tuple[Assumption, ...] = ()
 
     @property
     def decided(self) -> bool:
@@ -404,6 +435,7 @@ class Decision:
             if self.subject is None
             else {"sv": self.subject.sv, "en": self.subject.en},
             "refusal": self.refusal,
+            "assumptions": [a.to_dict() for a in self.assumptions],
         }
 
     @classmethod
@@ -428,6 +460,7 @@ class Decision:
             missing_labels=tuple(Label(**m) for m in raw.get("missing_labels", ())),
             subject=None if raw.get("subject") is None else Label(**raw["subject"]),
             refusal=raw.get("refusal", False),
+            assumptions=tuple(Assumption.from_dict(a) for a in raw.get("assumptions", ())),
         )
 
 

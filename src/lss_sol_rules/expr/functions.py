@@ -115,6 +115,18 @@ def _len(items: tuple[Any, ...]) -> int:
     return len(items)
 
 
+def _deadline_day(d: date) -> date:
+    from ..swedish_calendar import deadline_day  # noqa: PLC0415 - the calendar loads lazily
+
+    return deadline_day(d)
+
+
+def _is_non_working_day(d: date) -> bool:
+    from ..swedish_calendar import is_non_working_day  # noqa: PLC0415
+
+    return is_non_working_day(d)
+
+
 def _year(d: date) -> int:
     return d.year
 
@@ -209,6 +221,22 @@ STANDARD_FUNCTIONS: dict[str, Function] = {
             _max,
             "max(a, b): the larger number or later date",
             orderable=True,
+        ),
+        Function(
+            "deadline_day",
+            ("date",),
+            "date",
+            _deadline_day,
+            "deadline_day(d): d, or if d is a Saturday, Sunday, public holiday, midsommarafton,"
+            " julafton or nyårsafton, the next weekday (lag 1930:173 2 §)",
+        ),
+        Function(
+            "is_non_working_day",
+            ("date",),
+            "bool",
+            _is_non_working_day,
+            "is_non_working_day(d): d is a Saturday, Sunday, public holiday, midsommarafton,"
+            " julafton or nyårsafton",
         ),
         Function("abs", ("number",), "number", _abs, "abs(x): x without its sign"),
         Function("len", ("list",), "int", _len, "len(xs): how many items a list has"),

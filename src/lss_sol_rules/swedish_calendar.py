@@ -1,0 +1,81 @@
+"""The Swedish calendar of statutory time limits (lag (1930:173) om beräkning av lagstadgad tid).
+
+Lag 1930:173 2 §: when the last day for an action set by statute falls on a Saturday, a
+Sunday or another public holiday (allmän helgdag), or on midsommarafton, julafton or
+nyårsafton, the action may be taken on the next weekday (vardag). Public holidays are
+those of lag (1989:253) om allmänna helgdagar, as they were in the year asked about
+(annandag pingst until 2004, nationaldagen from 2005).
+
+The holiday dates come from the ``holidays`` package's Swedish calendar, which computes
+Easter, midsommardagen (the Saturday 20-26 June) and alla helgons dag (the Saturday
+31 October - 6 November) for every year. We take its *public* category (exactly the
+allmänna helgdagar of lag 1989:253) and, from its *de facto* category, only the three eves
+the statute names; the other eves it lists (trettondagsafton, valborgsmässoafton, ...) do
+not move a deadline. ``tests/test_swedish_calendar.py`` holds the library to the statute's
+list for known years.
+
+Everything here is pure and thread-safe: each year's days are computed once into a
+frozenset behind an ``lru_cache``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+__all__ = [
+    "FIRST_YEAR",
+    "NAMED_EVES",
+    "deadline_day",
+    "is_non_working_day",
+    "non_working_days",
+]
+
+#: The first year the calendar vouches for: the holiday library's Swedish calendar starts
+#: in 1953 (after the 1952 holiday reform); lag 1930:173 itself is older.
+FIRST_YEAR = 1953
+
+#: The eves lag 1930:173 2 § names beside Saturdays, Sundays and public holidays.
+NAMED_EVES = frozenset({"Midsommarafton", "Julafton", "Nyårsafton"})
+
+_ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=256)
+def non_working_days(year: int) -> frozenset[date]:
+    """The public holidays and named eves of *year* (Saturdays and Sundays not included).
+
+    Raises ``ValueError`` for a year before :data:`FIRST_YEAR`, where no calendar is kept
+    (a rule reading it then fails with an :class:`~lss_sol_rules.errors.EvaluationError`
+    instead of silently treating every day as a weekday).
+    """
+    if year < FIRST_YEAR:
+        raise ValueError(
+            f"no Swedish holiday calendar is kept for {year}; the calendar starts in {FIRST_YEAR}"
+        )
+    import holidays  # noqa: PLC0415 - imported on first use: most evaluations need no calendar
+
+    public = holidays.country_holidays("SE", years=year, language="sv", categories=("public",))
+    eves = holidays.country_holidays("SE", years=year, language="sv", categories=("de_facto",))
+    days = {d for d in public if d.year == year}
+    days.update(d for d, name in eves.items() if d.year == year and name in NAMED_EVES)
+    return frozenset(days)
+
+
+def is_non_working_day(d: date) -> bool:
+    """True for a Saturday, Sunday, public holiday, midsommarafton, julafton or nyårsafton."""
+    return d.weekday() >= 5 or d in non_working_days(d.year)
+
+
+def deadline_day(d: date) -> date:
+    """The last day of a statutory time limit that would end on *d* (lag 1930:173 2 §).
+
+    *d* itself when it is a weekday that is no holiday or named eve, otherwise the next
+    day that is. A deadline on julafton (a Thursday in 2026) moves past juldagen and
+    annandag jul to the following Monday.
+    """
+    while is_non_working_day(d):
+        if d == date.max:
+            raise OverflowError("date out of range")
+        d += _ONE_DAY
+    return d
