@@ -27,6 +27,7 @@ import pluggy
 from .errors import (
     EvaluationError,
     NoApplicableRuleError,
+    NotApplicableError,
     ParameterNotInForceError,
     QuestionError,
     RuleConflictError,
@@ -208,6 +209,9 @@ class _Context:
                 return next(iter(values))
         if missing is not None:
             return missing
+        why = self.book.questions[question].not_applicable
+        if why is not None:
+            raise NotApplicableError(question, self.on, why.sv, why.en)
         raise NoApplicableRuleError(question, self.on)
 
     def _collect(self, question: str, runs: list[_RuleRun]) -> Any:

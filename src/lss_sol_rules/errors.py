@@ -21,6 +21,7 @@ __all__ = [
     "LssSolRulesError",
     "NoApplicableRuleError",
     "NoRuleInForceError",
+    "NotApplicableError",
     "ParameterNotInForceError",
     "PluginError",
     "QuestionError",
@@ -143,6 +144,25 @@ class NoApplicableRuleError(EvaluationError):
         super().__init__(
             f"no rule of {question!r} in force on {on.isoformat()} applies to these facts: "
             f"the rulebook has a gap; add a rule with `default = true` for the remaining cases"
+        )
+
+
+class NotApplicableError(NoApplicableRuleError):
+    """The question does not apply to this case, and the rulebook says why.
+
+    Raised instead of a plain :class:`NoApplicableRuleError` when the question declares
+    ``not_applicable`` (e.g. the yearly review of an individuell plan asked for a SoL
+    decision: LSS 10 § covers LSS insatser only). ``reason_sv`` / ``reason_en`` carry the
+    rulebook's text; it is not a gap in the rules, and no answer is the right answer.
+    """
+
+    def __init__(self, question: str, on: date, reason_sv: str, reason_en: str) -> None:
+        self.question = question
+        self.on = on
+        self.reason_sv = reason_sv
+        self.reason_en = reason_en
+        EvaluationError.__init__(
+            self, f"{question!r} does not apply to this case on {on.isoformat()}: {reason_en}"
         )
 
 

@@ -376,6 +376,7 @@ class _Reader:
                 "value_labels",
             },
             f"fact {name!r}",
+                "assumed",
             line,
         )
         t, of = self.vtype(raw, f"fact {name!r}", line)
@@ -405,6 +406,9 @@ class _Reader:
         assert label is not None  # noqa: S101 - required=True
         mn, mx = raw.get("min"), raw.get("max")
         return FactDecl(
+        assumed = self.label(
+            raw.get("assumed"), f"`assumed` of fact {name!r}", line, required=False
+        )
             name=name,
             type=t,
             of=of,
@@ -425,6 +429,7 @@ class _Reader:
             source=self.path,
         )
 
+            assumed=assumed,
     def parameter(self, name: str, raw: Any, jurisdiction: str) -> Parameter:
         line = self.loc.table("parameters", name)
         self.name(name, "parameter name", line)
@@ -505,6 +510,7 @@ class _Reader:
                 "subject",
             },
             f"question {name!r}",
+                "not_applicable",
             line,
         )
         t, of = self.vtype(raw, f"question {name!r}", line)
@@ -544,7 +550,12 @@ class _Reader:
             raise self.fail(f"`internal` of {name!r} must be true or false", line)
         return QuestionDecl(
             name=name,
+        not_applicable = self.label(
+            raw.get("not_applicable"), f"`not_applicable` of question {name!r}", line,
+            required=False,
+        )
             type=t,
+            not_applicable=not_applicable,
             of=of,
             label=label,
             values=allowed,

@@ -111,6 +111,9 @@ class QuestionDecl:
 
     ``hit_policy`` is ``"unique"`` (one value; rules that can fire together must agree or be
     ordered by ``overrides``) or ``"collect"`` (a list of the values of every rule that fires).
+    ``not_applicable`` says, when no rule applies to a case, why the law gives no answer
+    ("LSS 10 § gäller bara insatser enligt LSS"): evaluation then raises
+    :class:`~lss_sol_rules.errors.NotApplicableError` with that text.
     """
 
     name: str
@@ -124,6 +127,7 @@ class QuestionDecl:
     source: str = ""
     refusal: tuple[Value, ...] = ()
     subject: str | None = None
+    not_applicable: Label | None = None
 
     def value_label(self, value: Value, lang: str) -> str | None:
         """The readable label of an enum value, if the question declares one."""
