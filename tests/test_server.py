@@ -16,15 +16,23 @@ from hypothesis import HealthCheck, given, settings
 
 import lss_sol_rules as lsr
 from lss_sol_rules.server import create_app
+from lss_sol_rules.web.protocol import with_header_timeout
 
 LIMIT = 20_000
+HEADER_TIMEOUT = 1.0
 
 
 class _Server:
     def __init__(self) -> None:
-        app = create_app(lsr.load(), max_body_bytes=LIMIT)
+        app = create_app(lsr.load(), max_body_bytes=LIMIT, api_keys=())
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="off"
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            http=with_header_timeout(HEADER_TIMEOUT),
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -144,7 +152,7 @@ def test_body_over_the_limit_is_413(client: httpx.Client) -> None:
         {"question": "personlig_assistans.huvudman", "facts": {"x": "a" * (LIMIT + 10)}},
     )
     assert r.status_code == 413
-    assert r.json()["error"] == "RequestTooLarge"
+    assert (r.json()["error"], r.json()["limit"]) == ("RequestTooLarge", LIMIT)
 
 
 def test_body_over_the_limit_without_content_length_is_413(client: httpx.Client) -> None:
@@ -229,7 +237,7 @@ def test_no_personal_data_in_logs(caplog: pytest.LogCaptureFixture) -> None:
 
     marker = "1961-07-19"
     caplog.set_level(logging.DEBUG)
-    client = TestClient(create_app(lsr.load(plugins=False)))
+    client = TestClient(create_app(lsr.load(plugins=False), api_keys=()))
     ok = client.post(
         "/evaluate",
         json={

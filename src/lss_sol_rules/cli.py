@@ -259,7 +259,56 @@ def test_cases(
 @click.option(
     "--access-log",
     is_flag=True,
-    help="Log request lines (method, path, status). Bodies are never logged.",
+    help="Log request lines (method, path without query, status, time). Bodies never.",
+)
+@click.option(
+    "--max-batch-cases",
+    default=1_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse batches with more cases (413).",
+)
+@click.option(
+    "--max-concurrent",
+    default=32,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Requests answered at once; more get 503 with Retry-After.",
+)
+@click.option(
+    "--max-connections",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Open connections at once; more get 503.",
+)
+@click.option(
+    "--header-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client has to send its request headers before it is dropped.",
+)
+@click.option(
+    "--body-timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client has to send its request body (408).",
+)
+@click.option(
+    "--api-key-env",
+    default="LSS_SOL_RULES_API_KEY",
+    show_default=True,
+    help="Environment variable holding the API key(s), comma-separated; when it is set, "
+    "every request but /health needs 'Authorization: Bearer <key>' or 'X-API-Key'.",
+)
+@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Comma-separated addresses of reverse proxies whose X-Forwarded-* headers to trust.",
 )
 @_rules_option
 @_no_plugins_option
@@ -268,24 +317,50 @@ def serve(
     port: int,
     max_body_bytes: int,
     access_log: bool,
+    max_batch_cases: int,
+    max_concurrent: int,
+    max_connections: int,
+    header_timeout: float,
+    body_timeout: float,
+    api_key_env: str,
+    ssl_certfile: str | None,
+    ssl_keyfile: str | None,
+    forwarded_allow_ips: str | None,
     rules: tuple[str, ...],
     no_plugins: bool,
 ) -> None:
-    """Start the HTTP decision service (needs the `server` extra)."""
+    """Start the HTTP decision service and rules explorer (needs the `server` extra)."""
     try:
-        import uvicorn  # noqa: PLC0415 - optional extra
-
-        from .server import create_app  # noqa: PLC0415
+        from .server import api_keys_from_env, create_app, run  # noqa: PLC0415 - optional
     except ImportError as exc:
         raise click.ClickException(f"{exc}; pip install 'lss-sol-rules[server]'") from None
     engine = _engine(rules, no_plugins)
-    click.echo(f"lss-sol-rules serving on http://{host}:{port} (OpenAPI: /docs)", err=True)
-    uvicorn.run(
-        create_app(engine, max_body_bytes),
+    keys = api_keys_from_env(api_key_env)
+    scheme = "https" if ssl_certfile else "http"
+    click.echo(
+        f"lss-sol-rules serving on {scheme}://{host}:{port} (explorer: /, OpenAPI: /docs"
+        f"{', API key required' if keys else ''})",
+        err=True,
+    )
+    app = create_app(
+        engine,
+        max_body_bytes,
+        max_batch_cases=max_batch_cases,
+        max_concurrent=max_concurrent,
+        body_timeout=body_timeout,
+        api_keys=keys,
+        access_log=access_log,
+    )
+    run(
+        app,
         host=host,
         port=port,
+        header_timeout=header_timeout,
+        max_connections=max_connections,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        forwarded_allow_ips=forwarded_allow_ips.split(",") if forwarded_allow_ips else None,
         access_log=access_log,
-        log_level="warning",
     )
 
 

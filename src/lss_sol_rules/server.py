@@ -1,27 +1,39 @@
-"""HTTP decision service for host applications outside Python (extra ``server``).
+"""HTTP decision service and rules explorer for host applications outside Python (extra
+``server``).
 
-``lss-sol-rules serve`` starts it on loopback. Endpoints (OpenAPI at ``/openapi.json``):
+``lss-sol-rules serve`` starts it on loopback. Endpoints (OpenAPI at ``/openapi.json``, read
+offline at ``/docs`` and ``/redoc``):
 
 - ``GET /questions``, ``GET /facts``, ``GET /jurisdictions`` — the vocabulary, with Swedish
-  and English labels, types and enums;
-- ``POST /evaluate`` — one case; ``POST /evaluate/batch`` — many cases of one question;
-- ``POST /explain`` — the explanation text (``style`` ``text`` or ``beslut``).
+  and English labels, types and enums; ``GET /health`` — liveness, open without a key;
+- ``POST /evaluate`` — one case; ``POST /evaluate/batch`` — many cases of one question (at
+  most ``max_batch_cases``, else 413); ``POST /explain`` — the explanation text (``style``
+  ``text`` or ``beslut``);
+- ``GET /`` and below — the rules explorer and decision form for people (see
+  :mod:`lss_sol_rules.web`).
 
-Bad requests get a 4xx whose body carries the library's error: which fact, what is wrong.
-Request bodies over ``max_body_bytes`` are refused with 413. The service logs nothing about
-a case: no facts, no decisions.
+Every 4xx and 5xx has one body shape (:class:`~lss_sol_rules.web.errors.ErrorBody`), with
+English and Swedish texts. The request guard (:mod:`lss_sol_rules.web.guard`) bounds body
+size, read time, nesting and concurrency, checks the optional API keys and turns any
+internal failure into a 500 whose log line names the error class and place — never a
+fact, a decision or a request body.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Literal
 
 try:
     from fastapi import FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel, ConfigDict, Field
-    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+    from starlette.types import ASGIApp
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "the HTTP service needs FastAPI: pip install 'lss-sol-rules[server]'"
@@ -29,13 +41,51 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from . import load
 from .engine import Engine
-from .errors import EvaluationError, FactError, LssSolRulesError, QuestionError
+from .errors import EvaluationError, FactError, LssSolRulesError
 from .facts import describe_type
+from .web.errors import (
+    ErrorBody,
+    ServiceError,
+    http_error_body,
+    library_error_body,
+    service_error_body,
+    validation_error_body,
+)
+from .web.guard import Guard, dump_json
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
+__all__ = [
+    "API_KEY_ENV",
+    "DEFAULT_BODY_TIMEOUT",
+    "DEFAULT_MAX_BATCH_CASES",
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_CONCURRENT",
+    "api_keys_from_env",
+    "create_app",
+    "run",
+]
 
 DEFAULT_MAX_BODY_BYTES = 1_000_000
-MAX_BATCH = 10_000
+DEFAULT_MAX_BATCH_CASES = 1_000
+DEFAULT_MAX_CONCURRENT = 32
+DEFAULT_BODY_TIMEOUT = 10.0
+DEFAULT_SEND_TIMEOUT = 30.0
+API_KEY_ENV = "LSS_SOL_RULES_API_KEY"
+
+_VERSION = "0.1.0"
+
+
+def api_keys_from_env(name: str = API_KEY_ENV) -> tuple[str, ...]:
+    """The API keys in environment variable *name*: comma-separated, so a key can be rotated
+    by serving the old and the new one for a while. Empty or unset: no authentication."""
+    raw = os.environ.get(name, "")
+    return tuple(k.strip() for k in raw.split(",") if k.strip())
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that can always be encoded (a stray lone surrogate is written as its escape)."""
+
+    def render(self, content: Any) -> bytes:
+        return dump_json(content)
 
 
 class _Strict(BaseModel):
@@ -66,21 +116,11 @@ class BatchCase(_Strict):
 
 
 class BatchRequest(_Strict):
-    """Many cases of one question."""
+    """Many cases of one question (at most the service's ``max_batch_cases``, else 413)."""
 
     question: str = Field(max_length=200)
-    cases: list[BatchCase] = Field(max_length=MAX_BATCH)
+    cases: list[BatchCase]
     jurisdiction: str = Field(default="se", max_length=200)
-
-
-class ErrorBody(BaseModel):
-    """A refused request: the library's error, in pieces a host application can show."""
-
-    error: str
-    message: str
-    fact: str | None = None
-    problem: str | None = None
-    problem_sv: str | None = None
 
 
 class EvaluateResponse(BaseModel):
@@ -109,112 +149,107 @@ class BatchResponse(BaseModel):
     results: list[BatchItem]
 
 
-def _error_body(exc: LssSolRulesError) -> ErrorBody:
-    if isinstance(exc, FactError):
-        return ErrorBody(
-            error=type(exc).__name__,
-            message=str(exc),
-            fact=exc.fact,
-            problem=exc.problem,
-            problem_sv=exc.problem_sv,
-        )
-    return ErrorBody(error=type(exc).__name__, message=str(exc))
+class Health(BaseModel):
+    """The service is up and its rules are loaded."""
+
+    status: Literal["ok"]
+    version: str
+    questions: int
+    jurisdictions: list[str]
 
 
-def _status(exc: LssSolRulesError) -> int:
-    if isinstance(exc, QuestionError):
-        return 404
-    return 422
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    what = {
+        401: "An API key is required (when the service is configured with one)",
+        404: "Unknown question",
+        408: "The request body arrived too slowly",
+        413: "Request body or batch too large (the body says the limit)",
+        422: "Bad facts, a malformed request, or a question the rules cannot answer then",
+        500: "Internal error (logged by class and place, never with the case)",
+        503: "Too many requests at once; retry after the Retry-After seconds",
+    }
+    return {s: {"model": ErrorBody, "description": what[s]} for s in statuses}
 
 
-class _BodyLimit:
-    """Refuse request bodies larger than *limit* bytes with 413, whatever the headers say."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
-            return
-        # Read the whole body first (it is small by construction), so an over-long body
-        # without Content-Length is refused here, not half-way inside the application.
-        chunks: list[bytes] = []
-        seen = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            seen += len(chunk)
-            if seen > self.limit:
-                await self._refuse(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        delivered = False
-
-        async def replay() -> Message:
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, send: Send) -> None:
-        body = (
-            b'{"error":"RequestTooLarge","message":"the request body is larger than '
-            + str(self.limit).encode()
-            + b' bytes"}'
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorBody, "description": "Unknown question"},
-    413: {"model": ErrorBody, "description": "Request body too large"},
-    422: {
-        "model": ErrorBody,
-        "description": "Bad facts, or a question the rules cannot answer on that date",
-    },
-}
+_COMMON = (401, 408, 413, 422, 500, 503)
 
 
 def create_app(
-    engine: Engine | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    engine: Engine | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    *,
+    max_batch_cases: int = DEFAULT_MAX_BATCH_CASES,
+    max_concurrent: int = DEFAULT_MAX_CONCURRENT,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    send_timeout: float = DEFAULT_SEND_TIMEOUT,
+    api_keys: Iterable[str] | None = None,
+    access_log: bool = False,
 ) -> ASGIApp:
-    """The ASGI application, around *engine* (default: national law and installed plugins)."""
+    """The ASGI application around *engine* (default: national law and installed plugins).
+
+    :param max_body_bytes: larger request bodies get 413.
+    :param max_batch_cases: a batch with more cases gets 413 ``BatchTooLarge``.
+    :param max_concurrent: requests inside the application at once; more get 503.
+    :param body_timeout: seconds a client has to send its whole body (else 408).
+    :param send_timeout: seconds a client has to take each chunk of a response.
+    :param api_keys: keys a client must present; ``None`` reads :data:`API_KEY_ENV`
+        (comma-separated), an empty list turns authentication off.
+    :param access_log: log method, path (no query), status and time of each request to
+        ``lss_sol_rules.server.access``.
+    """
     eng = engine if engine is not None else load()
+    keys = api_keys_from_env() if api_keys is None else tuple(api_keys)
     app = FastAPI(
         title="lss-sol-rules",
-        description="Swedish LSS / SoL / SFB rules as explained, dated, cited decisions.",
-        version="0.1.0",
+        description=(
+            "Swedish LSS / SoL / SFB rules as explained, dated, cited decisions.\n\n"
+            f"Limits: request bodies up to {max_body_bytes} bytes, batches up to "
+            f"{max_batch_cases} cases, {max_concurrent} requests at once (413 / 503 say "
+            "which). Every error has one body shape with English and Swedish texts."
+        ),
+        version=_VERSION,
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=SafeJSONResponse,
     )
 
     @app.exception_handler(LssSolRulesError)
     async def library_error(request: Request, exc: LssSolRulesError) -> JSONResponse:
-        return JSONResponse(_error_body(exc).model_dump(), status_code=_status(exc))
+        body = library_error_body(exc)
+        return SafeJSONResponse(body.model_dump(), status_code=body.status)
 
-    @app.get("/questions", summary="The questions the rules answer")
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        body = validation_error_body(list(exc.errors()))
+        return SafeJSONResponse(body.model_dump(), status_code=body.status)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        return SafeJSONResponse(
+            exc.body.model_dump(), status_code=exc.body.status, headers=exc.headers
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        body = http_error_body(exc.status_code, str(exc.detail))
+        return SafeJSONResponse(body.model_dump(), status_code=body.status)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # The guard logs the class and place when the exception is re-raised past here.
+        body = service_error_body("InternalError")
+        return SafeJSONResponse(body.model_dump(), status_code=500)
+
+    @app.get("/health", summary="Liveness: the service is up and its rules are loaded")
+    def health() -> Health:
+        return Health(
+            status="ok",
+            version=_VERSION,
+            questions=len(eng.questions()),
+            jurisdictions=list(eng.jurisdictions()),
+        )
+
+    @app.get("/questions", summary="The questions the rules answer", responses=_errors(401))
     def questions() -> list[dict[str, Any]]:
         return [
             {
@@ -227,18 +262,22 @@ def create_app(
             for q in eng.questions()
         ]
 
-    @app.get("/facts", summary="The facts a case may carry")
+    @app.get("/facts", summary="The facts a case may carry", responses=_errors(401))
     def facts() -> list[dict[str, Any]]:
         return [describe_type(f) for f in eng.facts()]
 
-    @app.get("/jurisdictions", summary="Jurisdictions the service can evaluate in")
+    @app.get(
+        "/jurisdictions",
+        summary="Jurisdictions the service can evaluate in",
+        responses=_errors(401),
+    )
     def jurisdictions() -> list[str]:
         return list(eng.jurisdictions())
 
     @app.post(
         "/evaluate",
         response_model=EvaluateResponse,
-        responses=_ERRORS,
+        responses=_errors(404, *_COMMON),
         summary="Answer one question for one case",
     )
     def evaluate(body: EvaluateRequest) -> EvaluateResponse:
@@ -248,7 +287,7 @@ def create_app(
     @app.post(
         "/explain",
         response_model=ExplainResponse,
-        responses=_ERRORS,
+        responses=_errors(404, *_COMMON),
         summary="Explain a decision as text or as a decision-letter motivation",
     )
     def explain(body: ExplainRequest) -> ExplainResponse:
@@ -258,11 +297,13 @@ def create_app(
     @app.post(
         "/evaluate/batch",
         response_model=BatchResponse,
-        responses=_ERRORS,
-        summary="Answer one question for many cases",
+        responses=_errors(404, *_COMMON),
+        summary=f"Answer one question for many cases (at most {max_batch_cases})",
     )
     def batch(body: BatchRequest) -> BatchResponse:
-        eng.question(body.question)
+        if len(body.cases) > max_batch_cases:
+            raise ServiceError(service_error_body("BatchTooLarge", max_batch_cases))
+        eng.view_for(body.question, body.jurisdiction)
         results: list[BatchItem] = []
         for case in body.cases:
             try:
@@ -270,9 +311,68 @@ def create_app(
                     body.question, case.facts, on=case.on, jurisdiction=body.jurisdiction
                 )
             except (FactError, EvaluationError) as exc:
-                results.append(BatchItem(error=_error_body(exc)))
+                results.append(BatchItem(error=library_error_body(exc)))
             else:
                 results.append(BatchItem(decision=d.to_dict()))
         return BatchResponse(results=results)
 
-    return _BodyLimit(app, max_body_bytes)
+    _add_offline_docs(app)
+
+    return Guard(
+        app,
+        max_body_bytes=max_body_bytes,
+        max_concurrent=max_concurrent,
+        body_timeout=body_timeout,
+        send_timeout=send_timeout,
+        api_keys=keys,
+        access_log=access_log,
+    )
+
+
+def _add_offline_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc`` from assets shipped in a Python package, so both
+    work on an intranet without internet (the ``fastapi-offline`` package's static files)."""
+    from .web.assets import add_api_docs  # noqa: PLC0415 - keeps this module short
+
+    add_api_docs(app)
+
+
+def run(
+    app: ASGIApp,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    header_timeout: float = 10.0,
+    keep_alive: int = 5,
+    max_connections: int = 200,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+    forwarded_allow_ips: Sequence[str] | None = None,
+    access_log: bool = False,
+) -> None:
+    """Serve *app* with uvicorn, hardened: a header timeout, a keep-alive timeout, a cap on
+    open connections (503 beyond it), optional TLS, and the server's own access log off
+    (the guard's, without query strings, is used instead when *access_log* is set)."""
+    import uvicorn  # noqa: PLC0415 - optional extra
+
+    from .web.protocol import with_header_timeout  # noqa: PLC0415
+
+    if access_log:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logger = logging.getLogger("lss_sol_rules.server.access")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        http=with_header_timeout(header_timeout),
+        timeout_keep_alive=keep_alive,
+        limit_concurrency=max_connections,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        forwarded_allow_ips=list(forwarded_allow_ips) if forwarded_allow_ips else None,
+        access_log=False,
+        log_level="warning",
+    )

@@ -1,0 +1,407 @@
+"""The HTTP service under hostile and careless clients (issue #13, HTTP part).
+
+Each test runs a real uvicorn server on loopback, configured as ``lss-sol-rules serve``
+configures it (header timeout protocol, no server access log, the guard's own log), and
+reads every log record the server and the library write.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import socket
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+import lss_sol_rules as lsr
+from lss_sol_rules.server import create_app
+from lss_sol_rules.web.errors import ErrorBody
+from lss_sol_rules.web.guard import MAX_DEPTH
+from lss_sol_rules.web.protocol import with_header_timeout
+
+PERSONNUMMER = "19610719-1234"
+NAME = "Anna Andersson"
+BIRTH = "1961-07-19"
+MARKERS = (PERSONNUMMER, NAME, "Andersson", "19610719", BIRTH)
+ERROR_KEYS = set(ErrorBody.model_fields)
+LIMIT = 20_000
+
+
+class _Serving:
+    """A uvicorn server in a thread, logging everything at TRACE into the root logger."""
+
+    def __init__(self, app: Any, header_timeout: float = 1.0) -> None:
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_level="trace",
+            log_config=None,  # uvicorn's loggers propagate to the root, where caplog listens
+            access_log=False,
+            lifespan="off",
+            http=with_header_timeout(header_timeout),
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> tuple[str, int]:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.02)
+        port = int(self.server.servers[0].sockets[0].getsockname()[1])
+        return f"http://127.0.0.1:{port}", port
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+class _Failing:
+    """An engine that fails inside evaluation with a message quoting the case's facts, the
+    worst case for a log: the service must log neither the message nor the facts."""
+
+    def __init__(self, engine: lsr.Engine, gate: threading.Event | None = None) -> None:
+        self._engine = engine
+        self._gate = gate
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def evaluate(self, question: str, facts: dict[str, Any], **kw: Any) -> lsr.Decision:
+        if self._gate is not None:
+            self._gate.wait(10)
+            return self._engine.evaluate(question, {}, **kw)
+        raise RuntimeError(f"engine broke on {facts!r}")
+
+
+@pytest.fixture(scope="module")
+def national() -> lsr.Engine:
+    return lsr.load(plugins=False)
+
+
+def _pii(**extra: Any) -> dict[str, Any]:
+    return {"personnummer": PERSONNUMMER, "namn": NAME, **extra}
+
+
+def _assert_error_shape(r: httpx.Response, status: int, error: str | None = None) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/json"
+    body: dict[str, Any] = r.json()
+    assert set(body) == ERROR_KEYS, body
+    assert body["status"] == status
+    assert body["message"]
+    if error is not None:
+        assert body["error"] == error, body
+    return body
+
+
+def test_no_case_data_in_any_log_on_any_path(
+    national: lsr.Engine, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A personnummer, a name and a birth date sent through every error path (and the happy
+    path) appear in no log record and nothing written to stdout or stderr."""
+    caplog.set_level(1)  # everything, uvicorn's TRACE included
+    app = create_app(national, LIMIT, body_timeout=0.5, api_keys=(), access_log=True)
+    failing = create_app(_Failing(national), LIMIT, api_keys=(), access_log=True)  # type: ignore[arg-type]
+    locked = create_app(national, LIMIT, api_keys=("k3y",), access_log=True)
+    q = "personlig_assistans.huvudman"
+    sent: list[int] = []
+    with _Serving(app) as (url, port), httpx.Client(base_url=url, timeout=10) as c:
+
+        def post(body: Any, status: int, path: str = "/evaluate", **kw: Any) -> None:
+            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+            r = c.post(path, content=raw, headers={"content-type": "application/json"}, **kw)
+            assert r.status_code == status, r.text
+            sent.append(status)
+
+        post({"question": q, "facts": {"fodelsedatum": BIRTH}, "on": "2026-01-01"}, 200)
+        post(
+            {
+                "question": "personlig_assistans.aldersgrans_datum",
+                "facts": {"fodelsedatum": BIRTH},
+                "on": "2026-01-01",
+            },
+            200,
+        )
+        post(json.dumps({"question": q, "facts": _pii()}).encode()[:-3], 422)  # bad JSON
+        post({"question": q, "facts": _pii()}, 422)  # unknown facts
+        post(
+            {"question": q, "facts": {"grundlaggande_behov_timmar_per_vecka": PERSONNUMMER}}, 422
+        )  # wrong type
+        post({"question": q, "facts": {"fodelsedatum": f"{PERSONNUMMER} {NAME}"}}, 422)
+        post({"question": q, "facts": {"insats": NAME}}, 422)  # not in the enum
+        post({"question": q, "facts": _pii(namn=NAME + "\ud800")}, 422)  # lone surrogate
+        post({"question": q + "\ud800", "facts": _pii()}, 422)
+        post({"question": q, "facts": _pii(x="a" * LIMIT)}, 413)  # oversize
+        post({"question": "okand.fraga", "facts": _pii()}, 404)  # unknown question
+        post({"question": q, "facts": _pii(), "jurisdiction": NAME}, 422)
+        post({"question": q, "facts": _pii(), "on": PERSONNUMMER}, 422)  # validation error
+        post({"question": q, "facts": _pii(), NAME: PERSONNUMMER}, 422)  # unknown field
+        post({"question": q, "facts": [PERSONNUMMER, NAME]}, 422)
+        post({"question": q, "facts": {"namn": [[[[NAME]]]] * 2 + [[[[[[PERSONNUMMER]]]]]]}}, 422)
+        deep: Any = [NAME, PERSONNUMMER]
+        for _ in range(MAX_DEPTH + 5):
+            deep = [deep]
+        post({"question": q, "facts": {"namn": deep}}, 422)  # too deep
+        post(b'{"question": "x", "facts": {"personnummer": ' + b"9" * 5000 + b"}}", 422)
+        post(
+            {
+                "question": q,
+                "cases": [
+                    {"facts": _pii()},
+                    {"facts": {"grundlaggande_behov_timmar_per_vecka": 5}, "on": "2026-01-01"},
+                ],
+            },
+            200,
+            path="/evaluate/batch",
+        )
+        post({"question": q, "facts": _pii(), "style": "beslut"}, 422, path="/explain")
+        # A slow body: the client stalls after sending the personnummer; 408 after 0.5 s.
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            payload = json.dumps({"question": q, "facts": _pii()}).encode()
+            s.sendall(
+                b"POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: " + str(len(payload) + 50).encode() + b"\r\n\r\n" + payload
+            )
+            assert b" 408 " in s.recv(4096).split(b"\r\n")[0]
+    with _Serving(failing) as (url, _), httpx.Client(base_url=url, timeout=10) as c:
+        r = c.post("/evaluate", json={"question": q, "facts": {"fodelsedatum": BIRTH}})
+        _assert_error_shape(r, 500, "InternalError")
+        r = c.post("/evaluate/batch", json={"question": q, "cases": [{"facts": _pii()}]})
+        _assert_error_shape(r, 500, "InternalError")
+    with _Serving(locked) as (url, _), httpx.Client(base_url=url, timeout=10) as c:
+        r = c.post("/evaluate", json={"question": q, "facts": _pii()})
+        _assert_error_shape(r, 401, "Unauthorized")
+        r = c.post(
+            "/evaluate",
+            json={"question": q, "facts": _pii()},
+            headers={"authorization": f"Bearer {PERSONNUMMER}"},
+        )
+        _assert_error_shape(r, 401, "Unauthorized")
+
+    out, err = capfd.readouterr()
+    logged = [
+        record.getMessage() + (record.exc_text or "") + repr(record.args)
+        for record in caplog.records
+    ]
+    everything = "\n".join([*logged, out, err])
+    for marker in MARKERS:
+        assert marker not in everything, f"{marker!r} leaked into the logs"
+    # The logs are not empty: the internal error was logged by class and place ...
+    assert any("internal error RuntimeError" in m for m in logged)
+    assert any("test_web_hardening.py" in m for m in logged)
+    # ... and the access log has each request line without its body.
+    assert sum(1 for r in caplog.records if r.name == "lss_sol_rules.server.access") >= len(sent)
+
+
+def test_one_error_shape_for_every_4xx_and_5xx(national: lsr.Engine) -> None:
+    app = create_app(national, LIMIT, max_batch_cases=3, api_keys=())
+    q = "personlig_assistans.huvudman"
+    with _Serving(app) as (url, _), httpx.Client(base_url=url, timeout=10) as c:
+        cases: list[tuple[httpx.Response, int, str]] = [
+            (c.get("/no/such/page"), 404, "NotFound"),
+            (c.get("/evaluate"), 405, "MethodNotAllowed"),
+            (c.post("/evaluate", json={"question": "x.y", "facts": {}}), 404, "QuestionError"),
+            (c.post("/evaluate", json={"question": q, "facts": {"alder": -1}}), 422, "FactError"),
+            (c.post("/evaluate", json={"facts": {}}), 422, "RequestValidationError"),
+            (
+                c.post("/evaluate", content=b"{", headers={"content-type": "application/json"}),
+                422,
+                "InvalidJSON",
+            ),
+            (
+                c.post("/evaluate", json={"question": q, "facts": {}, "jurisdiction": "se/x"}),
+                422,
+                "EvaluationError",
+            ),
+            (
+                c.post("/evaluate", json={"question": q, "facts": {"x": "a" * LIMIT}}),
+                413,
+                "RequestTooLarge",
+            ),
+            (
+                c.post("/evaluate/batch", json={"question": q, "cases": [{"facts": {}}] * 4}),
+                413,
+                "BatchTooLarge",
+            ),
+            (
+                c.post(
+                    "/evaluate",
+                    content=b'{"question": "\\udfff", "facts": {}}',
+                    headers={"content-type": "application/json"},
+                ),
+                422,
+                "InvalidText",
+            ),
+            (
+                c.post(
+                    "/evaluate",
+                    content=b'{"question": "q", "facts": {"alder": 1' + b"0" * 5000 + b"}}",
+                    headers={"content-type": "application/json"},
+                ),
+                422,
+                "NumberTooLong",
+            ),
+        ]
+        library = {"QuestionError", "FactError", "EvaluationError"}
+        for r, status, error in cases:
+            body = _assert_error_shape(r, status, error)
+            if error not in library:  # the service's own errors are always in both languages
+                assert body["message_sv"], body
+        batch = cases[8][0].json()
+        assert batch["limit"] == 3
+        assert "3" in batch["message"]
+        assert "3" in batch["message_sv"]
+        fact = cases[3][0].json()
+        assert fact["fact"] == "alder"
+        assert fact["problem"]
+        assert "GET /questions" in cases[2][0].json()["hint"]
+        invalid = cases[9][0].json()
+        assert invalid["details"][0]["loc"] == ["body", "question"]
+        # A lone surrogate that is paired is ordinary text: 😀 as its escape pair is fine.
+        r = c.post(
+            "/evaluate",
+            content=b'{"question": "\\ud83d\\ude00", "facts": {}}',
+            headers={"content-type": "application/json"},
+        )
+        _assert_error_shape(r, 404, "QuestionError")
+
+
+def test_a_number_like_infinity_is_a_fact_error(national: lsr.Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    c = TestClient(create_app(national, api_keys=()))
+    r = c.post(
+        "/evaluate",
+        content=b'{"question": "personlig_assistans.huvudman", '
+        b'"facts": {"grundlaggande_behov_timmar_per_vecka": 1e999999}}',
+        headers={"content-type": "application/json"},
+    )
+    _assert_error_shape(r, 422, "FactError")
+
+
+def test_concurrency_limit_answers_503_at_once(national: lsr.Engine) -> None:
+    gate = threading.Event()
+    app = create_app(_Failing(national, gate), max_concurrent=1, api_keys=())  # type: ignore[arg-type]
+    body = {"question": "personlig_assistans.huvudman", "facts": {}, "on": "2026-01-01"}
+    with _Serving(app) as (url, _), httpx.Client(base_url=url, timeout=10) as c:
+        first: list[httpx.Response] = []
+        t = threading.Thread(target=lambda: first.append(c.post("/evaluate", json=body)))
+        t.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        with httpx.Client(base_url=url, timeout=10) as other:
+            busy = other.post("/evaluate", json=body)
+            health = other.get("/health")
+        assert time.monotonic() - started < 2
+        _assert_error_shape(busy, 503, "ServiceBusy")
+        assert busy.headers["retry-after"] == "1"
+        assert health.status_code == 200
+        assert health.json()["status"] == "ok"
+        gate.set()
+        t.join(10)
+        assert first[0].status_code == 200
+        assert c.post("/evaluate", json=body).status_code == 200  # the slot is free again
+
+
+def test_slow_headers_are_dropped(national: lsr.Engine) -> None:
+    app = create_app(national, api_keys=())
+    with _Serving(app, header_timeout=0.5) as (_, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"POST /evaluate HTTP/1.1\r\nHost: x\r\n")
+            started = time.monotonic()
+            assert s.recv(1024) == b""  # closed by the server
+            assert 0.3 < time.monotonic() - started < 3
+        # Also on a kept-alive connection, after a first complete request.
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert b" 200 " in s.recv(4096)
+            s.sendall(b"GET /health HTTP/1.1\r\nHo")
+            started = time.monotonic()
+            while s.recv(1024):
+                pass
+            assert time.monotonic() - started < 3
+
+
+def test_slow_body_gets_408(national: lsr.Engine) -> None:
+    app = create_app(national, body_timeout=0.5, api_keys=())
+    with _Serving(app) as (_, port), socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(
+            b"POST /evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"question"'
+        )
+        started = time.monotonic()
+        reply = s.recv(4096)
+        assert b" 408 " in reply.split(b"\r\n")[0]
+        assert b'"RequestTimeout"' in reply
+        assert time.monotonic() - started < 3
+
+
+def test_api_key(national: lsr.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("LSS_SOL_RULES_API_KEY", "old-key, new-key")
+    c = TestClient(create_app(national))  # keys from the environment
+    body = {"question": "personlig_assistans.huvudman", "facts": {}, "on": "2026-01-01"}
+    r = c.post("/evaluate", json=body)
+    _assert_error_shape(r, 401, "Unauthorized")
+    assert r.headers["www-authenticate"].startswith("Basic")
+    assert c.get("/facts", headers={"x-api-key": "wrong"}).status_code == 401
+    assert c.get("/facts", headers={"authorization": "Bearer new-key2"}).status_code == 401
+    assert c.get("/facts", headers={"authorization": "Basic !!"}).status_code == 401
+    assert c.post("/evaluate", json=body, headers={"x-api-key": "old-key"}).status_code == 200
+    ok = c.post("/evaluate", json=body, headers={"authorization": "Bearer new-key"})
+    assert ok.status_code == 200
+    basic = base64.b64encode(b"anyone:new-key").decode()
+    assert c.get("/facts", headers={"authorization": f"Basic {basic}"}).status_code == 200
+    assert c.get("/health").status_code == 200  # open for load balancers
+    monkeypatch.setenv("LSS_SOL_RULES_API_KEY", "")
+    assert TestClient(create_app(national)).get("/facts").status_code == 200
+
+
+def test_api_docs_work_offline(national: lsr.Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    c = TestClient(create_app(national, api_keys=()))
+    for page in ("/docs", "/redoc"):
+        html = c.get(page).text
+        assert "cdn." not in html, page
+        assert "fonts.googleapis" not in html, page
+        for asset in ("/static/api-docs/",):
+            assert asset in html
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
+        r = c.get(f"/static/api-docs/{asset}")
+        assert r.status_code == 200, asset
+        assert len(r.content) > 10_000, asset
+
+
+def test_batch_cost_is_bounded_by_default(national: lsr.Engine) -> None:
+    """The default limits keep one request to about a second of CPU: 1,000 cases."""
+    from fastapi.testclient import TestClient
+
+    c = TestClient(create_app(national, api_keys=()))
+    case = {"facts": {"grundlaggande_behov_timmar_per_vecka": 25}, "on": "2026-01-01"}
+    r = c.post(
+        "/evaluate/batch", json={"question": "personlig_assistans.huvudman", "cases": [case] * 1001}
+    )
+    _assert_error_shape(r, 413, "BatchTooLarge")
+    started = time.process_time()
+    r = c.post(
+        "/evaluate/batch", json={"question": "personlig_assistans.huvudman", "cases": [case] * 1000}
+    )
+    assert r.status_code == 200
+    assert len(r.json()["results"]) == 1000
+    assert time.process_time() - started < 10
+
+
+def test_logging_of_the_library_is_quiet() -> None:
+    assert not logging.getLogger("lss_sol_rules").handlers
