@@ -38,7 +38,26 @@ _no_plugins_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group: a file that cannot be read gives one clear message, never a
+    traceback, whatever the command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(
+                f"a file given is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                f"save it as UTF-8"
+            ) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        except LssSolRulesError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lss-sol-rules")
 def main() -> None:
     """Swedish LSS / SoL / SFB rules as code: explained, dated, cited decisions."""
@@ -80,8 +99,18 @@ def check(paths: tuple[str, ...], no_plugins: bool) -> None:
         sys.exit(1)
 
 
+def _read_text(path: str, what: str) -> str:
+    """A UTF-8 file's text, or a clean message (missing, a folder, unreadable, not UTF-8)."""
+    from .batch import _read_text as read  # noqa: PLC0415
+
+    try:
+        return read(path, what)
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _read_facts(source: str) -> dict[str, Any]:
-    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    text = sys.stdin.read() if source == "-" else _read_text(source, "facts file")
     try:
         facts = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -368,22 +397,83 @@ _cases_option = click.option(
     "--cases",
     "cases_file",
     required=True,
-    type=click.Path(exists=True),
-    help="CSV or Parquet (.parquet) file, one row per case, one column per fact.",
+    type=click.Path(),
+    help="CSV, Parquet (.parquet) or Arrow (.arrow) file: one row per case, one column per "
+    "fact, plus the id columns (--id) and columns left aside (--ignore-column).",
+)
+_id_option = click.option(
+    "--id",
+    "ids",
+    multiple=True,
+    metavar="COLUMN",
+    help="Column that identifies a case (repeatable); kept beside every answer and error.",
+)
+_ignore_option = click.option(
+    "--ignore-column",
+    "ignore_columns",
+    multiple=True,
+    metavar="COLUMN",
+    help="Column to leave aside (repeatable). Any other column that is not a fact is an error.",
+)
+_ignore_unknown_option = click.option(
+    "--ignore-unknown-columns",
+    is_flag=True,
+    help="Leave aside every column that is not a fact (and not an --id).",
 )
 
 
-def _cases_from(engine: Engine, path: str) -> Any:
-    from .batch import read_csv, read_parquet  # noqa: PLC0415 - only the batch commands
+def _cases_from(
+    engine: Engine,
+    path: str,
+    ids: tuple[str, ...],
+    ignore_columns: tuple[str, ...],
+    ignore_unknown: bool,
+) -> Any:
+    """The caseload of *path*, its columns checked; every problem a clean message."""
+    from .batch import read_cases  # noqa: PLC0415 - only the batch commands
 
     try:
-        if path.endswith((".parquet", ".pq")):
-            return read_parquet(path)
-        return read_csv(engine, path)
+        return read_cases(
+            engine,
+            path,
+            id=ids,
+            ignore_columns=ignore_columns,
+            ignore_unknown_columns=ignore_unknown,
+        )
+    except (LssSolRulesError, ImportError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _check_question(engine: Engine, question: str, when: date | None, jurisdiction: str) -> None:
+    """Question, jurisdiction and rules in force on the date: checked before any work."""
+    try:
+        engine.view_for(question, jurisdiction).in_force(question, when or date.today())
     except LssSolRulesError as exc:
         raise click.ClickException(str(exc)) from None
-    except ImportError as exc:
-        raise click.ClickException(str(exc)) from None
+
+
+class _Progress:
+    """A progress bar on standard error for long runs (quiet below *threshold* cases)."""
+
+    def __init__(self, total: int, label: str, threshold: int = 10_000) -> None:
+        self.bar: Any = None
+        self.done = 0
+        if total >= threshold:
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+
+    def to(self, done: int, total: int | None = None) -> None:
+        if self.bar is None:
+            return
+        if total is not None and total != self.bar.length:
+            self.bar.length = total
+        self.bar.update(max(0, done - self.done))
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.command()
@@ -394,10 +484,19 @@ def _cases_from(engine: Engine, path: str) -> Any:
     "out_file",
     required=True,
     type=click.Path(),
-    help="CSV or Parquet (.parquet) file to write: row, value, status, missing, error.",
+    help="File to write, by its ending: .csv, .parquet, .arrow, .json or .jsonl. Columns: the "
+    "ids, row, value, status, missing, error, error_fact. Written whole or not at all.",
 )
 @click.option("--on", "on", help="Evaluation date, YYYY-MM-DD (default: today).")
 @click.option("--jurisdiction", default="se", show_default=True)
+@_id_option
+@_ignore_option
+@_ignore_unknown_option
+@click.option(
+    "--fail-fast",
+    is_flag=True,
+    help="Stop at the first bad row (exit 1, nothing written) instead of reporting it.",
+)
 @_rules_option
 @_no_plugins_option
 def batch(
@@ -406,61 +505,56 @@ def batch(
     out_file: str,
     on: str | None,
     jurisdiction: str,
+    ids: tuple[str, ...],
+    ignore_columns: tuple[str, ...],
+    ignore_unknown_columns: bool,
+    fail_fast: bool,
     rules: tuple[str, ...],
     no_plugins: bool,
 ) -> None:
-    """Answer QUESTION for every case in a CSV or Parquet file; bad rows are reported, not fatal."""
-    import csv  # noqa: PLC0415
+    """Answer QUESTION for every case in a CSV, Parquet or Arrow file.
 
-    from .batch import evaluate_many  # noqa: PLC0415
+    Bad rows (a cell that is not a number, a value out of range, a row with extra cells)
+    are reported, not fatal: each gets status "error" and the message in the output, and a
+    summary goes to standard error; every row of the input has a row in the output. The
+    date, question, jurisdiction, output path and columns are checked before any work.
+    Exit status 0 when the answers were written (even with bad rows), 1 otherwise.
+    """
+    from .batch import check_output_path, evaluate_many, write_result  # noqa: PLC0415
 
+    when = _date(on)
+    try:
+        check_output_path(out_file)
+    except (LssSolRulesError, ImportError) as exc:
+        raise click.ClickException(str(exc)) from None
     engine = _engine(rules, no_plugins)
-    cases = _cases_from(engine, cases_file)
-    if out_file.endswith((".parquet", ".pq")):
-        try:
-            import pyarrow.parquet  # noqa: F401, PLC0415
-        except ImportError:
-            raise click.ClickException(
-                "writing Parquet needs pyarrow: pip install 'lss-sol-rules[arrow]'"
-            ) from None
-    with click.progressbar(length=len(cases), label="evaluating", file=sys.stderr) as bar:
-        done = 0
-
-        def step(n: int) -> None:
-            nonlocal done
-            bar.update(n - done)
-            done = n
-
-        try:
-            result = evaluate_many(
-                engine,
-                question,
-                cases,
-                on=_date(on),
-                jurisdiction=jurisdiction,
-                errors="collect",
-                progress=step,
-            )
-        except LssSolRulesError as exc:
-            raise click.ClickException(str(exc)) from None
-    if out_file.endswith((".parquet", ".pq")):
-        import pyarrow.parquet as pq  # noqa: PLC0415
-
-        pq.write_table(result.to_arrow(), out_file)
-        return
-    with Path(out_file).open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["row", "value", "status", "missing", "error"])
-        for i, shown in enumerate(result.value_texts()):
-            writer.writerow(
-                [
-                    i + 1,
-                    shown,
-                    result.statuses[i],
-                    ";".join(result.missing[i]),
-                    result.errors[i] or "",
-                ]
-            )
+    _check_question(engine, question, when, jurisdiction)
+    cases = _cases_from(engine, cases_file, ids, ignore_columns, ignore_unknown_columns)
+    total = cases.num_rows if hasattr(cases, "num_rows") else len(cases)
+    bar = _Progress(total, "evaluating")
+    try:
+        result = evaluate_many(
+            engine,
+            question,
+            cases,
+            on=when,
+            jurisdiction=jurisdiction,
+            errors="raise" if fail_fast else "collect",
+            progress=bar.to,
+            id=ids or None,
+            ignore_columns=ignore_columns,
+            ignore_unknown_columns=ignore_unknown_columns,
+        )
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        bar.close()
+    try:
+        write_result(result, out_file)
+    except (LssSolRulesError, ImportError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if result.row_errors:
+        click.echo(result.error_summary(), err=True)
     summary = ", ".join(f"{k}: {v}" for k, v in result.counts().items())
     click.echo(f"{len(result)} cases → {out_file} ({summary})")
 
@@ -476,7 +570,20 @@ def batch(
     "--against-rules",
     multiple=True,
     type=click.Path(exists=True),
-    help="Extra rule files for the new evaluation (e.g. a proposed routine).",
+    help="Extra rule files for the new evaluation (e.g. a proposed routine); their "
+    "jurisdiction must be --against-jurisdiction or enclose it.",
+)
+@_id_option
+@_ignore_option
+@_ignore_unknown_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text: groups with reasons and examples; json: the whole report; csv: one row per "
+    "changed case (ids, row, old, new, group, shift_days, because).",
 )
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
 @_rules_option
@@ -489,27 +596,64 @@ def diff_cmd(
     against_on: str | None,
     against_jurisdiction: str | None,
     against_rules: tuple[str, ...],
+    ids: tuple[str, ...],
+    ignore_columns: tuple[str, ...],
+    ignore_unknown_columns: bool,
+    fmt: str,
     lang: str,
     rules: tuple[str, ...],
     no_plugins: bool,
 ) -> None:
-    """Which cases change answer between two dates, jurisdictions or rulebooks."""
+    """Which cases change answer between two dates, jurisdictions or rulebooks, and why.
+
+    Give at least one of --against-on, --against-jurisdiction, --against-rules. Changed
+    cases are grouped by old → new answer and by the rules and parameters whose use
+    differs, with an example per group; moved dates are summarised in days.
+    """
+    import csv  # noqa: PLC0415
+
+    if not (against_on or against_jurisdiction or against_rules):
+        raise click.UsageError(
+            "nothing to compare: give --against-on DATE, --against-jurisdiction NAME or "
+            "--against-rules FILE (or several)"
+        )
+    when, against_when = _date(on), _date(against_on)
     engine = _engine(rules, no_plugins)
     other = _engine(rules + against_rules, no_plugins) if against_rules else None
-    cases = _cases_from(engine, cases_file)
+    _check_question(engine, question, when, jurisdiction)
+    _check_question(
+        other or engine, question, against_when or when, against_jurisdiction or jurisdiction
+    )
+    cases = _cases_from(engine, cases_file, ids, ignore_columns, ignore_unknown_columns)
+    total = cases.num_rows if hasattr(cases, "num_rows") else len(cases)
+    bar = _Progress(2 * total, "comparing")
     try:
         report = engine.diff(
             question,
             cases,
-            on=_date(on),
+            on=when,
             jurisdiction=jurisdiction,
             against=other,
-            against_on=_date(against_on),
+            against_on=against_when,
             against_jurisdiction=against_jurisdiction,
+            id=ids or None,
+            ignore_columns=ignore_columns,
+            ignore_unknown_columns=ignore_unknown_columns,
+            progress=bar.to,
         )
     except LssSolRulesError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(report.render(lang))
+    finally:
+        bar.close()
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        cols = [*report.ids, "row", "old", "new", "group", "shift_days", "because"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(report.to_records())
+    else:
+        click.echo(report.render(lang))
 
 
 # -- watch lists ----------------------------------------------------------------------------
@@ -577,16 +721,16 @@ def _watch_source(
             raise click.ClickException(str(exc)) from None
     else:
         target = _PureWatch(engine, jurisdiction)
-    with Path(events_file).open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                target.post(Event.from_dict(json.loads(line)))
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{events_file}:{line_no}: not JSON: {exc}") from None
-            except LssSolRulesError as exc:
-                raise click.ClickException(f"{events_file}:{line_no}: {exc}") from None
+    text = _read_text(events_file, "events file")  # a clean message if unreadable
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            target.post(Event.from_dict(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{events_file}:{line_no}: not JSON: {exc}") from None
+        except LssSolRulesError as exc:
+            raise click.ClickException(f"{events_file}:{line_no}: {exc}") from None
     return target
 
 

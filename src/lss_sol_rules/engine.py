@@ -343,18 +343,17 @@ class Engine:
         cases: Iterable[Mapping[str, object]] | Any,
         on: date | None = None,
         jurisdiction: str = "se",
-        errors: str = "raise",
-        method: str = "auto",
+        **options: Any,
     ) -> BatchResult:
-        """Answer *question* for many cases; see :func:`lss_sol_rules.batch.evaluate_many`.
+        """Answer *question* for many cases; see :func:`lss_sol_rules.batch.evaluate_many`
+        for the options (``id``, ``ignore_columns``, ``ignore_unknown_columns``, ``errors``,
+        ``method``, ``progress``).
 
         *cases* is an iterable of fact dicts, a pyarrow Table, or a pandas/polars DataFrame.
         """
         from .batch import evaluate_many  # noqa: PLC0415 - batch imports engine
 
-        return evaluate_many(
-            self, question, cases, on=on, jurisdiction=jurisdiction, errors=errors, method=method
-        )
+        return evaluate_many(self, question, cases, on=on, jurisdiction=jurisdiction, **options)
 
     def diff(
         self,
@@ -366,17 +365,20 @@ class Engine:
         against: Engine | None = None,
         against_on: date | None = None,
         against_jurisdiction: str | None = None,
+        **options: Any,
     ) -> DiffReport:
         """Which cases change answer from this setting to another (rulebook, date or place).
 
         The old setting is this engine on *on* in *jurisdiction*; the new one replaces any of
-        them with *against*, *against_on*, *against_jurisdiction*.
+        them with *against*, *against_on*, *against_jurisdiction*. See
+        :func:`lss_sol_rules.compare.diff` for the options (``id``, ``ignore_columns``,
+        ``ignore_unknown_columns``, ``progress``) and what it refuses.
         """
         from .batch import Setting, diff  # noqa: PLC0415 - batch imports engine
 
         old = Setting(self, on, jurisdiction)
         new = Setting(against or self, against_on or on, against_jurisdiction or jurisdiction)
-        return diff(question, cases, old, new)
+        return diff(question, cases, old, new, **options)
 
     def check_facts(
         self, facts: Mapping[str, object], on: date | None = None, jurisdiction: str = "se"

@@ -44,13 +44,76 @@ def _compiled(book: Rulebook, node: Node) -> VecFn:
 
 
 class Answer:
-    """A question's answers for a batch: Python values, unknown bits, flagged cases."""
+    """A question's answers for a batch: Python values, unknown bits, and the values as
+    codes into a table of distinct values (``codes()``, for columnar results)."""
 
-    __slots__ = ("unk", "values")
+    __slots__ = ("_codes", "_table", "unk", "values")
 
-    def __init__(self, values: npt.NDArray[Any], unk: Bits | None) -> None:
+    def __init__(
+        self,
+        values: npt.NDArray[Any],
+        unk: Bits | None,
+        codes: npt.NDArray[np.int32] | None = None,
+        table: list[Any] | None = None,
+    ) -> None:
         self.values = values  # object array of values as the single-case evaluator gives them
         self.unk = unk
+        self._codes = codes  # -1: no value; -2: look the value up in ``values``
+        self._table = table
+
+    def codes(self) -> tuple[npt.NDArray[np.int32], list[Any]]:
+        """Per case a code into the returned table of distinct values (``-1``: no value)."""
+        n = len(self.values)
+        if self._codes is None:
+            codes = np.full(n, -2, dtype=np.int32)
+            table: list[Any] = []
+        else:
+            codes = self._codes.copy()
+            table = list(self._table or [])
+        todo = np.flatnonzero(codes == -2)
+        if todo.size:
+            index = {_key(v): i for i, v in enumerate(table)}
+            picked = self.values[todo].tolist()
+            got = np.empty(todo.size, dtype=np.int32)
+            for j, v in enumerate(picked):
+                if v is None:
+                    got[j] = -1
+                    continue
+                k = _key(v)
+                c = index.get(k)
+                if c is None:
+                    c = index[k] = len(table)
+                    table.append(v)
+                got[j] = c
+            codes[todo] = got
+        return codes, table
+
+
+def _key(value: Any) -> Any:
+    """A dict key that keeps equal values of different forms (1 and True, 1.0 and 1) apart."""
+    if isinstance(value, (str, bool, int, date)):
+        return (type(value), value)
+    return (type(value), repr(value))
+
+
+class _Codes:
+    """Codes of fixed rule values, kept beside the object array of values."""
+
+    def __init__(self, n: int) -> None:
+        self.codes = np.full(n, -1, dtype=np.int32)
+        self.table: list[Any] = []
+        self.index: dict[Any, int] = {}
+
+    def assign(self, mask: npt.NDArray[np.bool_], value: Any) -> None:
+        k = _key(value)
+        c = self.index.get(k)
+        if c is None:
+            c = self.index[k] = len(self.table)
+            self.table.append(value)
+        self.codes[mask] = c
+
+    def computed(self, mask: npt.NDArray[np.bool_]) -> None:
+        self.codes[mask] = -2
 
 
 class _Held:
@@ -196,6 +259,7 @@ class BatchEvaluator:
     ) -> Answer:
         n = self.n
         values = np.empty(n, dtype=object)
+        codes = _Codes(n)
         has = np.zeros(n, dtype=bool)
         fired_any = np.zeros(n, dtype=bool)
         missing: Bits | None = None
@@ -217,8 +281,10 @@ class BatchEvaluator:
             fresh = ok & ~has
             if computed is None:
                 _assign(values, fresh, new)
+                codes.assign(fresh, new)
             else:
                 values[fresh] = new[fresh]
+                codes.computed(fresh)
             has |= ok
         pending_any = np.zeros(n, dtype=bool)
         for rule in rules:
@@ -232,11 +298,15 @@ class BatchEvaluator:
                 differs = ~has | _differs(values, rule.value, n)
                 missing = merge(missing, where_unknown(differs, e.unk))
         missing = squeeze(missing)
-        special = self._settle_pending(rules, held, eff, values, fired_any, pending_any, missing)
+        special = self._settle_pending(
+            rules, held, eff, values, codes, fired_any, pending_any, missing
+        )
         decided = known(missing, n)
         # Decided without a value: no rule applies (NoApplicableRuleError case by case).
         self.flag |= decided & ~has & ~special
-        return Answer(values, where_unknown(~decided & ~special, missing))
+        return Answer(
+            values, where_unknown(~decided & ~special, missing), codes.codes, codes.table
+        )
 
     def _settle_pending(
         self,
@@ -244,6 +314,7 @@ class BatchEvaluator:
         held: dict[str, _Held],
         eff: dict[str, _Effective],
         values: npt.NDArray[Any],
+        codes: _Codes,
         fired_any: npt.NDArray[np.bool_],
         pending_any: npt.NDArray[np.bool_],
         missing: Bits | None,
@@ -276,6 +347,7 @@ class BatchEvaluator:
         special: npt.NDArray[np.bool_] = candidate & ~computed_pending & (count == 1) & some_held
         for key, m in by_value.items():
             _assign(values, special & m, key)
+            codes.assign(special & m, key)
         return special
 
     def _collect(self, rules: list[CompiledRule], eff: dict[str, _Effective]) -> Answer:
@@ -318,9 +390,11 @@ class BatchEvaluator:
         table = np.empty(len(uniq), dtype=object)
         table[:] = [tuple(sorted(k for b, k in enumerate(keys) if int(c) >> b & 1)) for c in uniq]
         values = table[inverse]
+        codes = np.asarray(inverse, dtype=np.int32).reshape(-1)
         for i, vs in extra.items():
             values[i] = tuple(sorted(set(values[i]) | vs))
-        return Answer(values, missing)
+            codes[i] = -2
+        return Answer(values, missing, codes, list(table))
 
 
 def _assign(values: npt.NDArray[Any], mask: npt.NDArray[np.bool_], new: Any) -> None:

@@ -89,8 +89,8 @@ class Columns:
         unk[absent, word] = mask
         return unk
 
-    def missing_names(self, unk: Bits) -> list[tuple[str, ...]]:
-        """Per row, the sorted fact names whose bits are set."""
+    def missing_codes(self, unk: Bits) -> tuple[npt.NDArray[np.intp], list[tuple[str, ...]]]:
+        """Per row a code into the returned table of sorted fact-name tuples."""
         flat = unk if self.words > 1 else unk[:, 0]
         if self.words > 1:
             uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
@@ -102,8 +102,12 @@ class Columns:
             table.append(
                 tuple(name for name, (w, m) in sorted(self.bit.items()) if int(words[w]) & int(m))
             )
-        inv = inverse.reshape(-1).tolist()
-        return [table[i] for i in inv]
+        return inverse.reshape(-1), table
+
+    def missing_names(self, unk: Bits) -> list[tuple[str, ...]]:
+        """Per row, the sorted fact names whose bits are set."""
+        codes, table = self.missing_codes(unk)
+        return [table[i] for i in codes.tolist()]
 
 
 def _list_enum(decl: FactDecl) -> tuple[str, ...] | None:
