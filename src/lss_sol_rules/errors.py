@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 __all__ = [
+    "ArgumentError",
     "EvaluationError",
     "EventError",
     "ExpressionError",
@@ -32,8 +33,15 @@ __all__ = [
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest candidate, or ``""``."""
-    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    """Return ``" (did you mean 'x'?)"`` for the closest candidate, or ``""``.
+
+    Never raises: a *name* that is not plain text (or is absurdly long) gets no hint.
+    """
+    if type(name) is not str or len(name) > 200:
+        return ""
+    close = difflib.get_close_matches(
+        name, [c for c in candidates if type(c) is str], n=3, cutoff=0.6
+    )
     if not close:
         return ""
     if len(close) == 1:
@@ -43,6 +51,33 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 
 class LssSolRulesError(Exception):
     """Base class of every error raised by lss-sol-rules."""
+
+
+class ArgumentError(LssSolRulesError, TypeError):
+    """A Python API call got an argument of the wrong type (``question=5``,
+    ``jurisdiction=None``, ``on="2026-01-01"``).
+
+    ``argument`` names the parameter; the message says what it must be.
+    """
+
+    def __init__(self, argument: str, expected: str, got: object) -> None:
+        from .values import safe_repr  # noqa: PLC0415 - values imports nothing from here
+
+        self.argument = argument
+        super().__init__(f"`{argument}` must be {expected}, got {safe_repr(got)}")
+
+
+def text_argument(value: object, argument: str) -> str:
+    """*value* as a plain ``str``, or :class:`ArgumentError` when it is not text.
+
+    A ``str`` subclass is copied to a plain string, so its own ``__hash__``/``__eq__``
+    never run inside the library.
+    """
+    if type(value) is str:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise ArgumentError(argument, "text (a str)", value)
 
 
 class ExpressionError(LssSolRulesError, ValueError):
@@ -96,21 +131,27 @@ class FactError(LssSolRulesError, ValueError):
     def __init__(
         self, fact: str, problem: str, value: object = None, problem_sv: str | None = None
     ) -> None:
+        from .values import safe_repr  # noqa: PLC0415
+
         self.fact = fact
         self.problem = problem
         self.problem_sv = problem_sv
         self.value = value
-        super().__init__(f"fact {fact!r}: {problem}")
+        super().__init__(f"fact {safe_repr(fact, 80)}: {problem}")
 
 
 class QuestionError(LssSolRulesError, LookupError):
     """The question asked is not answered by any loaded rulebook."""
 
     def __init__(self, question: str, known: Iterable[str], message: str | None = None) -> None:
+        from .values import safe_repr  # noqa: PLC0415
+
         self.question = question
-        hint = did_you_mean(question, known)
+        hint = "" if message else did_you_mean(question, known)
         super().__init__(
-            message or f"unknown question {question!r}{hint}; `lss-sol-rules questions` lists them"
+            message
+            or f"unknown question {safe_repr(question, 80)}{hint}; "
+            f"`lss-sol-rules questions` lists them"
         )
 
 

@@ -9,15 +9,32 @@ binary floating point.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import (
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
 from typing import Union
 
 __all__ = [
+    "ARITHMETIC",
+    "MAX_DECIMAL_PLACES",
+    "MAX_MAGNITUDE",
     "SCALAR_TYPES",
     "Value",
+    "bad_character",
     "from_json",
     "is_of_type",
+    "number_problem",
+    "parse_date",
+    "parse_int",
+    "safe_repr",
+    "to_decimal",
     "to_json",
     "type_name",
 ]
@@ -25,6 +42,176 @@ __all__ = [
 Value = Union[int, Decimal, bool, str, date, tuple["Value", ...]]
 
 SCALAR_TYPES = frozenset({"number", "int", "bool", "text", "date"})
+
+MAX_MAGNITUDE = 15
+"""Numbers that enter (rule files, facts, CSV cells) lie strictly between ±10^15."""
+MAX_DECIMAL_PLACES = 20
+"""... and have at most 20 decimal places (trailing zeros do not count)."""
+
+ARITHMETIC = Context(
+    prec=28,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+"""The one decimal context rule arithmetic runs in (Python's default context, fixed), so an
+answer never depends on the decimal context of the host's thread."""
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]+\Z")
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# C0 controls but tab, newline and carriage return; DEL; C1 controls; bidi controls; surrogates.
+_BAD_CHAR = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def bad_character(text: str) -> str | None:
+    """Describe the first character a text of the library may not hold, or ``None``.
+
+    Refused everywhere (rule files and text facts): control characters other than tab,
+    newline and carriage return (NUL, escape, DEL, C1 controls), the bidirectional
+    controls that can make text display in another order than it is read (U+202A-U+202E,
+    U+2066-U+2069, U+200E, U+200F, U+061C) and lone surrogates, which no file can hold.
+    """
+    m = _BAD_CHAR.search(text)
+    if m is None:
+        return None
+    ch = m.group()
+    code = ord(ch)
+    if ch in _BIDI:
+        kind = "a bidirectional control character"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "a lone surrogate"
+    elif code == 0:
+        kind = "a NUL character"
+    else:
+        kind = "a control character"
+    return f"{kind} (U+{code:04X}) at position {m.start() + 1}"
+
+
+def safe_repr(value: object, limit: int = 60) -> str:
+    """``repr`` for error messages that never raises and never grows beyond *limit*.
+
+    Built-in values are shown (nested lists only a few levels deep, long texts and
+    numbers cut short); any other object is shown by its type name only, so that an
+    object whose ``__repr__`` raises or never ends cannot break an error message.
+    """
+    try:
+        text = _bounded_repr(value, limit, 3)
+    except Exception:  # whatever the object does, the message must not fail
+        text = "<object>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _bounded_repr(value: object, limit: int, levels: int) -> str:
+    kind = type(value)
+    if value is None or kind is bool:
+        return repr(value)
+    if kind is int:
+        assert isinstance(value, int)  # noqa: S101 - for mypy
+        if abs(value) >= 10 ** (limit + 1):
+            return f"<an integer of about {value.bit_length() * 3 // 10} digits>"
+        return repr(value)
+    if kind is float or kind is date:
+        return repr(value)
+    if kind is Decimal:
+        assert isinstance(value, Decimal)  # noqa: S101 - for mypy
+        tup = value.as_tuple()
+        if len(tup.digits) > limit or not -limit < value.adjusted() < limit:
+            sign = "-" if tup.sign else ""
+            return f"Decimal('{sign}<{len(tup.digits)} digits>E{value.adjusted()}')"
+        return repr(value)
+    if kind is str:
+        assert isinstance(value, str)  # noqa: S101
+        return repr(value[: limit + 1])
+    if kind in (list, tuple, set, frozenset):
+        assert isinstance(value, (list, tuple, set, frozenset))  # noqa: S101
+        if levels <= 0:
+            return "[...]"
+        out: list[str] = []
+        size = 2
+        for item in value:
+            piece = _bounded_repr(item, limit, levels - 1)
+            out.append(piece)
+            size += len(piece) + 2
+            if size > limit:
+                out.append("...")
+                break
+        return "[" + ", ".join(out) + "]"
+    return f"<{_type_label(value)}>"
+
+
+def _type_label(value: object) -> str:
+    try:
+        name = type(value).__name__
+    except Exception:  # a hostile metaclass
+        return "object"
+    return name if isinstance(name, str) and name.isidentifier() else "object"
+
+
+def number_problem(
+    value: int | Decimal,
+    max_magnitude: int = MAX_MAGNITUDE,
+    max_places: int = MAX_DECIMAL_PLACES,
+) -> str | None:
+    """Why *value* is not a number the library takes, or ``None`` when it is.
+
+    A number must be finite, strictly between ±10^*max_magnitude* and have at most
+    *max_places* decimal places (trailing zeros do not count). The check never builds the
+    number's digits and never touches the decimal context, so ``Decimal("1e999999999")``
+    and a 100,000-digit integer are refused at once.
+    """
+    out_of_range = (
+        f"is out of range: numbers must lie strictly between -10^{max_magnitude} "
+        f"and 10^{max_magnitude}"
+    )
+    if isinstance(value, int):
+        return None if -(10**max_magnitude) < value < 10**max_magnitude else out_of_range
+    if not value.is_finite():
+        return "must be a finite number"
+    if value.is_zero():
+        return None
+    if value.adjusted() >= max_magnitude:
+        return out_of_range
+    tup = value.as_tuple()
+    exponent = tup.exponent
+    assert isinstance(exponent, int)  # noqa: S101 - finite
+    if exponent < -max_places and exponent + _trailing_zeros(tup.digits) < -max_places:
+        return f"has more than {max_places} decimal places"
+    return None
+
+
+def _trailing_zeros(digits: tuple[int, ...]) -> int:
+    n = 0
+    for d in reversed(digits):
+        if d:
+            break
+        n += 1
+    return n
+
+
+def parse_int(text: str) -> int:
+    """An integer written with ASCII digits only (``ValueError`` otherwise, also for ``٣``)."""
+    if not isinstance(text, str) or len(text) > 40 or not _ASCII_INT.match(text):
+        raise ValueError(f"{safe_repr(text)} is not a whole number written with the digits 0-9")
+    return int(text)
+
+
+def parse_date(text: str) -> date:
+    """A calendar date written ``YYYY-MM-DD`` (ISO 8601 extended, four-digit year).
+
+    Other ISO 8601 forms Python would read (``2020-W01-1``, ``20200101``, ordinal dates,
+    times) are refused with ``ValueError``, as are non-ASCII digits.
+    """
+    if not isinstance(text, str) or not _ISO_DATE.match(text):
+        raise ValueError(f"{safe_repr(text)} is not a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date") from None
 
 
 def type_name(value: object) -> str:
@@ -88,7 +275,7 @@ def from_json(raw: object, vtype: str, of: str | None = None) -> Value | None:
         items = [from_json(v, of or "text") for v in raw]
         return tuple(v for v in items if v is not None)
     if vtype == "date" and isinstance(raw, str):
-        return date.fromisoformat(raw)
+        return parse_date(raw)
     if vtype == "number" and isinstance(raw, str):
         return to_decimal(raw)
     if vtype == "number" and isinstance(raw, float):
@@ -99,14 +286,21 @@ def from_json(raw: object, vtype: str, of: str | None = None) -> Value | None:
 
 
 def to_decimal(raw: float | str | Decimal) -> Decimal:
-    """Exact decimal for a finite number; ``ValueError`` for NaN, infinity or junk."""
+    """Exact decimal for a finite number; ``ValueError`` for NaN, infinity or junk.
+
+    Text must be a plain ASCII decimal (``20.5``, ``-3``, ``1e2``): digits of other scripts
+    (``٣``, ``５``), spaces and underscores are refused, and so is text longer than 100
+    characters. The result is *not* range-checked: see :func:`number_problem`.
+    """
     if isinstance(raw, float) and not math.isfinite(raw):
         raise ValueError("must be a finite number")
+    if isinstance(raw, str) and (len(raw) > 100 or not _ASCII_NUMBER.match(raw)):
+        raise ValueError(f"{safe_repr(raw)} is not a number written with the digits 0-9")
     try:
         # str() of a float is its shortest round-tripping repr: 20.01 -> Decimal("20.01").
-        result = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+        result = Decimal(float.__repr__(raw)) if isinstance(raw, float) else Decimal(raw)
     except InvalidOperation:
-        raise ValueError(f"{raw!r} is not a number") from None
+        raise ValueError(f"{safe_repr(raw)} is not a number") from None
     if not result.is_finite():
         raise ValueError("must be a finite number")
     return result

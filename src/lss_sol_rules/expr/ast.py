@@ -23,6 +23,8 @@ __all__ = [
     "Name",
     "Node",
     "Unary",
+    "children",
+    "height",
     "walk",
 ]
 
@@ -100,6 +102,34 @@ class ListExpr:
 
 
 Node = Union[Literal, Name, Unary, BinOp, Compare, BoolOp, Call, ListExpr]
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-expressions of *node*."""
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, (BinOp, Compare)):
+        return (node.left, node.right)
+    if isinstance(node, BoolOp):
+        return node.operands
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, ListExpr):
+        return node.items
+    return ()
+
+
+def height(node: Node | None) -> int:
+    """Levels of the tree under *node* (a name or literal is 1), computed without recursion."""
+    if node is None:
+        return 0
+    best = 0
+    stack = [(node, 1)]
+    while stack:
+        n, level = stack.pop()
+        best = max(best, level)
+        stack.extend((c, level + 1) for c in children(n))
+    return best
 
 
 def walk(node: Node | None) -> Iterator[Node]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol
 
 import attrs
 
-from ..errors import EvaluationError, ExpressionError, did_you_mean
-from ..values import Value
+from ..errors import EvaluationError, ExpressionError, LssSolRulesError, did_you_mean
+from ..values import ARITHMETIC, Value
 from .ast import BinOp, BoolOp, Call, Compare, ListExpr, Literal, Name, Node, Unary
 from .functions import STANDARD_FUNCTIONS, Function
 
@@ -31,7 +31,21 @@ __all__ = [
     "compile_expr",
 ]
 
+MAX_RESULT_MAGNITUDE = 30
+"""Every number a rule computes lies strictly between ±10^30 (and, unless it is 0, beyond
+±10^-30); a computation leaving that range is an :class:`EvaluationError`, so that
+questions that multiply each other can neither overflow nor build giant numbers."""
+_LIMIT = 10**MAX_RESULT_MAGNITUDE
+
 Type = tuple[str, "str | None"]  # (type, element type for lists)
+
+
+def _message(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:
+        return "(no message)"
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 class Unknown:
@@ -125,6 +139,42 @@ def _show(t: Type) -> str:
     return f"list of {t[1]}" if t[0] == "list" and t[1] else t[0]
 
 
+_ARITH: dict[str, tuple[Callable[[int, int], int], Callable[[Decimal, Decimal], Decimal]]] = {
+    "+": (operator.add, ARITHMETIC.add),
+    "-": (operator.sub, ARITHMETIC.subtract),
+    "*": (operator.mul, ARITHMETIC.multiply),
+}
+
+
+def bounded(value: Any, text: str) -> Any:
+    """*value* if it is a number rules may compute with, else :class:`EvaluationError`.
+
+    Numbers must stay strictly between ±10^30; a non-zero decimal must also stay beyond
+    ±10^-30 (a zero with a huge exponent becomes a plain 0).
+    """
+    if type(value) is int:
+        if -_LIMIT < value < _LIMIT:
+            return value
+    elif isinstance(value, Decimal):
+        if value.is_zero():
+            return value if value.as_tuple().exponent >= -MAX_RESULT_MAGNITUDE else Decimal(0)  # type: ignore[operator]
+        if value.is_finite() and -MAX_RESULT_MAGNITUDE < value.adjusted() < MAX_RESULT_MAGNITUDE:
+            return value
+        if value.is_finite() and value.adjusted() <= -MAX_RESULT_MAGNITUDE:
+            raise EvaluationError(
+                f"a number computed by {text!r} is too small (below 10^-{MAX_RESULT_MAGNITUDE})"
+                f"; rules compute with numbers between ±10^-{MAX_RESULT_MAGNITUDE} and "
+                f"±10^{MAX_RESULT_MAGNITUDE}"
+            )
+    else:
+        return value
+    raise EvaluationError(
+        f"a number computed by {text!r} is too large (10^{MAX_RESULT_MAGNITUDE} or more); "
+        f"rules compute with numbers between ±10^-{MAX_RESULT_MAGNITUDE} and "
+        f"±10^{MAX_RESULT_MAGNITUDE}: check the rules that feed it"
+    )
+
+
 _ORDER = {
     "<": operator.lt,
     "<=": operator.le,
@@ -208,7 +258,7 @@ class _Compiler:
 
         def neg(ctx: Context) -> Result:
             v = fn(ctx)
-            return v if isinstance(v, Unknown) else -v
+            return v if isinstance(v, Unknown) else v.copy_negate() if type(v) is Decimal else -v
 
         return neg, t
 
@@ -236,21 +286,22 @@ class _Compiler:
         if not (_is_num(lt[0]) and _is_num(rt[0])):
             raise self.error(f"'{op}' needs numbers, got {_show(lt)} and {_show(rt)}", node)
         result: Type = ("int", None) if lt[0] == rt[0] == "int" and op != "/" else ("number", None)
+        text = self.text
         impl: Callable[[Any, Any], Any]
-        if op == "+":
-            impl = operator.add
-        elif op == "-":
-            impl = operator.sub
-        elif op == "*":
-            impl = operator.mul
-        else:
-            text = self.text
+        if op == "/":
 
             def impl(a: Any, b: Any) -> Any:
-                try:
-                    return Decimal(a) / Decimal(b)
-                except (DivisionByZero, InvalidOperation):
-                    raise EvaluationError(f"division by zero in {text!r}") from None
+                if not b:
+                    raise EvaluationError(f"division by zero in {text!r}")
+                return ARITHMETIC.divide(Decimal(a), Decimal(b))
+
+        else:
+            ints, decimals = _ARITH[op]
+
+            def impl(a: Any, b: Any) -> Any:
+                if type(a) is int and type(b) is int:
+                    return ints(a, b)
+                return decimals(Decimal(a), Decimal(b))
 
         def arith(ctx: Context) -> Result:
             a, b = lf(ctx), rf(ctx)
@@ -258,7 +309,13 @@ class _Compiler:
                 return a.merge(b if isinstance(b, Unknown) else None)
             if isinstance(b, Unknown):
                 return b
-            return impl(a, b)
+            try:
+                return bounded(impl(a, b), text)
+            except (ArithmeticError, ValueError) as exc:  # decimal signals, defensively
+                raise EvaluationError(
+                    f"{op!r} failed in {text!r}: {type(exc).__name__}; the numbers are out of "
+                    f"the range rules compute with (±10^{MAX_RESULT_MAGNITUDE})"
+                ) from None
 
         return arith, result
 
@@ -380,6 +437,7 @@ class _Compiler:
         arg_fns = tuple(f for f, _ in compiled)
         impl = func.impl
         name = func.name
+        text = self.text
 
         def call(ctx: Context) -> Result:
             args = [f(ctx) for f in arg_fns]
@@ -390,9 +448,13 @@ class _Compiler:
             if unknown is not None:
                 return unknown
             try:
-                return impl(*args)
-            except (OverflowError, ValueError) as exc:
-                raise EvaluationError(f"{name}() failed: {exc}") from None
+                return bounded(impl(*args), text)
+            except LssSolRulesError:
+                raise
+            except Exception as exc:  # a plugin's function must not break the promise
+                raise EvaluationError(
+                    f"{name}() failed in {text!r}: {type(exc).__name__}: {_message(exc)}"
+                ) from None
 
         return call, ret
 

@@ -15,9 +15,16 @@ Grammar (lowest precedence first)::
              | "(" expr ")" | "[" [expr ("," expr)*] "]"
 
 ``NAME`` is snake_case ASCII, optionally dotted (``lss.personkrets_1``): a dotted name is
-one name, looked up whole, never attribute access. ``DATE`` is ``YYYY-MM-DD``. Strings
-use ``"`` or ``'`` and have no escapes. Comparisons do not chain: write
-``a < b and b < c``. Nothing here evaluates anything; see :mod:`.compiler`.
+one name, looked up whole, never attribute access. ``NUMBER`` and ``DATE`` (``YYYY-MM-DD``)
+use the ASCII digits 0-9 only: ``５`` or ``٣`` is an error, never a number. Strings
+use ``"`` or ``'`` and have no escapes; they may not hold control or bidirectional control
+characters. Comparisons do not chain: write ``a < b and b < c``.
+
+Limits: an expression is at most :data:`MAX_LENGTH` characters and its syntax tree at most
+:data:`MAX_DEPTH` levels deep — the real depth, so ``1+1+…+1`` with 50 terms is 50 levels
+(write ``(a + b) + (c + d)``, or move a part into a derived fact or question). A flat
+``a or b or c`` is one level however long. Nothing here evaluates anything; see
+:mod:`.compiler`.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..errors import ExpressionError
+from ..values import bad_character
 from .ast import BinOp, BoolOp, Call, Compare, ListExpr, Literal, Name, Node, Unary
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "parse"]
@@ -44,7 +52,7 @@ _TOKEN = re.compile(
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
   | (?P<op><=|>=|==|!=|[<>+\-*/(),\[\]])
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 _KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 _COMPARE_OPS = frozenset({"<", "<=", ">", ">=", "==", "!="})
@@ -73,6 +81,10 @@ def _tokenize(text: str) -> list[_Token]:
                 hint = "; close the string on the same line"
             elif ch in {".", "_"}:
                 hint = "; names are snake_case, dots only between name parts"
+            elif ch.isdigit() or ch.isnumeric():
+                hint = "; write numbers with the digits 0-9"
+            elif ch.isspace():
+                hint = "; use plain spaces"
             raise ExpressionError(f"unexpected character {ch!r}{hint}", text, pos + 1)
         kind = m.lastgroup
         assert kind is not None  # noqa: S101 - every alternative is a named group
@@ -82,6 +94,10 @@ def _tokenize(text: str) -> list[_Token]:
                 raise ExpressionError(f"names may not contain '__' (got {word!r})", text, pos + 1)
             if kind == "name" and word in _KEYWORDS:
                 kind = word
+            if kind == "string":
+                bad = bad_character(word)
+                if bad is not None:
+                    raise ExpressionError(f"a string holds {bad}", text, pos + 1)
             tokens.append(_Token(kind, word, pos + 1))
         pos = m.end()
     tokens.append(_Token("end", "", len(text) + 1))
@@ -93,7 +109,8 @@ class _Parser:
         self.text = text
         self.tokens = _tokenize(text)
         self.i = 0
-        self.depth = 0
+        self.depth = 0  # nesting of the parser's own recursion
+        self.heights: dict[int, int] = {}  # id(node) -> height of its subtree
 
     # -- helpers -----------------------------------------------------------------
     def peek(self) -> _Token:
@@ -114,6 +131,20 @@ class _Parser:
             found = "the end of the expression" if tok.kind == "end" else repr(tok.text)
             raise self.error(f"expected {text!r}, found {found}")
         return self.take()
+
+    def made(self, node: Node, *children: Node) -> Node:
+        """Record *node*'s height (1 + its tallest child); refuse trees taller than allowed."""
+        height = 1 + max((self.heights.get(id(c), 1) for c in children), default=0)
+        if height > MAX_DEPTH:
+            raise ExpressionError(
+                f"expression nests deeper than {MAX_DEPTH} levels (a long chain like "
+                f"a + b + c + ... counts one level per operator); split it with parentheses, "
+                f"or move a part into a derived fact or a question",
+                self.text,
+                max(node.col, 1),
+            )
+        self.heights[id(node)] = height
+        return node
 
     def enter(self) -> None:
         self.depth += 1
@@ -139,7 +170,7 @@ class _Parser:
         while self.peek().kind == "or":
             self.take()
             operands.append(self.and_expr())
-        return BoolOp("or", tuple(operands), first.col)
+        return self.made(BoolOp("or", tuple(operands), first.col), *operands)
 
     def and_expr(self) -> Node:
         first = self.peek()
@@ -150,7 +181,7 @@ class _Parser:
         while self.peek().kind == "and":
             self.take()
             operands.append(self.not_expr())
-        return BoolOp("and", tuple(operands), first.col)
+        return self.made(BoolOp("and", tuple(operands), first.col), *operands)
 
     def not_expr(self) -> Node:
         tok = self.peek()
@@ -159,7 +190,7 @@ class _Parser:
             self.enter()
             operand = self.not_expr()
             self.depth -= 1
-            return Unary("not", operand, tok.col)
+            return self.made(Unary("not", operand, tok.col), operand)
         return self.compare()
 
     def compare(self) -> Node:
@@ -182,20 +213,22 @@ class _Parser:
         nxt = self.peek()
         if (nxt.kind == "op" and nxt.text in _COMPARE_OPS) or nxt.kind == "in":
             raise self.error("comparisons do not chain; write 'a < b and b < c' instead", nxt)
-        return Compare(op, left, right, tok.col)
+        return self.made(Compare(op, left, right, tok.col), left, right)
 
     def sum(self) -> Node:
         node = self.term()
         while self.peek().kind == "op" and self.peek().text in "+-":
             tok = self.take()
-            node = BinOp(tok.text, node, self.term(), tok.col)
+            right = self.term()
+            node = self.made(BinOp(tok.text, node, right, tok.col), node, right)
         return node
 
     def term(self) -> Node:
         node = self.unary()
         while self.peek().kind == "op" and self.peek().text in "*/":
             tok = self.take()
-            node = BinOp(tok.text, node, self.unary(), tok.col)
+            right = self.unary()
+            node = self.made(BinOp(tok.text, node, right, tok.col), node, right)
         return node
 
     def unary(self) -> Node:
@@ -205,7 +238,7 @@ class _Parser:
             self.enter()
             operand = self.unary()
             self.depth -= 1
-            return Unary("-", operand, tok.col)
+            return self.made(Unary("-", operand, tok.col), operand)
         return self.atom()
 
     def items(self, close: str) -> tuple[Node, ...]:
@@ -249,7 +282,7 @@ class _Parser:
                 self.enter()
                 args = self.items(")")
                 self.depth -= 1
-                return Call(tok.text, args, tok.col)
+                return self.made(Call(tok.text, args, tok.col), *args)
             return Name(tok.text, tok.col)
         if tok.kind == "op" and tok.text == "(":
             self.enter()
@@ -261,7 +294,7 @@ class _Parser:
             self.enter()
             items = self.items("]")
             self.depth -= 1
-            return ListExpr(items, tok.col)
+            return self.made(ListExpr(items, tok.col), *items)
         found = "the end of the expression" if tok.kind == "end" else repr(tok.text)
         raise self.error(f"expected a value, a name or '(', found {found}", tok)
 
