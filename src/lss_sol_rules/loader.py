@@ -26,6 +26,7 @@ from .expr import parse
 from .expr.ast import Node
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
 from .values import SCALAR_TYPES, Value
+from .watchdecl import WatchDecl, read_watches
 
 try:  # the compiled build of the same parser: rule files load about 3x faster
     import tomli as tomllib
@@ -111,6 +112,7 @@ class RuleFile:
     questions: tuple[QuestionDecl, ...]
     rules: tuple[RuleSpec, ...]
     constraints: tuple[ConstraintSpec, ...]
+    watches: tuple[WatchDecl, ...] = ()  # [watches.NAME]: see watchdecl.py
 
 
 class _Locator:
@@ -775,7 +777,7 @@ def read_rule_file(
     r = _Reader(spath, text)
     r.keys(
         data,
-        {"rulebook", "facts", "parameters", "questions", "rules", "constraints"},
+        {"rulebook", "facts", "parameters", "questions", "rules", "constraints", "watches"},
         "the file's top level",
         None,
     )
@@ -826,4 +828,5 @@ def read_rule_file(
         questions=tuple(r.question(n, v) for n, v in section("questions").items()),
         rules=rules,
         constraints=tuple(r.constraint(i, c) for i, c in enumerate(array("constraints"))),
+        watches=read_watches(r, section("watches"), jurisdiction),
     )

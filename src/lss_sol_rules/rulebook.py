@@ -28,6 +28,7 @@ from .expr.exclusive import can_both_hold
 from .loader import ConditionSpec, ConstraintSpec, RuleFile, RuleSpec
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
 from .values import Value, is_of_type
+from .watchdecl import check_watches
 
 __all__ = ["CompiledCondition", "CompiledConstraint", "CompiledRule", "Rulebook", "View"]
 
@@ -257,6 +258,7 @@ class Rulebook:
         self._check_subjects()
         self.scope = self._scope()
         self._compile()
+        self.watches = check_watches(self)  # [watches.NAME] declarations (watchdecl.py)
         for j in sorted({rf.jurisdiction for rf, _ in self.files} | {"se"}):
             self.view(j).check()
 

@@ -1,8 +1,13 @@
 """Watch deadlines over a caseload: events in, alerts, watch lists and IVO lists out.
 
-- :class:`Event` and :class:`Caseload` — case events, checked as they arrive.
+Which deadlines are watched is declared by the rulebooks (``[watches.NAME]`` tables, see
+:mod:`lss_sol_rules.watchdecl`); this package holds no rule vocabulary of its own.
+
+- :class:`Event` and :class:`Caseload` — case events, checked as they arrive; the event
+  kinds follow from the declared watches (:func:`event_kinds`).
 - :func:`watchlist` / :func:`ivo_report` — the monthly watch list and the quarterly list of
-  decisions not carried out, computed from case state with the rulebook (pure Python).
+  decisions to report to IVO, computed from case state with the rulebook (pure Python), as
+  of any date.
 - :class:`DurableWatch` — the same from the event stream on durable-rules (the ``durable``
   extra); imported on first use.
 """
@@ -11,44 +16,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..watchdecl import WatchDecl
 from .alerts import (
-    WATCHES,
     Alert,
     IvoRow,
-    WatchSpec,
     alerts_for,
     ivo_report,
     month_end,
     quarter_bounds,
     render_ivo,
     render_watchlist,
+    watches,
     watchlist,
 )
-from .events import EVENT_KINDS, Caseload, CaseState, Event
+from .events import Caseload, CaseState, Event, EventKind, event_kinds
 
 __all__ = [
-    "EVENT_KINDS",
-    "WATCHES",
     "Alert",
     "CaseState",
     "Caseload",
     "DurableWatch",
     "Event",
+    "EventKind",
     "IvoRow",
-    "WatchSpec",
+    "WatchCapacityError",
+    "WatchClosedError",
+    "WatchDecl",
     "alerts_for",
+    "event_kinds",
     "ivo_report",
     "month_end",
     "quarter_bounds",
     "render_ivo",
     "render_watchlist",
+    "watches",
     "watchlist",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "DurableWatch":
-        from .durable_backend import DurableWatch  # noqa: PLC0415 - optional extra
+    if name in ("DurableWatch", "WatchCapacityError", "WatchClosedError"):
+        from . import durable_backend  # noqa: PLC0415 - optional extra
 
-        return DurableWatch
+        return getattr(durable_backend, name)
     raise AttributeError(name)

@@ -1,17 +1,21 @@
 """Deadline alerts, the monthly watch list and the quarterly IVO list — computed from case state.
 
-This is the reference path: for each open, favourable case it asks the rulebook's deadline
-questions as of the watch date (``engine.evaluate``), so every alert carries the rule that
-set the deadline and its citations. :class:`~lss_sol_rules.watch.durable_backend.DurableWatch`
-computes the same alerts from the event stream on durable-rules; both must agree.
+This is the reference path: for each case, as it stood on the watch date, it asks the
+rulebook's deadline questions as of that date (``engine.evaluate``), so every alert carries
+the rule that set the deadline and its citations.
+:class:`~lss_sol_rules.watch.durable_backend.DurableWatch` computes the same alerts from the
+event stream on durable-rules, through the same functions of this module; both must agree.
 
-The watches (:data:`WATCHES`) name only *which question* sets each deadline and which facts
-close it; the deadlines themselves — two weeks, a year, three months, parameters and all —
-are the rules in the TOML rulebooks of the jurisdiction.
+Which deadlines are watched is declared by the rulebooks (``[watches.NAME]``, see
+:mod:`lss_sol_rules.watchdecl`): the national rules bring theirs (IVO reporting, appeals,
+handling time, the individual plan's review), a municipality's plugin its own. The deadlines
+themselves — two weeks, a year, three months, parameters and all — are the TOML rules.
 
-A deadline alert is ``due`` when its date falls from the watch date to the end of that month
-(the monthly list), ``overdue`` once the date has passed. The IVO watch reads the rule's
-``on > ...`` condition: a decision is ``reportable`` from the day after three months.
+Statuses on the monthly list: a ``deadline`` watch is ``due`` when its date falls from the
+watch date to the end of that month and ``overdue`` once passed; a ``from`` watch is
+``upcoming`` and then ``open``; an ``expiry`` watch ``expires`` and then, for the rest of that
+month, ``expired``; a watch on a bool question (the IVO rule: ``on > ...``) is
+``reportable`` from the first day the question is true.
 """
 
 from __future__ import annotations
@@ -23,90 +27,43 @@ from typing import Any
 
 import attrs
 
-from ..engine import Engine, _Context
+from ..engine import Engine
+from ..errors import EvaluationError, NoApplicableRuleError, NoRuleInForceError, did_you_mean
 from ..model import Citation, Label
+from ..rulebook import View
 from ..values import Value, to_json
-from .events import Caseload, CaseState
-from .translate import IVO_QUESTION, threshold_due
+from ..watchdecl import WatchDecl, watches_for
+from .events import Caseload, CaseState, event_kinds, favourable_facts
+from .translate import context, holds, threshold_due
 
 __all__ = [
-    "WATCHES",
     "Alert",
     "IvoRow",
-    "WatchSpec",
+    "WatchDecl",
     "alerts_for",
     "ivo_report",
     "month_end",
     "quarter_bounds",
     "render_ivo",
     "render_watchlist",
+    "watches",
     "watchlist",
 ]
 
 
-@attrs.frozen
-class WatchSpec:
-    """One kind of deadline to watch: the question that sets it and what closes it."""
-
-    name: str
-    question: str
-    label: Label
-    closed_by: tuple[str, ...] = ()
-    laws: tuple[str, ...] | None = None  # only decisions under these laws (``lag``)
-    threshold: bool = False  # a bool question with an ``on > deadline`` condition (IVO)
-
-
-WATCHES: tuple[WatchSpec, ...] = (
-    WatchSpec(
-        "genomforandeplan",
-        "genomforandeplan.senast",
-        Label("Genomförandeplan ska ha kommit in", "Implementation plan due"),
-        closed_by=("genomforandeplan_inkom",),
-    ),
-    WatchSpec(
-        "uppfoljning",
-        "uppfoljning.nasta",
-        Label("Uppföljning av beslutet", "Follow-up of the decision"),
-    ),
-    WatchSpec(
-        "individuell_plan",
-        "individuell_plan.nasta_erbjudande",
-        Label("Erbjud individuell plan (10 § LSS)", "Offer an individual plan (LSS section 10)"),
-        laws=("LSS",),
-    ),
-    WatchSpec(
-        "tidsbegransning",
-        "tidsbegransning.utredning_senast",
-        Label(
-            "Tidsbegränsat beslut: utred ny- eller omprövning",
-            "Time-limited decision: investigate renewal",
-        ),
-    ),
-    WatchSpec(
-        "ej_verkstallt",
-        IVO_QUESTION,
-        Label(
-            "Ej verkställt beslut: rapportera till IVO",
-            "Decision not carried out: report to IVO",
-        ),
-        closed_by=("verkstallighetsdatum",),
-        threshold=True,
-    ),
-)
-
-
 @attrs.frozen(order=True)
 class Alert:
-    """A deadline that is due or overdue for one case on the watch date."""
+    """A deadline that is due, overdue, open or reportable for one case on the watch date."""
 
     case_id: str
     watch: str
-    status: str  # "due" | "overdue" | "reportable"
+    status: str  # due, overdue, upcoming, open, expires, expired, reportable, carried_out_late
     due: date
     rule_id: str
     question: str = attrs.field(eq=False, order=False)
     citations: tuple[Citation, ...] = attrs.field(eq=False, order=False)
     label: Label = attrs.field(eq=False, order=False)
+    closed_on: date | None = attrs.field(default=None, eq=False, order=False)
 
     @property
     def key(self) -> tuple[str, str, str, date, str]:
@@ -134,83 +91,157 @@ def month_end(on: date) -> date:
 
 def quarter_bounds(quarter: str) -> tuple[date, date]:
     """``"2026Q3"`` → (2026-07-01, 2026-09-30); ``ValueError`` for anything else."""
-    text = quarter.strip().upper()
+    text = quarter.strip().upper() if isinstance(quarter, str) else ""
     if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
         raise ValueError(f"quarter must look like 2026Q3, got {quarter!r}")
     year, q = int(text[:4]), int(text[5])
+    if year < 1:
+        raise ValueError(f"quarter must look like 2026Q3, got {quarter!r}")
     start = date(year, 3 * q - 2, 1)
     return start, month_end(date(year, 3 * q, 1))
 
 
-def applicable(spec: WatchSpec, case: CaseState, engine: Engine, jurisdiction: str) -> bool:
-    """Whether *spec* watches *case* at all (open, granted, not yet closed, right law)."""
-    if case.closed or not case.favourable:
-        return False
-    if any(f in case.facts for f in spec.closed_by):
-        return False
-    if spec.laws is not None and case.facts.get("lag") not in spec.laws:
-        return False
-    view = engine.rulebook.view(jurisdiction)
-    return spec.question in view.rules
+def view_of(engine: Engine, jurisdiction: str) -> View:
+    """The jurisdiction's view; :class:`EvaluationError` naming the known ones if unknown."""
+    known = engine.jurisdictions()
+    if not isinstance(jurisdiction, str) or jurisdiction not in known:
+        hint = did_you_mean(str(jurisdiction), known)
+        raise EvaluationError(
+            f"unknown jurisdiction {jurisdiction!r}{hint}; known: {', '.join(known)} "
+            f"(install the municipality's plugin)"
+        )
+    return engine.rulebook.view(jurisdiction)
 
 
-def _status(due: date, on: date) -> str | None:
+def watches(engine: Engine, jurisdiction: str = "se") -> tuple[WatchDecl, ...]:
+    """The watches in force in *jurisdiction*: declared there or in an enclosing one."""
+    view = view_of(engine, jurisdiction)
+    return tuple(w for w in watches_for(engine.rulebook, view.chain) if w.question in view.rules)
+
+
+def _latest(facts: Mapping[str, Value], names: Iterable[str]) -> tuple[date, str] | None:
+    found = [(v, n) for n in names if isinstance(v := facts.get(n), date)]
+    return max(found) if found else None
+
+
+def is_open(w: WatchDecl, case: CaseState) -> bool:
+    """Whether the watch's facts leave it open: the latest closing date before the opening."""
+    if case.closed:
+        return False
+    if w.cases == "favourable" and not case.favourable:
+        return False
+    if w.cases == "decided" and not case.decided:
+        return False
+    opened = _latest(case.facts, w.opened_by)
+    if w.opened_by and opened is None:
+        return False
+    closed = _latest(case.facts, w.closed_by)
+    return closed is None or (opened is not None and closed[0] < opened[0])
+
+
+def applicable(w: WatchDecl, case: CaseState, view: View, on: date) -> bool:
+    """Whether *w* watches *case* on *on* (open, right cases, its ``when`` holds)."""
+    if not is_open(w, case) or w.question not in view.rules:
+        return False
+    return w.when_expr is None or holds(w.when_expr, view, case.facts, on)
+
+
+def _decide(
+    engine: Engine, w: WatchDecl, facts: Mapping[str, Value], on: date, jurisdiction: str
+) -> Any:
+    """The engine's decision on the watch's question, or ``None`` when no rule applies."""
+    try:
+        return engine.evaluate(w.question, facts, on=on, jurisdiction=jurisdiction)
+    except (NoApplicableRuleError, NoRuleInForceError):
+        return None
+
+
+def threshold_at(
+    engine: Engine,
+    view: View,
+    w: WatchDecl,
+    facts: Mapping[str, Value],
+    on: date,
+    jurisdiction: str,
+) -> tuple[date, str] | None:
+    """For a bool watch: if its question is true on *on*, the first day of the firing rule's
+    ``on > X`` condition and the rule's id; else ``None``. The engine decides (overrides,
+    defaults and every layer apply); this only reads the date off the rule that fired."""
+    d = _decide(engine, w, facts, on, jurisdiction)
+    if d is None or d.status != "decided" or d.value is not True or not d.reasons:
+        return None
+    rule = engine.rulebook.rule_by_id[d.reasons[0].rule_id]
+    due = threshold_due(rule, context(view, facts, on))
+    return None if due is None else (due, rule.id)
+
+
+def date_at(
+    engine: Engine, w: WatchDecl, facts: Mapping[str, Value], on: date, jurisdiction: str
+) -> tuple[date, str] | None:
+    """For a date watch: the deadline the rules in force on *on* give, and the rule's id."""
+    d = _decide(engine, w, facts, on, jurisdiction)
+    if d is None or d.status != "decided" or not d.reasons or not isinstance(d.value, date):
+        return None
+    return d.value, d.reasons[0].rule_id
+
+
+def status_of(w: WatchDecl, due: date, on: date) -> str | None:
+    """The alert status of a date watch's deadline *due* on the watch date *on*."""
+    if w.kind == "from":
+        if on >= due:
+            return "open"
+        return "upcoming" if due <= month_end(on) else None
+    if w.kind == "expiry":
+        if on > due:
+            return "expired" if due >= on.replace(day=1) else None
+        return "expires" if due <= month_end(on) else None
     if on > due:
         return "overdue"
-    if due <= month_end(on):
-        return "due"
-    return None
+    return "due" if due <= month_end(on) else None
+
+
+def make_alert(
+    engine: Engine, w: WatchDecl, case_id: str, status: str, due: date, rule_id: str, **kw: Any
+) -> Alert:
+    """An alert with the rule's citations and the watch's label."""
+    rule = engine.rulebook.rule_by_id[rule_id]
+    return Alert(case_id, w.name, status, due, rule_id, w.question, rule.citations, w.label, **kw)
 
 
 def alerts_for(engine: Engine, case: CaseState, on: date, jurisdiction: str = "se") -> list[Alert]:
-    """Every alert for *case* as of *on*, from the rules in force on *on*."""
-    case.check_watch_date(on)
+    """Every alert for *case* as of *on*, from the case as it stood then and the rules then."""
+    view = view_of(engine, jurisdiction)
+    state = case.at(on)
+    if state is None:
+        return []
     out: list[Alert] = []
-    for spec in WATCHES:
-        if not applicable(spec, case, engine, jurisdiction):
+    for w in watches(engine, jurisdiction):
+        if not applicable(w, state, view, on):
             continue
-        d = engine.evaluate(spec.question, case.facts, on=on, jurisdiction=jurisdiction)
-        if d.status != "decided" or not d.reasons:
+        if w.threshold:
+            found = threshold_at(engine, view, w, state.facts, on, jurisdiction)
+            if found is not None:
+                out.append(make_alert(engine, w, case.case_id, "reportable", *found))
             continue
-        reason = d.reasons[0]
-        if spec.threshold:
-            if d.value is not True:
-                continue
-            rule = engine.rulebook.rule_by_id[reason.rule_id]
-            view = engine.rulebook.view(jurisdiction)
-            due = threshold_due(rule, _Context(view, case.facts, on))
-            if due is None:
-                continue
-            status: str | None = "reportable"
-        else:
-            assert isinstance(d.value, date)  # noqa: S101 - deadline questions are dates
-            due, status = d.value, _status(d.value, on)
-        if status is None:
+        found = date_at(engine, w, state.facts, on, jurisdiction)
+        if found is None:
             continue
-        out.append(
-            Alert(
-                case.case_id,
-                spec.name,
-                status,
-                due,
-                reason.rule_id,
-                spec.question,
-                reason.citations,
-                spec.label,
-            )
-        )
+        status = status_of(w, found[0], on)
+        if status is not None:
+            out.append(make_alert(engine, w, case.case_id, status, *found))
     return out
 
 
-def _cases(
-    caseload: Caseload | Mapping[str, Mapping[str, Any]], engine: Engine
-) -> Iterable[CaseState]:
+def _cases(caseload: Caseload | Mapping[str, Mapping[str, Any]], engine: Engine) -> list[CaseState]:
     if isinstance(caseload, Caseload):
-        return caseload
+        return list(caseload)
+    decision_fact = event_kinds(engine)["beslut"].fact
+    favourable = favourable_facts(engine.rulebook)
     out = []
     for cid, facts in caseload.items():
         clean: dict[str, Value] = engine.check_facts(facts)
-        out.append(CaseState(str(cid), clean, decided="beslutsdatum" in clean))
+        decided = decision_fact is None or decision_fact in clean
+        out.append(CaseState(str(cid), clean, decided=decided, favourable_fact=favourable))
     return out
 
 
@@ -220,10 +251,11 @@ def watchlist(
     on: date,
     jurisdiction: str = "se",
 ) -> list[Alert]:
-    """The monthly watch list: every alert due by the end of *on*'s month or overdue.
+    """The monthly watch list: every alert due by the end of *on*'s month, overdue or open.
 
-    *caseload* is a :class:`Caseload` built from events, or a mapping of case ids to the
-    facts of each (open, granted) decision. Sorted by due date, then case and watch.
+    *caseload* is a :class:`Caseload` built from events — a full log is fine: each case is
+    taken as it stood on *on* — or a mapping of case ids to the facts of each decision.
+    Sorted by due date, then case and watch.
     """
     alerts = [
         a for case in _cases(caseload, engine) for a in alerts_for(engine, case, on, jurisdiction)
@@ -231,27 +263,41 @@ def watchlist(
     return sorted(alerts, key=lambda a: (a.due, a.case_id, a.watch))
 
 
+# -- the quarterly IVO list -----------------------------------------------------------------
 @attrs.frozen
 class IvoRow:
-    """One decision to report to IVO and the municipal auditors for a quarter."""
+    """One decision to report to IVO and the municipal auditors for a quarter.
+
+    ``lag``, ``insats`` and ``beslutsdatum`` are the columns of IVO's form (national facts,
+    ``None`` when the case does not carry them); ``trigger`` is the fact that started the
+    three months (the decision, or an interruption of its implementation) and
+    ``trigger_date`` its date; ``verkstallt`` the day the watch was closed, for a decision
+    carried out (or resumed) after it had become reportable (LSS 28 g §).
+    """
 
     case_id: str
     lag: Value | None
     insats: Value | None
-    beslutsdatum: date
+    beslutsdatum: date | None
     reportable_from: date
     days_waiting: int
     rule_id: str
     citations: tuple[Citation, ...]
-    verkstallt: date | None = None  # carried out late, within the quarter (LSS 28 g §)
+    verkstallt: date | None = None
+    watch: str = ""
+    trigger: str | None = None
+    trigger_date: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
         return {
             "case_id": self.case_id,
+            "watch": self.watch,
             "lag": to_json(self.lag),
             "insats": to_json(self.insats),
-            "beslutsdatum": self.beslutsdatum.isoformat(),
+            "beslutsdatum": None if self.beslutsdatum is None else self.beslutsdatum.isoformat(),
+            "trigger": self.trigger,
+            "trigger_date": None if self.trigger_date is None else self.trigger_date.isoformat(),
             "reportable_from": self.reportable_from.isoformat(),
             "verkstallt": None if self.verkstallt is None else self.verkstallt.isoformat(),
             "days_waiting": self.days_waiting,
@@ -260,112 +306,124 @@ class IvoRow:
         }
 
 
+def late_alert(
+    engine: Engine,
+    w: WatchDecl,
+    case: CaseState,
+    closed_on: date,
+    jurisdiction: str,
+) -> Alert | None:
+    """If *case*'s watch *w* was closed on *closed_on* after it had become reportable: that
+    alert (status ``carried_out_late``), else ``None``.
+
+    The watch's own question decides, asked about the case as it stood the day before
+    (events of *closed_on* not yet known); a declared ``reported_when_closed`` question
+    (LSS 28 g §) must also be true for the case as it stood at the end of *closed_on*.
+    """
+    view = view_of(engine, jurisdiction)
+    before_day = closed_on - timedelta(days=1)
+    before, after = case.at(before_day), case.at(closed_on)
+    if before is None or after is None or after.last != closed_on:
+        return None
+    if not applicable(w, before, view, before_day) or is_open(w, after) or after.closed:
+        return None
+    found = threshold_at(engine, view, w, before.facts, before_day, jurisdiction)
+    if found is None:
+        return None
+    if w.reported_when_closed is not None:
+        try:
+            d = engine.evaluate(
+                w.reported_when_closed, after.facts, on=closed_on, jurisdiction=jurisdiction
+            )
+        except (NoApplicableRuleError, NoRuleInForceError):
+            return None
+        if d.value is not True:
+            return None
+    return make_alert(engine, w, case.case_id, "carried_out_late", *found, closed_on=closed_on)
+
+
+def closing_days(w: WatchDecl, case: CaseState, start: date, end: date) -> list[date]:
+    """Days from *start* to *end* on which one of *w*'s closing facts was recorded."""
+    days = []
+    for snap in case.history:
+        if start <= snap.on <= end and any(snap.facts.get(f) == snap.on for f in w.closed_by):
+            days.append(snap.on)
+    return days
+
+
+def ivo_watches(engine: Engine, jurisdiction: str) -> tuple[WatchDecl, ...]:
+    """The watches on the quarterly IVO list."""
+    return tuple(w for w in watches(engine, jurisdiction) if w.list == "ivo")
+
+
 def ivo_report(
     engine: Engine,
     caseload: Caseload | Mapping[str, Mapping[str, Any]],
     quarter: str,
     jurisdiction: str = "se",
 ) -> list[IvoRow]:
-    """Decisions not carried out within three months, for the quarter's report.
+    """The decisions to report to IVO for the quarter, from the rulebooks' ``list = "ivo"``
+    watches, each case as it stood at the quarter's end.
 
-    Two kinds of row: decisions still not carried out on the quarter's last day and more than
-    three months old (LSS 28 f §; SoL 2001:453 16 kap. 6 f § to 2025-06-30; SoL 2025:400
-    34 kap. 1 §), and decisions carried out during the quarter after the three months had
-    passed, with the date (``verkstallt``; LSS 28 g §, SoL 2025:400 34 kap. 2 §).
+    Two kinds of row: decisions reportable on the quarter's last day (LSS 28 f §; SoL
+    2001:453 16 kap. 6 f § to 2025-06-30; SoL 2025:400 34 kap. 1 §, both triggers: not
+    carried out, or interrupted and not resumed, within three months), and decisions carried
+    out (or resumed) during the quarter after they had become reportable, with the date
+    (``verkstallt``; LSS 28 g §, SoL 2025:400 34 kap. 2 §).
     """
     start, end = quarter_bounds(quarter)
-    cases = list(_cases(caseload, engine))
-    late = [a for c in cases if (a := late_alert(engine, c, jurisdiction)) is not None]
-    return ivo_rows(
-        engine,
-        [
-            *(a for a in watchlist(engine, caseload, end, jurisdiction) if a.watch == IVO_WATCH),
-            *(a for a in late if start <= _carried_out(cases, a.case_id) <= end),
-        ],
-        cases,
-        end,
-    )
-
-
-IVO_WATCH = "ej_verkstallt"
-
-
-def _carried_out(cases: Iterable[CaseState], case_id: str) -> date:
-    for c in cases:
-        if c.case_id == case_id:
-            v = c.facts["verkstallighetsdatum"]
-            assert isinstance(v, date)  # noqa: S101 - a late alert needs it
-            return v
-    raise KeyError(case_id)
-
-
-def ivo_reads(engine: Engine, jurisdiction: str) -> frozenset[str]:
-    """The facts the IVO rules read (a case's other facts are left out when looking back)."""
-    view = engine.rulebook.view(jurisdiction)
-    return frozenset(f for r in view.rules_reached(IVO_QUESTION) for f in r.facts)
-
-
-def late_alert(engine: Engine, case: CaseState, jurisdiction: str) -> Alert | None:
-    """If *case* was carried out after it had become reportable: that alert, else ``None``.
-
-    The IVO rule itself decides, asked about the case as it stood the day before it was
-    carried out (its facts without ``verkstallighetsdatum``), on that day.
-    """
-    carried, decided = case.facts.get("verkstallighetsdatum"), case.facts.get("beslutsdatum")
-    if not (isinstance(carried, date) and isinstance(decided, date) and case.favourable):
-        return None
-    before = carried - timedelta(days=1)
-    view = engine.rulebook.view(jurisdiction)
-    if before < decided or IVO_QUESTION not in view.rules:
-        return None
-    reads = ivo_reads(engine, jurisdiction) - {"verkstallighetsdatum"}
-    facts = {k: v for k, v in case.facts.items() if k in reads}
-    d = engine.evaluate(IVO_QUESTION, facts, on=before, jurisdiction=jurisdiction)
-    if d.value is not True or not d.reasons:
-        return None
-    rule = engine.rulebook.rule_by_id[d.reasons[0].rule_id]
-    due = threshold_due(rule, _Context(view, facts, before))
-    if due is None:
-        return None
-    spec = next(s for s in WATCHES if s.name == IVO_WATCH)
-    return Alert(
-        case.case_id,
-        IVO_WATCH,
-        "carried_out_late",
-        due,
-        rule.id,
-        IVO_QUESTION,
-        rule.citations,
-        spec.label,
-    )
+    cases = _cases(caseload, engine)
+    names = {w.name for w in ivo_watches(engine, jurisdiction)}
+    alerts = [a for a in watchlist(engine, caseload, end, jurisdiction) if a.watch in names]
+    for w in ivo_watches(engine, jurisdiction):
+        for case in cases:
+            for day in closing_days(w, case, start, end):
+                late = late_alert(engine, w, case, day, jurisdiction)
+                if late is not None:
+                    alerts.append(late)
+    return ivo_rows(engine, alerts, cases, end, jurisdiction)
 
 
 def ivo_rows(
-    engine: Engine, alerts: Iterable[Alert], cases: Iterable[CaseState], end: date
+    engine: Engine,
+    alerts: Iterable[Alert],
+    cases: Iterable[CaseState],
+    end: date,
+    jurisdiction: str = "se",
 ) -> list[IvoRow]:
-    """IVO rows for ``ej_verkstallt`` alerts, still open or carried out late (both paths)."""
-    facts = {c.case_id: c.facts for c in cases}
+    """IVO rows for the alerts of ``list = "ivo"`` watches (both paths)."""
+    by_id = {c.case_id: c for c in cases}
+    specs = {w.name: w for w in ivo_watches(engine, jurisdiction)}
     rows = []
     for a in alerts:
-        f = facts[a.case_id]
-        decided = f["beslutsdatum"]
-        assert isinstance(decided, date)  # noqa: S101 - the IVO rule reads it
-        carried = f.get("verkstallighetsdatum") if a.status == "carried_out_late" else None
-        assert carried is None or isinstance(carried, date)  # noqa: S101 - a date fact
+        case = by_id[a.case_id]
+        closed = a.closed_on
+        state = case.at(end if closed is None else closed - timedelta(days=1))
+        facts = state.facts if state is not None else case.facts
+        w = specs.get(a.watch)
+        trigger = _latest(facts, w.opened_by) if w is not None else None
+        decided = facts.get("beslutsdatum")
+        since = trigger[0] if trigger is not None else decided
         rows.append(
             IvoRow(
                 a.case_id,
-                f.get("lag"),
-                f.get("insats"),
-                decided,
+                facts.get("lag"),
+                facts.get("insats"),
+                decided if isinstance(decided, date) else None,
                 a.due,
-                ((carried or end) - decided).days,
+                ((closed or end) - since).days if isinstance(since, date) else 0,
                 a.rule_id,
                 a.citations,
-                carried,
+                closed,
+                a.watch,
+                None if trigger is None else trigger[1],
+                None if trigger is None else trigger[0],
             )
         )
-    return sorted(rows, key=lambda r: (r.beslutsdatum, r.case_id))
+    return sorted(
+        rows,
+        key=lambda r: (r.beslutsdatum or date.min, r.case_id, r.verkstallt or date.min, r.watch),
+    )
 
 
 # -- printable tables ----------------------------------------------------------------------
@@ -373,12 +431,20 @@ _STATUS = {
     "sv": {
         "due": "ska göras",
         "overdue": "försenad",
+        "upcoming": "från och med",
+        "open": "gäller nu",
+        "expires": "går ut",
+        "expired": "har gått ut",
         "reportable": "rapporteras",
         "carried_out_late": "verkställt sent",
     },
     "en": {
         "due": "due",
         "overdue": "overdue",
+        "upcoming": "from",
+        "open": "in effect",
+        "expires": "runs out",
+        "expired": "ran out",
         "reportable": "report",
         "carried_out_late": "carried out late",
     },
@@ -418,7 +484,7 @@ def render_watchlist(alerts: list[Alert], on: date, lang: str = "sv") -> str:
             a.case_id,
             a.label.get(lang),
             a.due.isoformat(),
-            _STATUS["sv" if sv else "en"][a.status],
+            _STATUS["sv" if sv else "en"].get(a.status, a.status),
             a.rule_id,
             _short(a.citations[0].text) if a.citations else "",
         ]
@@ -436,13 +502,24 @@ def render_ivo(rows: list[IvoRow], quarter: str, lang: str = "sv") -> str:
         else f"Decisions not carried out, to report to IVO and the auditors, {quarter}: {len(rows)}"
     )
     head = (
-        ["ärende", "lag", "insats", "beslut", "rapporteras från", "verkställt", "dagar", "lagrum"]
+        [
+            "ärende",
+            "lag",
+            "insats",
+            "beslut",
+            "räknat från",
+            "rapporteras från",
+            "verkställt",
+            "dagar",
+            "lagrum",
+        ]
         if sv
         else [
             "case",
             "law",
             "measure",
             "decided",
+            "counted from",
             "reportable from",
             "carried out",
             "days",
@@ -454,7 +531,8 @@ def render_ivo(rows: list[IvoRow], quarter: str, lang: str = "sv") -> str:
             r.case_id,
             str(r.lag or ""),
             str(r.insats or ""),
-            r.beslutsdatum.isoformat(),
+            "" if r.beslutsdatum is None else r.beslutsdatum.isoformat(),
+            "" if r.trigger_date is None else f"{r.trigger_date.isoformat()} ({r.trigger})",
             r.reportable_from.isoformat(),
             "" if r.verkstallt is None else r.verkstallt.isoformat(),
             str(r.days_waiting),

@@ -6,69 +6,119 @@ extension, so the core does not depend on it).
 How it works:
 
 - A case event updates the case (checked by :class:`~lss_sol_rules.watch.Caseload`) and
-  recomputes its deadlines with the rulebook's own rules (see
-  :mod:`lss_sol_rules.watch.translate`): the answer of a date question such as
-  ``genomforandeplan.senast``, or the first day a threshold rule's ``on > X`` condition holds
-  while its other conditions hold (the IVO rule).
-- A clock tick posts, for every open deadline, a durable-rules event
-  ``{t: "check", w, case, due, on, until, rule}``. The ruleset holds, for each watch, rules
-  generated from :data:`~lss_sol_rules.watch.WATCHES`: ``overdue`` (``on > due``), ``due``
-  (``on <= due <= until``, the end of the month) and, for threshold rules, ``reportable``
-  (``on >= due``). durable-rules decides which fire; their consequences make the alerts.
+  plans its deadlines through the same evaluation as the pure path
+  (:mod:`lss_sol_rules.watch.alerts`): the answer of a date question such as
+  ``genomforandeplan.senast``; for a bool question such as ``ej_verkstallt.ska_rapporteras``,
+  the spans of days on which the engine's answer is true (evaluated at every day an
+  ``on > X`` comparison of its rules may flip, so overrides, defaults and municipal layers
+  decide exactly as on the pure path), each with the date the firing rule gives.
+- A clock tick posts, for every planned deadline, a durable-rules event ``{t: "check", k,
+  w, case, due, from, to, on, until, rule}``. The ruleset, one per process, has one rule per
+  status, generated from the kinds of watch a declaration can make: ``overdue`` (``on >
+  due``), ``due`` (``on <= due <= until``, the end of the month), ``open``/``upcoming`` for
+  ``kind = "from"``, ``expires``/``expired`` for ``kind = "expiry"``, ``reportable`` (``lo
+  <= on < hi``). durable-rules decides which fire; their consequences make the alerts.
 
-Deadlines computed on one day are recomputed at a tick when a rule or parameter they read
-changed in between (:func:`~lss_sol_rules.watch.translate.change_dates`), or at every tick
-if a rule reads ``on`` itself, so the answers are those of the rules in force on the watch
-date — the same as :func:`lss_sol_rules.watch.watchlist` computes from case state.
+A plan made on one day is reused at a tick while no rule or parameter it reads changed in
+between (:func:`~lss_sol_rules.watch.translate.change_dates`) and its rules read ``on`` only
+in comparisons; otherwise it is made again for the tick. A tick before a case's latest event
+plans from the case as it stood then (a full event log, read as of a past date).
 
-Namespacing and threads: every :class:`DurableWatch` is its own durable-rules session (a
-``sid`` of its own) in one shared ruleset, so two instances (two jurisdictions) never see
-each other's messages. durable-rules' C engine is not thread-safe: this module uses its own
-host without durable-rules' background dispatcher threads, and every call into it holds one
-process-wide lock, so instances may be used from several threads; their calls run one at a
-time.
+Sessions: every live :class:`DurableWatch` has a durable-rules session id of its own in the
+one ruleset, so two instances (two jurisdictions) never see each other's messages. durable-
+rules 2.0.28 holds at most 1,024 sessions per ruleset and frees none (deleting one crashes
+the process); the ids are pooled: :meth:`DurableWatch.close` (or leaving a ``with`` block, or
+garbage collection) returns the id and the next instance reuses it. The checks leave no state
+in a session, so a reused id starts clean. More than :data:`MAX_LIVE` instances alive at once
+raise :class:`WatchCapacityError`.
+
+Threads: durable-rules' C engine is not thread-safe. This module uses its own host without
+durable-rules' background dispatcher threads, and every call into it holds one process-wide
+lock, so instances may be used from several threads; their calls run one at a time.
 
 Why check events and not joins: a first version kept deadlines and the clock as durable
 facts joined by rules (``c.d << ...``, ``m.on > c.d.due``) and replaced the clock by
 retract/assert at each tick. durable-rules 2.0.28 crashes the process (segmentation fault)
-on that pattern, nondeterministically, and silently stops matching beyond about a thousand
-sessions per ruleset; the check events keep to the part of durable-rules that holds up
-(single-message rules, one session per instance).
+on that pattern, nondeterministically; the check events keep to the part of durable-rules
+that holds up (single-message rules).
 """
 
 from __future__ import annotations
 
 import bisect
 import contextlib
-import itertools
+import heapq
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from ..engine import Engine, _Context
-from ..expr.ast import Name, walk
+import attrs
+
+from ..engine import Engine
+from ..errors import LssSolRulesError
+from ..watchdecl import WatchDecl
 from .alerts import (
-    WATCHES,
     Alert,
     IvoRow,
-    WatchSpec,
     applicable,
+    date_at,
     ivo_rows,
+    late_alert,
+    make_alert,
     month_end,
     quarter_bounds,
+    threshold_at,
+    view_of,
+    watches,
 )
 from .events import Caseload, CaseState, Event
-from .translate import change_dates, holds_apart_from_on, threshold_due
+from .translate import change_dates, on_breakpoints, reads_on
 
-__all__ = ["DurableWatch"]
+__all__ = ["MAX_LIVE", "DurableWatch", "WatchCapacityError", "WatchClosedError"]
 
 _HOST_LOCK = threading.RLock()
 _RULESET = "lsr_watch"
-_IDS = itertools.count(1)
 _HOST: Any = None
 _INSTANCES: weakref.WeakValueDictionary[str, DurableWatch] = weakref.WeakValueDictionary()
+
+#: durable-rules 2.0.28 keeps at most 1,024 sessions per ruleset, for the life of the process.
+MAX_LIVE = 1000
+_FREE: list[int] = []  # session ids returned by closed instances (a heap)
+_NEXT = [1]
+_NEVER = date.max.toordinal() + 1
+
+
+class WatchCapacityError(LssSolRulesError, RuntimeError):
+    """Too many :class:`DurableWatch` instances alive in one process at the same time."""
+
+
+class WatchClosedError(LssSolRulesError, RuntimeError):
+    """A :class:`DurableWatch` used after :meth:`DurableWatch.close`."""
+
+
+def _acquire() -> int:
+    with _HOST_LOCK:
+        if _FREE:
+            return heapq.heappop(_FREE)
+        if _NEXT[0] > MAX_LIVE:
+            raise WatchCapacityError(
+                f"{MAX_LIVE} DurableWatch instances are alive in this process, the most "
+                f"durable-rules can hold (it never frees a session): close() the ones you no "
+                f"longer use, or use `with DurableWatch(...) as watch:` — a closed instance's "
+                f"session is reused by the next one. One instance watches a whole caseload; "
+                f"keep one per jurisdiction, not one per case."
+            )
+        sid = _NEXT[0]
+        _NEXT[0] += 1
+        return sid
+
+
+def _release(sid: int) -> None:
+    with _HOST_LOCK:
+        _INSTANCES.pop(str(sid), None)
+        heapq.heappush(_FREE, sid)
 
 
 def _host() -> Any:
@@ -97,156 +147,203 @@ def _host() -> Any:
             rset = lang.ruleset(_RULESET)
             lang._rulesets.pop(_RULESET, None)  # registered with our host only
             with rset:
-                for spec in WATCHES:
-                    _rules_for(lang, spec)
+                _rules(lang)
             full_name, definition = rset.define()
             host.register_rulesets({full_name: definition})
             _HOST = host
         return _HOST
 
 
-def _rules_for(lang: Any, spec: WatchSpec) -> None:
-    """The durable-rules rules of one watch, over check events."""
+def _rules(lang: Any) -> None:
+    """The durable-rules rules: one per status a watch declaration can give."""
     m, when_all = lang.m, lang.when_all
-    check = (m.t == "check") & (m.w == spec.name)
-    if spec.threshold:  # `on > X` / `on >= X`: from the first day it holds
-        when_all(check & (m.on >= m.due))(_consequence(spec, "reportable"))
-        # Carried out after it had become reportable: checked on the day before.
-        late = (m.t == "late") & (m.w == spec.name)
-        when_all(late & (m.on >= m.due))(_consequence(spec, "carried_out_late"))
-        return
-    when_all(check & (m.on > m.due))(_consequence(spec, "overdue"))
-    when_all(check & (m.on <= m.due) & (m.until >= m.due))(_consequence(spec, "due"))
+    check = m.t == "check"
+    deadline, start = check & (m.k == "deadline"), check & (m.k == "from")
+    when_all(deadline & (m.on > m.due))(_consequence("overdue"))
+    when_all(deadline & (m.on <= m.due) & (m.until >= m.due))(_consequence("due"))
+    when_all(start & (m.on >= m.due))(_consequence("open"))
+    when_all(start & (m.on < m.due) & (m.until >= m.due))(_consequence("upcoming"))
+    expiry = check & (m.k == "expiry")
+    when_all(expiry & (m.on <= m.due) & (m.until >= m.due))(_consequence("expires"))
+    when_all(expiry & (m.on > m.due) & (m.since <= m.due))(_consequence("expired"))
+    span = check & (m.k == "threshold") & (m.on >= m.lo) & (m.on < m.hi)
+    when_all(span)(_consequence("reportable"))
+    # Closed after it had become reportable: checked on the day before it was closed.
+    when_all((m.t == "late") & (m.on >= m.due))(_consequence("carried_out_late"))
 
 
-def _consequence(spec: WatchSpec, status: str) -> Callable[[Any], None]:
+def _consequence(status: str) -> Callable[[Any], None]:
     def fire(ctx: Any) -> None:
         watch = _INSTANCES.get(str(ctx.m.sid))
         if watch is not None:
-            watch._fire(spec, status, str(ctx.m.case), int(ctx.m.due), str(ctx.m.rule))
+            closed = ctx.m.closed if status == "carried_out_late" else None
+            watch._fire(
+                str(ctx.m.w), status, str(ctx.m.case), int(ctx.m.due), str(ctx.m.rule), closed
+            )
 
-    fire.__name__ = f"{spec.name}_{status}"
+    fire.__name__ = f"watch_{status}"
     return fire
 
 
-def _reads_on(engine: Engine, jurisdiction: str, question: str) -> bool:
-    """Whether a deadline question's answer (not a threshold) depends on the date itself."""
-    for rule in engine.rulebook.view(jurisdiction).rules_reached(question):
-        nodes = [c.expr.node for c in rule.conditions]
-        if rule.compute is not None:
-            nodes.append(rule.compute.node)
-        for f in rule.facts:
-            derived = engine.rulebook.derive.get(f)
-            if derived is not None:
-                nodes.append(derived.node)
-        if any(isinstance(n, Name) and n.name == "on" for node in nodes for n in walk(node)):
-            return True
-    return False
+@attrs.define
+class _Plan:
+    """A case's checks, valid for ticks from ``start`` to before ``stop`` (ordinals)."""
+
+    start: int
+    stop: int
+    every_tick: bool
+    checks: list[dict[str, Any]]
 
 
 class DurableWatch:
-    """Deadline alerts for one jurisdiction from a stream of case events (durable-rules)."""
+    """Deadline alerts for one jurisdiction from a stream of case events (durable-rules).
+
+    Close it when done (``close()``, or use it as a context manager): a process can hold
+    :data:`MAX_LIVE` live instances, and closed ones free their session for the next.
+    """
 
     def __init__(self, engine: Engine, jurisdiction: str = "se") -> None:
         self._host = _host()
         self.engine = engine
         self.jurisdiction = jurisdiction
-        self.view = engine.view_for(WATCHES[-1].question, jurisdiction)
+        self.view = view_of(engine, jurisdiction)
         self.caseload = Caseload(engine)
-        self.specs = tuple(s for s in WATCHES if s.question in self.view.rules)
-        with _HOST_LOCK:
-            self.id = str(next(_IDS))  # this instance's durable-rules session
-            _INSTANCES[self.id] = self
+        self.specs: dict[str, WatchDecl] = {w.name: w for w in watches(engine, jurisdiction)}
         changes: set[date] = set()
-        for s in self.specs:
-            changes.update(change_dates(self.view, s.question))
+        for w in self.specs.values():
+            changes.update(change_dates(self.view, w.question))
         self._changes = sorted(changes)
         self._every_tick = {
-            s.name
-            for s in self.specs
-            if not s.threshold and _reads_on(engine, jurisdiction, s.question)
+            w.name
+            for w in self.specs.values()
+            if reads_on(self.view, w.question, w.when_node, only_compared=w.threshold)
         }
-        self._deadlines: dict[str, dict[str, tuple[date, str]]] = {}
-        self._computed_on: dict[str, date] = {}
+        self._plans: dict[str, _Plan] = {}
         self._fired: list[Alert] = []
-        self._late: list[Alert] = []  # carried out after becoming reportable
+        self._late: dict[tuple[str, str, date], Alert] = {}
         self.last_tick: date | None = None
+        self._closed = False
+        with _HOST_LOCK:
+            sid = _acquire()
+            self.id = str(sid)  # this instance's durable-rules session
+            _INSTANCES[self.id] = self
+        self._finalizer = weakref.finalize(self, _release, sid)
 
-    def _fire(self, spec: WatchSpec, status: str, case: str, due: int, rule_id: str) -> None:
-        (self._late if status == "carried_out_late" else self._fired).append(
-            Alert(
-                case,
-                spec.name,
-                status,
-                date.fromordinal(due),
-                rule_id,
-                spec.question,
-                self.engine.rulebook.rule_by_id[rule_id].citations,
-                spec.label,
-            )
+    def __enter__(self) -> DurableWatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _fire(
+        self, watch: str, status: str, case: str, due: int, rule_id: str, closed: Any
+    ) -> None:
+        w = self.specs[watch]
+        alert = make_alert(
+            self.engine,
+            w,
+            case,
+            status,
+            date.fromordinal(due),
+            rule_id,
+            closed_on=None if closed is None else date.fromordinal(int(closed)),
         )
+        if status == "carried_out_late":
+            assert alert.closed_on is not None  # noqa: S101 - set for late checks
+            self._late[(case, watch, alert.closed_on)] = alert
+        else:
+            self._fired.append(alert)
 
-    # -- deadlines of one case -----------------------------------------------------------
-    def _compute(self, case: CaseState, on: date) -> dict[str, tuple[date, str]]:
-        """Each watch's deadline and the rule that set it, from the rules in force on *on*."""
-        out: dict[str, tuple[date, str]] = {}
-        if case.closed:
-            return out
-        for spec in self.specs:
-            if not applicable(spec, case, self.engine, self.jurisdiction):
+    # -- planning one case ---------------------------------------------------------------
+    def _window(self, on: date) -> tuple[int, int]:
+        """The days around *on* in which no rule or parameter the watches read changes."""
+        i = bisect.bisect_right(self._changes, on)
+        stop = self._changes[i] if i < len(self._changes) else None
+        return on.toordinal(), _NEVER if stop is None else stop.toordinal()
+
+    def _plan(self, case: CaseState, on: date) -> _Plan:
+        """The checks for *case* as it stands, from the rules in force on *on*."""
+        start, stop = self._window(on)
+        checks: list[dict[str, Any]] = []
+        base = {"sid": self.id, "t": "check", "case": case.case_id}
+        every = False
+        for w in self.specs.values():
+            if not applicable(w, case, self.view, on):
                 continue
-            if spec.threshold:
-                found = self._threshold(spec, case.facts, on)
+            every = every or w.name in self._every_tick
+            if not w.threshold:
+                found = date_at(self.engine, w, case.facts, on, self.jurisdiction)
                 if found is not None:
-                    out[spec.name] = found
+                    due, rule = found
+                    checks.append(
+                        {**base, "k": w.kind, "w": w.name, "due": due.toordinal(), "rule": rule}
+                    )
                 continue
-            d = self.engine.evaluate(
-                spec.question, case.facts, on=on, jurisdiction=self.jurisdiction
+            for lo, hi, (due, rule) in self._spans(w, case, on, stop):
+                checks.append(
+                    {
+                        **base,
+                        "k": "threshold",
+                        "w": w.name,
+                        "due": due.toordinal(),
+                        "lo": lo,
+                        "hi": hi,
+                        "rule": rule,
+                    }
+                )
+        return _Plan(start, stop, every, checks)
+
+    def _spans(
+        self, w: WatchDecl, case: CaseState, on: date, stop: int
+    ) -> list[tuple[int, int, tuple[date, str]]]:
+        """Spans of days from *on* (to *stop*) where the engine answers the bool watch true.
+
+        The answer can change only where a comparison with ``on`` flips, so it is asked on
+        *on* and on each such day: the engine's evaluation, nothing re-implemented.
+        """
+        days = sorted(
+            d.toordinal()
+            for d in on_breakpoints(self.view, w.question, case.facts, on)
+            if on.toordinal() < d.toordinal() < stop
+        )
+        points = [on.toordinal(), *days]
+        out: list[tuple[int, int, tuple[date, str]]] = []
+        for i, day in enumerate(points):
+            found = threshold_at(
+                self.engine, self.view, w, case.facts, date.fromordinal(day), self.jurisdiction
             )
-            if d.status == "decided" and d.reasons and isinstance(d.value, date):
-                out[spec.name] = (d.value, d.reasons[0].rule_id)
+            end = points[i + 1] if i + 1 < len(points) else stop
+            if found is None:
+                continue
+            if out and out[-1][2] == found and out[-1][1] == day:
+                out[-1] = (out[-1][0], end, found)
+            else:
+                out.append((day, end, found))
         return out
 
-    def _threshold(
-        self, spec: WatchSpec, facts: Mapping[str, Any], on: date
-    ) -> tuple[date, str] | None:
-        """The first day a threshold rule in force on *on* holds for *facts*, and the rule."""
-        ctx = _Context(self.view, facts, on)
-        for rule in self.view.rules[spec.question]:
-            if rule.in_force(on) and holds_apart_from_on(rule, ctx):
-                due = threshold_due(rule, ctx)
-                if due is not None:
-                    return due, rule.id
-        return None
-
-    def _late_check(self, event: Event) -> dict[str, Any] | None:
-        """For a ``verkstallt`` event: the check whether the case was already reportable."""
-        case = self.caseload.cases.get(event.case_id)
-        spec = next((s for s in self.specs if s.threshold), None)
-        if event.kind != "verkstallt" or case is None or spec is None:
-            return None
-        if not applicable(spec, case, self.engine, self.jurisdiction):
-            return None
-        decided = case.facts.get("beslutsdatum")
-        before = event.on - timedelta(days=1)
-        if not isinstance(decided, date) or before < decided:
-            return None
-        found = self._threshold(spec, case.facts, before)
-        if found is None:
-            return None
-        return {
-            "sid": self.id,
-            "t": "late",
-            "w": spec.name,
-            "case": event.case_id,
-            "due": found[0].toordinal(),
-            "on": before.toordinal(),
-            "rule": found[1],
-        }
-
-    def _refresh(self, case: CaseState, on: date) -> None:
-        self._deadlines[case.case_id] = self._compute(case, on)
-        self._computed_on[case.case_id] = on
+    def _late_checks(self, case: CaseState, on: date) -> None:
+        """After an event on *on*: whether it closed an IVO watch after it was reportable."""
+        for w in self.specs.values():
+            if w.list != "ivo" or not w.closed_by:
+                continue
+            self._late.pop((case.case_id, w.name, on), None)
+            if not any(case.facts.get(f) == on for f in w.closed_by):
+                continue
+            found = late_alert(self.engine, w, case, on, self.jurisdiction)
+            if found is None:
+                continue
+            self._post(
+                {
+                    "sid": self.id,
+                    "t": "late",
+                    "w": w.name,
+                    "case": case.case_id,
+                    "due": found.due.toordinal(),
+                    "on": (on.toordinal() - 1),
+                    "closed": on.toordinal(),
+                    "rule": found.rule_id,
+                }
+            )
 
     # -- the public surface --------------------------------------------------------------
     def post(self, event: Event | Mapping[str, Any]) -> str:
@@ -254,13 +351,13 @@ class DurableWatch:
 
         Raises :class:`~lss_sol_rules.errors.EventError` for an event it refuses.
         """
+        self._check_open()
         e = event if isinstance(event, Event) else Event.from_dict(event)
-        late = self._late_check(e)  # from the case as it stood before the event
         status = self.caseload.apply(e)
         if status == "applied":
-            self._refresh(self.caseload.cases[e.case_id], e.on)
-            if late is not None:
-                self._post(late)
+            case = self.caseload.cases[e.case_id]
+            self._plans[e.case_id] = self._plan(case, e.on)
+            self._late_checks(case, e.on)
         return status
 
     def post_all(self, events: Iterable[Event | Mapping[str, Any]]) -> dict[str, int]:
@@ -271,35 +368,30 @@ class DurableWatch:
         return counts
 
     def tick(self, on: date) -> list[Alert]:
-        """Move the watch date to *on*; return every alert due or overdue then."""
+        """Move the watch date to *on*; return every alert due, overdue, open or reportable.
+
+        A case whose events go past *on* is taken as it stood on *on* (a full event log may
+        be read as of any past date).
+        """
+        self._check_open()
+        today = on.toordinal()
+        plans: list[_Plan] = []
         for case in self.caseload:
-            case.check_watch_date(on)
-        for case in self.caseload:
-            computed = self._computed_on.get(case.case_id)
-            if computed is None:
+            if case.last is not None and case.last > on:
+                state = case.at(on)
+                if state is not None:
+                    plans.append(self._plan(state, on))
                 continue
-            moved = bisect.bisect_right(self._changes, on) != bisect.bisect_right(
-                self._changes, computed
-            )
-            stale = any(w in self._every_tick for w in self._deadlines.get(case.case_id, {}))
-            if moved or stale:
-                self._refresh(case, on)
-        today, until = on.toordinal(), month_end(on).toordinal()
+            plan = self._plans.get(case.case_id)
+            if plan is None or plan.every_tick or not (plan.start <= today < plan.stop):
+                plan = self._plans[case.case_id] = self._plan(case, on)
+            plans.append(plan)
+        until, since = month_end(on).toordinal(), on.replace(day=1).toordinal()
         with _HOST_LOCK:
             self._fired = []
-            for cid, deadlines in self._deadlines.items():
-                for watch, (due, rule_id) in deadlines.items():
-                    check = {
-                        "sid": self.id,
-                        "t": "check",
-                        "w": watch,
-                        "case": cid,
-                        "due": due.toordinal(),
-                        "on": today,
-                        "until": until,
-                        "rule": rule_id,
-                    }
-                    self._post(check)
+            for plan in plans:
+                for check in plan.checks:
+                    self._post({**check, "on": today, "until": until, "since": since})
             fired, self._fired = self._fired, []
         self.last_tick = on
         return sorted(fired, key=lambda a: (a.due, a.case_id, a.watch))
@@ -318,15 +410,21 @@ class DurableWatch:
     def ivo_report(self, quarter: str) -> list[IvoRow]:
         """Decisions to report for *quarter* (ticks the clock to the quarter's last day)."""
         start, end = quarter_bounds(quarter)
-        alerts = [a for a in self.tick(end) if a.watch == "ej_verkstallt"]
-        for a in self._late:
-            carried = self.caseload.cases[a.case_id].facts["verkstallighetsdatum"]
-            if isinstance(carried, date) and start <= carried <= end:
-                alerts.append(a)
-        return ivo_rows(self.engine, alerts, self.caseload, end)
+        names = {n for n, w in self.specs.items() if w.list == "ivo"}
+        alerts = [a for a in self.tick(end) if a.watch in names]
+        alerts += [a for (_, _, day), a in self._late.items() if start <= day <= end]
+        return ivo_rows(self.engine, alerts, self.caseload, end, self.jurisdiction)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise WatchClosedError(
+                "this DurableWatch is closed (its session went back to the pool); create a new one"
+            )
 
     def close(self) -> None:
-        """Forget this instance's cases and deadlines (its session is no longer used)."""
-        self._deadlines.clear()
-        self._computed_on.clear()
-        _INSTANCES.pop(self.id, None)
+        """Forget this instance's cases and plans; its session is reused by the next one."""
+        self._closed = True
+        self._plans.clear()
+        self._late.clear()
+        self.caseload = Caseload(self.engine)
+        self._finalizer()

@@ -1,34 +1,43 @@
 """Case events and the caseload they build: what happened to each decision, checked.
 
 A case is one decision on one insats, identified by the host's ``case_id``. Its events, in
-date order, fill in the facts the deadline rules read:
+date order, fill in the facts the deadline rules read. Which events exist follows from the
+rulebooks' watch declarations (``[watches.NAME]``, see :mod:`lss_sol_rules.watchdecl`), not
+from a list in this module:
 
-- ``ansokan``: application received (opens the case; sets no fact).
-- ``beslut``: decision made; sets ``beslutsdatum``. ``data``: ``insats``, ``lag``, optionally
-  ``tidsbegransat_till``, ``utfall`` (``bifall`` by default, ``delvis_avslag``, ``avslag``)
-  and any other vocabulary fact of the decision.
-- ``bestallning``: order sent to the provider; sets ``bestallningsdatum``.
-- ``genomforandeplan``: implementation plan received; sets ``genomforandeplan_inkom``.
-- ``verkstallt``: decision carried out; sets ``verkstallighetsdatum``.
-- ``uppfoljning``: follow-up done (repeatable); sets ``senaste_uppfoljning``.
-- ``individuell_plan_erbjuden``: individuell plan offered (repeatable); sets
-  ``individuell_plan_senast_erbjuden`` (a Stockholm plugin fact).
-- ``avslutat``: decision ended (closes the case; sets no fact).
+- ``ansokan`` (the case opens), ``beslut`` (the decision) and ``avslutat`` (the decision
+  ended; the case closes) are the case's life cycle. A rulebook maps ``ansokan`` and
+  ``beslut`` to the date fact they set (the national rules: ``arende_inlett``,
+  ``beslutsdatum``). ``beslut`` takes ``data``: any vocabulary fact of the decision (``insats``,
+  ``lag``, ``tidsbegransat_till``, ...) and ``utfall`` (``bifall`` by default,
+  ``delvis_avslag``, ``avslag``), which also sets the bool fact a watch names as
+  ``favourable`` (``beslut_gynnande``) unless that fact is given.
+- Every date fact a watch opens, closes or moves by is settable by an event of the fact's
+  own name (``{"kind": "overklagande_inkom", ...}``) and by the readable names the watch
+  gives it (``verkstallt`` for ``verkstallighetsdatum``). :func:`event_kinds` lists them
+  for a rulebook.
 
 How odd input is handled — never silently:
 
 - *Duplicates*: an event identical to one already recorded (same case, kind, date and data)
   is idempotent: it changes nothing and :meth:`Caseload.apply` returns ``"duplicate"``.
-- *Contradictions*: a one-off event (``beslut``, ``bestallning``, ...) sent again with another
-  date or data raises :class:`~lss_sol_rules.errors.EventError`.
+- *Contradictions*: a one-off event sent again with another date or data raises
+  :class:`~lss_sol_rules.errors.EventError` (repeatable ones: those a watch moves by or
+  declares ``repeatable``).
 - *Out of order*: an event dated before the case's latest event raises ``EventError``
   (replay a case's events in date order; different cases may interleave freely).
 - *Unknown cases*: a case's first event must be ``ansokan`` or ``beslut``; anything else
   raises ``EventError``. Events after ``avslutat`` raise it too.
+
+A case keeps its history, so a watch list can be drawn *as of* any date from a full event
+log: :meth:`CaseState.at` gives the case as it stood on a day, events after it not yet known.
 """
 
 from __future__ import annotations
 
+import bisect
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -37,23 +46,72 @@ import attrs
 
 from ..engine import Engine
 from ..errors import EventError, FactError, did_you_mean
+from ..rulebook import Rulebook
 from ..values import Value
 
-__all__ = ["EVENT_KINDS", "CaseState", "Caseload", "Event"]
+__all__ = ["CaseState", "Caseload", "Event", "EventKind", "event_kinds"]
 
-#: Each event kind and the date fact it sets (``None``: it sets none).
-EVENT_KINDS: Mapping[str, str | None] = {
-    "ansokan": None,
-    "beslut": "beslutsdatum",
-    "bestallning": "bestallningsdatum",
-    "genomforandeplan": "genomforandeplan_inkom",
-    "verkstallt": "verkstallighetsdatum",
-    "uppfoljning": "senaste_uppfoljning",
-    "individuell_plan_erbjuden": "individuell_plan_senast_erbjuden",
-    "avslutat": None,
-}
-_REPEATABLE = frozenset({"uppfoljning", "individuell_plan_erbjuden"})
 _OUTCOMES = ("bifall", "delvis_avslag", "avslag")
+LIFECYCLE = ("ansokan", "beslut", "avslutat")
+
+
+@attrs.frozen
+class EventKind:
+    """One kind of case event: the date fact it sets and whether it may come again."""
+
+    name: str
+    fact: str | None
+    repeatable: bool = False
+    lifecycle: bool = False
+    watches: tuple[str, ...] = ()  # the watches that name its fact
+
+
+_KINDS: weakref.WeakKeyDictionary[Rulebook, dict[str, EventKind]] = weakref.WeakKeyDictionary()
+_FAVOURABLE: weakref.WeakKeyDictionary[Rulebook, tuple[str, ...]] = weakref.WeakKeyDictionary()
+_KINDS_LOCK = threading.Lock()
+
+
+def event_kinds(book: Rulebook | Engine) -> Mapping[str, EventKind]:
+    """Every event kind the rulebook's watches make settable (all jurisdictions)."""
+    rb = book.rulebook if isinstance(book, Engine) else book
+    with _KINDS_LOCK:
+        known = _KINDS.get(rb)
+        if known is not None:
+            return known
+    watches = getattr(rb, "watches", ())
+    lifecycle_fact: dict[str, str] = {}
+    for w in watches:
+        for alias, fact in w.events:
+            if alias in ("ansokan", "beslut"):
+                lifecycle_fact[alias] = fact
+    repeatable = {f for w in watches for f in (*w.moved_by, *w.repeatable)}
+    kinds: dict[str, EventKind] = {
+        k: EventKind(k, lifecycle_fact.get(k), lifecycle=True) for k in LIFECYCLE
+    }
+    by_fact: dict[str, list[str]] = {}
+    for w in watches:
+        for f in w.facts:
+            by_fact.setdefault(f, []).append(w.name)
+    lifecycle_facts = set(lifecycle_fact.values())
+    for w in watches:
+        names = [*((a, f) for a, f in w.events), *((f, f) for f in w.facts)]
+        for alias, fact in names:
+            if alias in LIFECYCLE or fact in lifecycle_facts:
+                continue  # set by the life-cycle event only
+            kinds[alias] = EventKind(
+                alias, fact, fact in repeatable, watches=tuple(dict.fromkeys(by_fact.get(fact, [])))
+            )
+    favourable = tuple(dict.fromkeys(w.favourable for w in watches if w.favourable))
+    with _KINDS_LOCK:
+        _KINDS[rb] = kinds
+        _FAVOURABLE[rb] = favourable
+    return kinds
+
+
+def favourable_facts(book: Rulebook) -> tuple[str, ...]:
+    """The bool facts the watches read as "the decision is favourable"."""
+    event_kinds(book)
+    return _FAVOURABLE.get(book, ())
 
 
 @attrs.frozen
@@ -68,25 +126,36 @@ class Event:
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Event:
         """An event from JSON-like data: ``{"case_id", "kind", "on": "YYYY-MM-DD", "data"}``."""
+        if not isinstance(raw, Mapping):
+            raise EventError("?", "?", f"an event must be a JSON object, got {type(raw).__name__}")
+        cid, kind = str(raw.get("case_id", "?")), str(raw.get("kind", "?"))
         try:
             on = raw["on"]
             when = date.fromisoformat(on) if isinstance(on, str) else on
-            return cls(str(raw["case_id"]), str(raw["kind"]), when, dict(raw.get("data") or {}))
+            data = raw.get("data") or {}
+            if not isinstance(data, Mapping):
+                raise EventError(cid, kind, "'data' must be an object of facts")
+            return cls(str(raw["case_id"]), str(raw["kind"]), when, dict(data))
         except KeyError as exc:
-            raise EventError(
-                str(raw.get("case_id", "?")), str(raw.get("kind", "?")), f"missing field {exc}"
-            ) from None
+            raise EventError(cid, kind, f"missing field {exc}") from None
         except ValueError:
             raise EventError(
-                str(raw.get("case_id", "?")),
-                str(raw.get("kind", "?")),
-                f"'on' must be a date YYYY-MM-DD, got {raw.get('on')!r}",
+                cid, kind, f"'on' must be a date YYYY-MM-DD, got {raw.get('on')!r}"
             ) from None
+
+
+@attrs.frozen
+class _Snapshot:
+    on: date
+    facts: Mapping[str, Value]
+    decided: bool
+    closed: bool
+    outcome: str
 
 
 @attrs.define
 class CaseState:
-    """What is known about one case after its events."""
+    """What is known about one case after its events (and, in ``history``, before them)."""
 
     case_id: str
     facts: dict[str, Value] = attrs.field(factory=dict)
@@ -95,21 +164,44 @@ class CaseState:
     closed: bool = False
     outcome: str = "bifall"
     seen: dict[str, tuple[date, tuple[tuple[str, Any], ...]]] = attrs.field(factory=dict)
+    history: list[_Snapshot] = attrs.field(factory=list, repr=False)
+    favourable_fact: tuple[str, ...] = ()
+
+    def at(self, on: date) -> CaseState | None:
+        """The case as it stood at the end of *on*; ``None`` if it had not started then.
+
+        Events dated after *on* are not known on *on*: a watch list drawn as of a past date
+        from a full event log sees exactly what a list drawn that day would have seen.
+        """
+        if self.last is None or self.last <= on:
+            return self
+        i = bisect.bisect_right([s.on for s in self.history], on)
+        if i == 0:
+            return None
+        s = self.history[i - 1]
+        return CaseState(
+            self.case_id,
+            dict(s.facts),
+            s.on,
+            s.decided,
+            s.closed,
+            s.outcome,
+            favourable_fact=self.favourable_fact,
+        )
 
     def check_watch_date(self, on: date) -> None:
-        """Raise ``EventError`` if the case has events after *on* (lists look back only)."""
-        if self.last is not None and self.last > on:
-            raise EventError(
-                self.case_id,
-                "-",
-                f"has events after the watch date {on.isoformat()} (latest "
-                f"{self.last.isoformat()}); a watch list looks at the past only",
-            )
+        """Kept for hosts that called it: a watch date before an event is no longer an error."""
 
     @property
     def favourable(self) -> bool:
-        """Whether anything was granted (only then is there something to watch)."""
-        return self.decided and self.outcome != "avslag"
+        """Whether anything was granted (only then is there something to carry out)."""
+        if not self.decided:
+            return False
+        for name in self.favourable_fact:
+            v = self.facts.get(name)
+            if isinstance(v, bool):
+                return v
+        return self.outcome != "avslag"
 
 
 class Caseload:
@@ -122,6 +214,8 @@ class Caseload:
         self.engine = engine
         self.cases: dict[str, CaseState] = {}
         self.duplicates = 0
+        self.kinds = event_kinds(engine)
+        self._favourable = favourable_facts(engine.rulebook)
 
     def __len__(self) -> int:
         return len(self.cases)
@@ -129,19 +223,30 @@ class Caseload:
     def __iter__(self) -> Iterator[CaseState]:
         return iter(self.cases.values())
 
+    def at(self, on: date) -> list[CaseState]:
+        """Every case as it stood at the end of *on* (cases not started yet left out)."""
+        return [s for c in self.cases.values() if (s := c.at(on)) is not None]
+
     def apply_all(self, events: Iterable[Event]) -> None:
         """Apply events in the order given (see :meth:`apply`)."""
         for e in events:
             self.apply(e)
 
+    def _unknown_kind(self, cid: str, kind: str) -> EventError:
+        hint = did_you_mean(kind, self.kinds)
+        return EventError(
+            cid,
+            kind,
+            f"unknown event kind{hint}; the loaded rules' watches make these settable: "
+            f"{', '.join(sorted(self.kinds))} (a plugin's events need the plugin installed)",
+        )
+
     def apply(self, event: Event) -> str:
         """Record *event*; return ``"applied"`` or ``"duplicate"``; raise ``EventError``."""
         kind, cid = event.kind, event.case_id
-        if kind not in EVENT_KINDS:
-            hint = did_you_mean(kind, EVENT_KINDS)
-            raise EventError(
-                cid, kind, f"unknown event kind{hint}; known: {', '.join(EVENT_KINDS)}"
-            )
+        spec = self.kinds.get(kind)
+        if spec is None:
+            raise self._unknown_kind(cid, kind)
         if isinstance(event.on, datetime) or not isinstance(event.on, date):
             raise EventError(cid, kind, f"'on' must be a date, got {event.on!r}")
         case = self.cases.get(cid)
@@ -150,14 +255,18 @@ class Caseload:
                 raise EventError(
                     cid, kind, "unknown case: a case starts with 'ansokan' or 'beslut'"
                 )
-            case = CaseState(cid)
-        fingerprint = (event.on, tuple(sorted((k, repr(v)) for k, v in event.data.items())))
-        earlier = case.seen.get(kind)
+            case = CaseState(cid, favourable_fact=self._favourable)
+        try:
+            fingerprint = (event.on, tuple(sorted((k, repr(v)) for k, v in event.data.items())))
+        except Exception:  # a hostile __repr__ is the caller's bad data
+            raise EventError(cid, kind, "'data' holds a value that cannot be shown") from None
+        key = kind if spec.lifecycle or spec.fact is None else spec.fact  # one fact, one record
+        earlier = case.seen.get(key)
         if earlier is not None:
             if earlier == fingerprint:
                 self.duplicates += 1
                 return "duplicate"
-            if kind not in _REPEATABLE:
+            if not spec.repeatable:
                 raise EventError(
                     cid,
                     kind,
@@ -173,7 +282,11 @@ class Caseload:
                 f"out of order: dated {event.on.isoformat()}, before the case's latest event "
                 f"({case.last.isoformat()}); send each case's events in date order",
             )
-        if kind not in ("ansokan", "beslut") and not case.decided:
+        if (
+            kind not in ("ansokan", "beslut")
+            and not case.decided
+            and not _before_decision(self.engine.rulebook, kind)
+        ):
             raise EventError(cid, kind, "no decision recorded yet; send 'beslut' first")
         facts = dict(case.facts)
         outcome = case.outcome
@@ -182,16 +295,25 @@ class Caseload:
             outcome = str(data.pop("utfall", "bifall"))
             if outcome not in _OUTCOMES:
                 raise EventError(cid, kind, f"utfall must be one of {', '.join(_OUTCOMES)}")
+            for name in self._favourable:
+                given = data.get(name)
+                if (
+                    "utfall" in event.data
+                    and isinstance(given, bool)
+                    and given != (outcome != "avslag")
+                ):
+                    raise EventError(cid, kind, f"utfall {outcome!r} contradicts {name} = {given}")
+                if name not in data:
+                    data[name] = outcome != "avslag"
             facts.update(data)
         elif event.data:
             raise EventError(cid, kind, f"takes no data, got {sorted(event.data)}")
-        fact = EVENT_KINDS[kind]
-        if fact is not None:
-            if fact not in self.engine.rulebook.facts:
+        if spec.fact is not None:
+            if spec.fact not in self.engine.rulebook.facts:
                 raise EventError(
-                    cid, kind, f"the loaded rules do not know {fact!r} (install the plugin)"
+                    cid, kind, f"the loaded rules do not know {spec.fact!r} (install the plugin)"
                 )
-            facts[fact] = event.on
+            facts[spec.fact] = event.on
         try:
             clean = self.engine.check_facts(facts, on=event.on)
         except FactError as exc:
@@ -199,8 +321,21 @@ class Caseload:
         case.facts = clean
         case.outcome = outcome
         case.last = event.on
-        case.seen[kind] = fingerprint
+        case.seen[key] = fingerprint
         case.decided = case.decided or kind == "beslut"
         case.closed = kind == "avslutat"
+        snap = _Snapshot(event.on, dict(clean), case.decided, case.closed, outcome)
+        if case.history and case.history[-1].on == event.on:
+            case.history[-1] = snap  # the end of the day is what counts
+        else:
+            case.history.append(snap)
         self.cases[cid] = case
         return "applied"
+
+
+def _before_decision(book: Rulebook, kind: str) -> bool:
+    """Whether *kind* may come before the decision (its fact opens a ``cases = "all"`` watch)."""
+    spec = event_kinds(book).get(kind)
+    if spec is None or spec.fact is None:
+        return False
+    return any(w.cases == "all" and spec.fact in w.facts for w in getattr(book, "watches", ()))

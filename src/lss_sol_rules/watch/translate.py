@@ -1,23 +1,27 @@
 """Read deadlines out of compiled rules, for watching them over time.
 
-Two shapes of deadline rule occur in the rulebooks:
+Two shapes of deadline occur in the rulebooks, and a watch declaration names either:
 
 - a *date question* whose value is the deadline (``genomforandeplan.senast`` computes
   ``add_days(bestallningsdatum, genomforandeplan_dagar)``): the deadline is the answer;
-- a *threshold rule*, a bool rule with one condition ``on > X`` or ``on >= X`` (the
-  IVO rule: ``on > add_months(beslutsdatum, ej_verkstallt_manader)``) and other conditions
-  that do not read ``on``: the deadline is the first day the condition holds, ``X + 1 day``
-  or ``X``, and the rule applies to a case while its other conditions hold.
+- a *bool question* answered by *threshold rules*, rules with one condition ``on > X`` or
+  ``on >= X`` (the IVO rule: ``on > add_months(beslutsdatum, ej_verkstallt_manader)``): the
+  deadline is the first day the condition holds, ``X + 1 day`` or ``X``. Whether the
+  question is true on a day — overrides, defaults, municipal layers and all — is always
+  decided by the engine's evaluation of the question; this module only reads the date.
 
-Both are evaluated with the rule's own compiled expressions — nothing is re-typed by hand.
-:func:`change_dates` lists the days on which a question's rules or parameters change, so a
-deadline computed earlier can be recomputed exactly when the law moves under it.
+Over time, an answer changes only on the days where a comparison with ``on`` flips
+(:func:`on_breakpoints`), or where a rule or parameter starts or stops applying
+(:func:`change_dates`). Both are read from the rules' own compiled expressions — nothing
+is re-typed by hand. Rules that read ``on`` any other way are recomputed at every tick
+(:func:`reads_on_elsewhere`).
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,13 +29,32 @@ import attrs
 
 from ..engine import _Context
 from ..expr import CompiledExpr, Unknown, compile_expr
-from ..expr.ast import Compare, Name
+from ..expr.ast import Compare, Name, Node, walk
 from ..rulebook import CompiledRule, Rulebook, View
+from ..values import Value
 
-__all__ = ["IVO_QUESTION", "Threshold", "change_dates", "holds_apart_from_on", "threshold_due"]
+__all__ = [
+    "Threshold",
+    "change_dates",
+    "context",
+    "holds",
+    "on_breakpoints",
+    "reads_on",
+    "reads_on_elsewhere",
+    "threshold_due",
+]
 
-IVO_QUESTION = "ej_verkstallt.ska_rapporteras"
-_MIRROR = {"<": ">", "<=": ">="}
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def context(view: View, facts: Mapping[str, Value], on: date) -> Any:
+    """An evaluation context for compiled expressions (the engine's, one place only)."""
+    return _Context(view, facts, on)
+
+
+def holds(expr: CompiledExpr, view: View, facts: Mapping[str, Value], on: date) -> bool:
+    """Whether a compiled bool expression is true (not false, not unknown) for *facts*."""
+    return expr.fn(context(view, facts, on)) is True
 
 
 @attrs.frozen
@@ -43,35 +66,49 @@ class Threshold:
     strict: bool
 
 
+_LOCK = threading.Lock()
 _THRESHOLDS: weakref.WeakKeyDictionary[Rulebook, dict[str, Threshold | None]] = (
     weakref.WeakKeyDictionary()
 )
-_LOCK = threading.Lock()
+_BOUNDS: weakref.WeakKeyDictionary[Rulebook, dict[str, tuple[CompiledExpr, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _on_compare(node: Node) -> tuple[str, Node] | None:
+    """``(op, X)`` for ``on OP X`` or ``X OP on`` (mirrored) with no ``on`` inside X."""
+    if not isinstance(node, Compare):
+        return None
+    op, left, right = node.op, node.left, node.right
+    if isinstance(right, Name) and right.name == "on" and op in _MIRROR:
+        op, left, right = _MIRROR[op], right, left
+    if not (isinstance(left, Name) and left.name == "on"):
+        return None
+    if any(isinstance(n, Name) and n.name == "on" for n in walk(right)):
+        return None
+    return op, right
 
 
 def threshold_of(book: Rulebook, rule: CompiledRule) -> Threshold | None:
-    """The rule's threshold condition, or ``None`` if it has no single one."""
+    """The rule's threshold condition (a top-level ``on > X``), or ``None`` if not one."""
     with _LOCK:
         known = _THRESHOLDS.setdefault(book, {})
         if rule.id in known:
             return known[rule.id]
     found: list[Threshold] = []
     for i, cond in enumerate(rule.conditions):
-        node = cond.expr.node
-        if not isinstance(node, Compare):
-            continue
-        op, left, right = node.op, node.left, node.right
-        if isinstance(right, Name) and right.name == "on" and op in _MIRROR:
-            op, left, right = _MIRROR[op], right, left
-        if isinstance(left, Name) and left.name == "on" and op in (">", ">="):
-            found.append(Threshold(i, compile_expr(cond.text, right, book.scope), strict=op == ">"))
+        hit = _on_compare(cond.expr.node)
+        if hit is not None and hit[0] in (">", ">="):
+            found.append(
+                Threshold(i, compile_expr(cond.text, hit[1], book.scope), strict=hit[0] == ">")
+            )
     result = found[0] if len(found) == 1 else None
     with _LOCK:
         known[rule.id] = result
     return result
 
 
-def threshold_due(rule: CompiledRule, ctx: _Context) -> date | None:
+def threshold_due(rule: CompiledRule, ctx: Any) -> date | None:
     """The first day the rule's ``on`` condition holds for the case in *ctx*."""
     t = threshold_of(ctx.book, rule)
     if t is None:
@@ -82,11 +119,94 @@ def threshold_due(rule: CompiledRule, ctx: _Context) -> date | None:
     return x + timedelta(days=1) if t.strict else x
 
 
-def holds_apart_from_on(rule: CompiledRule, ctx: _Context) -> bool:
-    """Whether every condition of the rule except its ``on`` threshold holds (not unknown)."""
-    t = threshold_of(ctx.book, rule)
-    skip = -1 if t is None else t.index
-    return all(c.expr.fn(ctx) is True for i, c in enumerate(rule.conditions) if i != skip)
+def _rule_nodes(book: Rulebook, rule: CompiledRule) -> list[tuple[str, Node]]:
+    nodes = [(c.text, c.expr.node) for c in rule.conditions]
+    if rule.compute is not None:
+        nodes.append(("compute", rule.compute.node))
+    for f in rule.facts:
+        derived = book.derive.get(f)
+        if derived is not None:
+            nodes.append((f, derived.node))
+    return nodes
+
+
+def _bounds_of(book: Rulebook, rule: CompiledRule) -> tuple[CompiledExpr, ...]:
+    """The X of every ``on OP X`` comparison anywhere in the rule, compiled."""
+    with _LOCK:
+        known = _BOUNDS.setdefault(book, {})
+        if rule.id in known:
+            return known[rule.id]
+    out = []
+    for text, node in _rule_nodes(book, rule):
+        for n in walk(node):
+            hit = _on_compare(n)
+            if hit is not None:
+                out.append(compile_expr(text, hit[1], book.scope))
+    result = tuple(out)
+    with _LOCK:
+        known[rule.id] = result
+    return result
+
+
+def reads_on(
+    view: View, question: str, when: Node | None = None, only_compared: bool = False
+) -> bool:
+    """Whether a watch's answer may change on any day, so a plan is made at every tick.
+
+    *only_compared*: ``on OP X`` comparisons of the question's rules are fine (the spans
+    between :func:`on_breakpoints` handle them); otherwise any use of ``on`` counts. The
+    watch's ``when`` counts whenever it reads ``on``.
+    """
+    if when is not None and any(isinstance(n, Name) and n.name == "on" for n in walk(when)):
+        return True
+    if only_compared:
+        return reads_on_elsewhere(view, question)
+    nodes = [n for r in view.rules_reached(question) for _, n in _rule_nodes(view.book, r)]
+    return any(isinstance(n, Name) and n.name == "on" for node in nodes for n in walk(node))
+
+
+def reads_on_elsewhere(view: View, question: str, extra: Iterable[Node] = ()) -> bool:
+    """Whether *question*'s rules (or *extra* nodes) read ``on`` other than ``on OP X``.
+
+    Such an answer may change on any day, so a precomputed deadline is recomputed at every
+    tick; otherwise it changes only at :func:`on_breakpoints` and :func:`change_dates`.
+    """
+    nodes = [n for r in view.rules_reached(question) for _, n in _rule_nodes(view.book, r)]
+    nodes.extend(extra)
+    for node in nodes:
+        inside: set[int] = set()
+        for n in walk(node):
+            hit = _on_compare(n)
+            if hit is not None and isinstance(n, Compare):
+                side = n.left if isinstance(n.left, Name) and n.left.name == "on" else n.right
+                inside.add(id(side))
+        for n in walk(node):
+            if isinstance(n, Name) and n.name == "on" and id(n) not in inside:
+                return True
+    return False
+
+
+def on_breakpoints(view: View, question: str, facts: Mapping[str, Value], on: date) -> set[date]:
+    """Days on which an ``on OP X`` comparison of *question*'s rules may flip, for *facts*.
+
+    Between two such days (and between two :func:`change_dates`) every comparison with
+    ``on`` keeps its truth value, so the question's answer stays the same.
+    """
+    ctx = context(view, facts, on)
+    out: set[date] = set()
+    for rule in view.rules_reached(question):
+        if not rule.in_force(on):
+            continue
+        for expr in _bounds_of(view.book, rule):
+            try:
+                x: Any = expr.fn(ctx)
+            except Exception:  # noqa: S112 - an error here shows in the evaluation
+                continue
+            if isinstance(x, date):
+                out.add(x)
+                if x < date.max:
+                    out.add(x + timedelta(days=1))
+    return out
 
 
 def change_dates(view: View, question: str) -> tuple[date, ...]:
@@ -97,7 +217,7 @@ def change_dates(view: View, question: str) -> tuple[date, ...]:
             out.add(rule.valid_from)
         if rule.valid_to is not None:
             out.add(rule.valid_to + timedelta(days=1))
-        for name in rule.params:
+        for name in (*rule.params, *(p for p, _ in rule.params_at)):
             for param, _ in view.params.get(name, ()):
                 out.update(param.change_dates())
     return tuple(sorted(out))
