@@ -55,10 +55,17 @@ def non_working_days(year: int) -> frozenset[date]:
         )
     import holidays  # noqa: PLC0415 - imported on first use: most evaluations need no calendar
 
-    public = holidays.country_holidays("SE", years=year, language="sv", categories=("public",))
-    eves = holidays.country_holidays("SE", years=year, language="sv", categories=("de_facto",))
+    # language="sv": names otherwise follow the host's locale; include_sundays=False: older
+    # releases listed every Sunday (weekends are handled by weekday here); the three eves
+    # are in the de facto category since holidays 0.88.
+    cal = holidays.Sweden(
+        years=year, language="sv", categories=("public", "de_facto"), include_sundays=False
+    )
+    public = holidays.Sweden(
+        years=year, language="sv", categories=("public",), include_sundays=False
+    )
     days = {d for d in public if d.year == year}
-    days.update(d for d, name in eves.items() if d.year == year and name in NAMED_EVES)
+    days.update(d for d, name in cal.items() if d.year == year and name in NAMED_EVES)
     return frozenset(days)
 
 
