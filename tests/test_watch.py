@@ -419,6 +419,92 @@ def test_watchlist_and_ivo_report_commands(backend: str) -> None:
     assert "2026Q3" in result.output
 
 
+# The example as docs/watch.md and the README show it: the events name their jurisdiction, so
+# the commands need no --jurisdiction; every kind of watch appears on 2026-10-01.
+EXPECTED_ON_2026_10_01 = {
+    ("2026-0001", "individuell_plan", "overdue"),
+    ("2026-0001", "genomforandeplan", "overdue"),
+    ("2026-0001", "ej_verkstallt", "reportable"),
+    ("2026-0001", "uppfoljning", "overdue"),
+    ("2026-0001", "tidsbegransning", "overdue"),
+    ("2026-0002", "ej_verkstallt", "reportable"),
+    ("2026-0007", "ej_verkstallt", "reportable"),  # interrupted 2026-05-15, not resumed
+    ("2026-0005", "begaran_om_avgorande", "open"),  # FL 12 §: six months passed
+    ("2026-0005", "avgorande", "due"),  # four weeks from the request
+    ("2026-0006", "overklagande", "expires"),  # FL 44 §: the appeal period runs out
+}
+
+
+@pytest.mark.parametrize("backend", ["pure", "durable"])
+def test_the_documented_example_needs_no_jurisdiction(backend: str) -> None:
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from lss_sol_rules.cli import main
+
+    events = str(Path(__file__).resolve().parents[1] / EXAMPLE)
+    run = CliRunner().invoke
+    args = ["--events", events, "--backend", backend, "--format", "json"]
+    result = run(main, ["watchlist", *args, "--on", "2026-10-01"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    assert {(i["case_id"], i["watch"], i["status"]) for i in items} == EXPECTED_ON_2026_10_01
+    # As of an earlier date from the same full log: the state on that day counts.
+    result = run(main, ["watchlist", *args, "--on", "2026-04-20"])
+    assert result.exit_code == 0, result.output
+    assert {(i["case_id"], i["watch"], i["status"]) for i in json.loads(result.output)} == {
+        ("2026-0001", "individuell_plan", "overdue"),
+        ("2026-0001", "genomforandeplan", "overdue"),
+        ("2026-0004", "overklagande", "expired"),  # ran out 2026-04-07
+    }
+    result = run(main, ["ivo-report", *args, "--quarter", "2026Q3"])
+    assert result.exit_code == 0, result.output
+    rows = {(r["case_id"], r["trigger"], r["reportable_from"]) for r in json.loads(result.output)}
+    assert rows == {
+        ("2026-0001", "beslutsdatum", "2026-04-21"),
+        ("2026-0002", "beslutsdatum", "2026-05-04"),
+        ("2026-0007", "verkstallighet_avbruten", "2026-08-16"),
+    }
+    # A past quarter from the full log: Q1 had nothing reportable yet.
+    result = run(main, ["ivo-report", *args, "--quarter", "2026Q1"])
+    assert json.loads(result.output) == []
+
+
+def test_the_commands_say_which_jurisdiction_to_pass(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from lss_sol_rules.cli import main
+
+    plain = tmp_path / "events.jsonl"
+    plain.write_text(
+        '{"case_id": "x", "kind": "beslut", "on": "2026-01-10", '
+        '"data": {"insats": "kontaktperson", "lag": "LSS"}}\n',
+        encoding="utf-8",
+    )
+    run = CliRunner().invoke
+    result = run(main, ["watchlist", "--events", str(plain), "--on", "2026-02-01"])
+    assert result.exit_code != 0
+    assert "pass --jurisdiction" in result.output
+    assert "se/stockholm: + genomforandeplan" in result.output
+    ok = run(main, ["watchlist", "--events", str(plain), "--on", "2026-02-01", "--no-plugins"])
+    assert ok.exit_code == 0, ok.output  # national law only: nothing to choose
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(
+        '{"case_id": "x", "kind": "ansokan", "on": "2026-01-10", "jurisdiction": "se"}\n'
+        '{"case_id": "y", "kind": "ansokan", "on": "2026-01-10", "jurisdiction": "se/stockholm"}\n',
+        encoding="utf-8",
+    )
+    result = run(main, ["watchlist", "--events", str(mixed), "--on", "2026-02-01"])
+    assert result.exit_code != 0
+    assert "several jurisdictions" in result.output
+    args = ["--events", str(mixed), "--on", "2026-02-01", "--jurisdiction", "se/stockholm/exempel"]
+    result = run(main, ["watchlist", *args])
+    assert result.exit_code != 0
+    assert "make them agree" in result.output
+
+
 def test_a_bad_event_line_is_named(tmp_path: Any) -> None:
     from click.testing import CliRunner
 
@@ -430,7 +516,8 @@ def test_a_bad_event_line_is_named(tmp_path: Any) -> None:
         '{"case_id": "x", "kind": "bestallning", "on": "2026-01-01"}\n',
         encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["watchlist", "--events", str(bad), "--on", "2026-02-01"])
+    args = ["--events", str(bad), "--on", "2026-02-01", "--jurisdiction", STHLM]
+    result = CliRunner().invoke(main, ["watchlist", *args])
     assert result.exit_code != 0
     assert "events.jsonl:2" in result.output
     assert "out of order" in result.output

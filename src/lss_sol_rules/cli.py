@@ -678,6 +678,12 @@ _format_option = click.option(
     default="table",
     show_default=True,
 )
+_watch_jurisdiction_option = click.option(
+    "--jurisdiction",
+    default=None,
+    help="Whose watches, e.g. se/stockholm (default: the one the events name, else se when "
+    "no installed jurisdiction declares more watches).",
+)
 
 
 class _PureWatch:
@@ -705,30 +711,78 @@ class _PureWatch:
 
 
 def _watch_source(
-    events_file: str, backend: str, jurisdiction: str, rules: tuple[str, ...], no_plugins: bool
+    events_file: str,
+    backend: str,
+    jurisdiction: str | None,
+    rules: tuple[str, ...],
+    no_plugins: bool,
 ) -> Any:
-    """The chosen backend (pure or durable), fed with the events of the file."""
-    from .watch import Event  # noqa: PLC0415
+    """The chosen backend (pure or durable), fed with the events of the file.
+
+    The jurisdiction is ``--jurisdiction``, else the one the events name (an optional
+    ``"jurisdiction"`` field), else ``se`` when no installed jurisdiction declares more
+    watches; otherwise the command says which to pass.
+    """
+    from .watch import Event, watches  # noqa: PLC0415
 
     engine = _engine(rules, no_plugins)
-    target: Any
-    if backend == "durable":
-        try:
-            from .watch import DurableWatch  # noqa: PLC0415
-
-            target = DurableWatch(engine, jurisdiction)
-        except ImportError as exc:  # its message names the extra to install
-            raise click.ClickException(str(exc)) from None
-    else:
-        target = _PureWatch(engine, jurisdiction)
     text = _read_text(events_file, "events file")  # a clean message if unreadable
+    parsed: list[tuple[int, Any]] = []
+    named: dict[str, int] = {}
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            target.post(Event.from_dict(json.loads(line)))
-        except json.JSONDecodeError as exc:
+            raw = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
             raise click.ClickException(f"{events_file}:{line_no}: not JSON: {exc}") from None
+        if isinstance(raw, dict) and isinstance(raw.get("jurisdiction"), str):
+            named.setdefault(raw["jurisdiction"], line_no)
+        parsed.append((line_no, raw))
+    if jurisdiction is None:
+        if len(named) > 1:
+            listed = ", ".join(f"{j} (line {n})" for j, n in sorted(named.items()))
+            raise click.ClickException(
+                f"the events name several jurisdictions: {listed}; draw one list per "
+                f"jurisdiction with --jurisdiction"
+            )
+        if named:
+            jurisdiction = next(iter(named))
+        else:
+            national = {w.name for w in watches(engine, "se")}
+            more = {
+                j: sorted({w.name for w in watches(engine, j)} - national)
+                for j in engine.jurisdictions()
+            }
+            more = {j: extra for j, extra in more.items() if extra}
+            if more:
+                listed = "; ".join(f"{j}: + {', '.join(x)}" for j, x in sorted(more.items()))
+                raise click.ClickException(
+                    f"which jurisdiction's list? The events name none; pass --jurisdiction "
+                    f'(or add "jurisdiction" to the events). se has the national watches; '
+                    f"{listed}"
+                )
+            jurisdiction = "se"
+    elif named and set(named) != {jurisdiction}:
+        listed = ", ".join(f"{j} (line {n})" for j, n in sorted(named.items()))
+        raise click.ClickException(
+            f"--jurisdiction {jurisdiction} but the events name {listed}; make them agree"
+        )
+    target: Any
+    try:
+        if backend == "durable":
+            from .watch import DurableWatch  # noqa: PLC0415
+
+            target = DurableWatch(engine, jurisdiction)
+        else:
+            target = _PureWatch(engine, jurisdiction)
+    except ImportError as exc:  # its message names the extra to install
+        raise click.ClickException(str(exc)) from None
+    except LssSolRulesError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line_no, raw in parsed:
+        try:
+            target.post(Event.from_dict(raw))
         except LssSolRulesError as exc:
             raise click.ClickException(f"{events_file}:{line_no}: {exc}") from None
     return target
@@ -736,8 +790,12 @@ def _watch_source(
 
 @main.command()
 @_events_option
-@click.option("--on", "on", help="Watch date, YYYY-MM-DD (default: today).")
-@click.option("--jurisdiction", default="se", show_default=True)
+@click.option(
+    "--on",
+    "on",
+    help="Watch date, YYYY-MM-DD (default: today); events after it are not yet known then.",
+)
+@_watch_jurisdiction_option
 @_backend_option
 @_format_option
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
@@ -746,14 +804,15 @@ def _watch_source(
 def watchlist(
     events_file: str,
     on: str | None,
-    jurisdiction: str,
+    jurisdiction: str | None,
     backend: str,
     fmt: str,
     lang: str,
     rules: tuple[str, ...],
     no_plugins: bool,
 ) -> None:
-    """The monthly watch list (bevakningslista): deadlines due this month or overdue."""
+    """The monthly watch list (bevakningslista) as of a date: deadlines due this month,
+    overdue, open or reportable, from a log of case events (a full log is fine)."""
     from . import watch  # noqa: PLC0415
 
     when = _date(on) or date.today()
@@ -771,7 +830,7 @@ def watchlist(
 @main.command(name="ivo-report")
 @_events_option
 @click.option("--quarter", required=True, help="Quarter, e.g. 2026Q3.")
-@click.option("--jurisdiction", default="se", show_default=True)
+@_watch_jurisdiction_option
 @_backend_option
 @_format_option
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
@@ -780,14 +839,15 @@ def watchlist(
 def ivo_report(
     events_file: str,
     quarter: str,
-    jurisdiction: str,
+    jurisdiction: str | None,
     backend: str,
     fmt: str,
     lang: str,
     rules: tuple[str, ...],
     no_plugins: bool,
 ) -> None:
-    """Decisions not carried out within three months, to report to IVO for a quarter."""
+    """Decisions to report to IVO for a quarter: not carried out (or interrupted and not
+    resumed) within three months, or carried out late during the quarter."""
     from . import watch  # noqa: PLC0415
 
     try:
