@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +19,13 @@ pa = pytest.importorskip("pyarrow")
 pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 
-ENGINE = lsr.load()
+# National law and the Stockholm plugins, plus a threshold question of the tests' own (the
+# 20-hour line alone), so that these tests do not depend on how national questions grow.
+THRESHOLD_RULES = Path(__file__).parent / "caseload_rules" / "troskel.toml"
+ENGINE = lsr.load(paths=[THRESHOLD_RULES])
+RULES = ["--rules", str(THRESHOLD_RULES)]
 ON = date(2026, 1, 1)
-Q = "personlig_assistans.huvudman"
+Q = "batchtest.huvudman"
 H = "grundlaggande_behov_timmar_per_vecka"
 
 
@@ -140,7 +145,7 @@ def test_nan_is_refused_in_arrow_and_missing_in_pandas() -> None:
     assert got.statuses == ("undetermined", "decided")
     assert got.missing[0] == (H,)
     with pytest.raises(lsr.FactError, match="row 1"):
-        ENGINE.evaluate_many(Q, table, on=ON)
+        ENGINE.evaluate_many(Q, table, on=ON, errors="raise")
 
 
 def test_timestamps_at_midnight_are_dates_others_are_refused() -> None:
@@ -162,9 +167,13 @@ def test_unknown_columns_and_bad_enum_values_are_errors_per_row() -> None:
     got = ENGINE.evaluate_many("lss.ratt_till_insats", table, on=ON, errors="collect")
     assert got.statuses[1] == "error"
     assert "flygresa" in (got.errors[1] or "")
+    # A column that is not a fact is refused before any work (never silently dropped).
     table = pa.table({"timmar": [1, 2]})
-    got = ENGINE.evaluate_many(Q, table, on=ON, errors="collect")
-    assert got.statuses == ("error", "error")
+    with pytest.raises(lsr.FactError, match="'timmar'"):
+        ENGINE.evaluate_many(Q, table, on=ON)
+    # In plain fact dicts an unknown name stays that row's error, as in engine.evaluate.
+    got = ENGINE.evaluate_many(Q, [{"timmar": 1}, {H: 3}], on=ON)
+    assert got.statuses == ("error", "decided")
     assert "unknown fact" in (got.errors[0] or "")
 
 
@@ -184,7 +193,7 @@ def test_decimal_exactness_at_the_line() -> None:
     assert got.values == ("forsakringskassan", "kommun")
 
 
-def test_a_parameter_not_in_force_falls_back_to_the_exact_single_case_error() -> None:
+def test_a_question_not_in_force_is_refused_before_any_row_on_both_paths() -> None:
     old = date(1990, 1, 1)
     a = _run(Q, [{H: 30}], old, "se", "columnar")
     b = _run(Q, [{H: 30}], old, "se", "row")
@@ -215,7 +224,8 @@ def test_batch_command_reads_and_writes_parquet(tmp_path: Any) -> None:
     pq.write_table(pa.table({H: pa.array([10.0, None, 35.5, -1.0], pa.float64())}), cases)
     out = tmp_path / "out.parquet"
     result = CliRunner().invoke(
-        main, ["batch", Q, "--cases", str(cases), "--out", str(out), "--on", "2026-01-01"]
+        main,
+        ["batch", Q, "--cases", str(cases), "--out", str(out), "--on", "2026-01-01", *RULES],
     )
     assert result.exit_code == 0, result.output
     table = pq.read_table(out).to_pylist()
@@ -225,7 +235,8 @@ def test_batch_command_reads_and_writes_parquet(tmp_path: Any) -> None:
     assert "at least 0" in table[3]["error"]
     csv_out = tmp_path / "out.csv"
     result = CliRunner().invoke(
-        main, ["batch", Q, "--cases", str(cases), "--out", str(csv_out), "--on", "2026-01-01"]
+        main,
+        ["batch", Q, "--cases", str(cases), "--out", str(csv_out), "--on", "2026-01-01", *RULES],
     )
     assert result.exit_code == 0, result.output
     assert "forsakringskassan" in csv_out.read_text(encoding="utf-8")
@@ -250,3 +261,35 @@ def test_diff_takes_a_table_and_groups_the_changes() -> None:
         ("sarskild_delegation", "handlaggare", 1)
     ]
     assert report.changes[0].rows == (3,)
+
+
+# -- the same, with id columns and bad cells ----------------------------------------------------
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(caseloads(), st.data())
+def test_columnar_equals_row_by_row_with_ids_and_bad_cells(
+    load: tuple[str, str, date, list[dict[str, Any]]], data: st.DataObject
+) -> None:
+    question, jurisdiction, on, cases = load
+    # Each case gets an id; some get a hostile cell (text where a number belongs, a NaN).
+    bad_cell = st.sampled_from([{H: "abc"}, {H: math.nan}, {"alder": -3}, {}])
+    with_ids = [{"case_id": f"A-{i}", **c, **data.draw(bad_cell)} for i, c in enumerate(cases)]
+
+    def run(method: str) -> Any:
+        try:
+            return ENGINE.evaluate_many(
+                question, with_ids, on=on, jurisdiction=jurisdiction, method=method, id="case_id"
+            )
+        except lsr.LssSolRulesError as exc:  # e.g. a key that is no fact: refused up front
+            return type(exc), str(exc)
+
+    runs = [run("columnar"), run("row")]
+    _same(*runs)
+    for got in runs:
+        if isinstance(got, tuple):
+            continue
+        assert len(got) == len(cases)  # rows in == rows out
+        assert got.ids == {"case_id": [f"A-{i}" for i in range(len(cases))]}
+        for err in got.row_errors:
+            assert err.ids == (("case_id", f"A-{err.row - 1}"),)
+            assert got.statuses[err.row - 1] == "error"
+        assert got.to_arrow().column("case_id").to_pylist() == got.ids["case_id"]

@@ -573,6 +573,7 @@ def evaluate_many(
     if not isinstance(on, date):
         raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
     view = engine.view_for(question, jurisdiction)
+    view.in_force(question, on)  # NoRuleInForceError before any row is read
     columnar = method == "columnar" or (method == "auto" and _have_numpy())
     if columnar and not _have_numpy():
         raise ImportError("the columnar batch path needs numpy: pip install 'lss-sol-rules[batch]'")
