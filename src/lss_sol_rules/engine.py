@@ -402,7 +402,10 @@ class Engine:
             if c.expr.fn(raw) is False:
                 names = sorted(c.expr.facts)
                 raise FactError(
-                    ", ".join(names), c.message.en, {n: ctx.facts[n] for n in names}, c.message.sv
+                    ", ".join(names),
+                    c.message.en,
+                    {n: ctx.facts[n] for n in names if n in ctx.facts},
+                    c.message.sv,
                 )
 
 

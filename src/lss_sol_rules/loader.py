@@ -11,7 +11,10 @@ rule id. Expressions are parsed here and compiled by :mod:`.rulebook`.
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -25,7 +28,15 @@ from .errors import ExpressionError, RuleFileError, did_you_mean
 from .expr import parse
 from .expr.ast import Node
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
-from .values import SCALAR_TYPES, Value
+from .values import (
+    MAX_DECIMAL_PLACES,
+    SCALAR_TYPES,
+    Value,
+    bad_character,
+    number_problem,
+    parse_int,
+    safe_repr,
+)
 from .watchdecl import WatchDecl, read_watches
 
 try:  # the compiled build of the same parser: rule files load about 3x faster
@@ -36,25 +47,116 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
     else:
         raise
 
-__all__ = ["ConditionSpec", "ConstraintSpec", "RuleFile", "RuleSpec", "read_rule_file"]
+__all__ = [
+    "ConditionSpec",
+    "ConstraintSpec",
+    "RuleFile",
+    "RuleSpec",
+    "read_rule_file",
+    "read_text_file",
+]
 
-_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
-_JURISDICTION = re.compile(r"^[a-z]{2}(/[a-z0-9][a-z0-9-]*)*$")
+_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\Z")
+_JURISDICTION = re.compile(r"[a-z]{2}(/[a-z0-9][a-z0-9-]*)*\Z")
+_ID = re.compile(r"[a-z0-9][a-z0-9_.\-]*\Z")
+MAX_ID_LENGTH = 200
 _TYPES = SCALAR_TYPES | {"list"}
 MAX_FILE_BYTES = 2_000_000
 MAX_DIGITS = 20
 MAX_MAGNITUDE = 15
 
 
+def _number_problem(value: int | Decimal) -> str | None:
+    """Why *value* is not a number a rule file may hold (``None`` when it is fine).
+
+    Finite, strictly between ±10^15, at most 20 significant digits and 20 decimal places;
+    checked without building the number's digits or touching the decimal context, so
+    ``1e999999999`` and ``1e-999999999`` are refused at once.
+    """
+    problem = number_problem(value, MAX_MAGNITUDE, MAX_DECIMAL_PLACES)
+    if problem is None and isinstance(value, Decimal):
+        digits = value.as_tuple().digits
+        significant = len(digits)
+        while significant > MAX_DIGITS and digits[significant - 1] == 0:
+            significant -= 1
+        if significant > MAX_DIGITS:
+            problem = f"has more than {MAX_DIGITS} significant digits"
+    return problem
+
+
 def _sane_number(value: int | Decimal) -> bool:
     """A number a rule author could mean: finite, few digits, not astronomically large."""
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            return False
-        digits = len(value.as_tuple().digits)
-    else:
-        digits = len(str(abs(value))) if abs(value) < 10**MAX_DIGITS else MAX_DIGITS + 1
-    return digits <= MAX_DIGITS and abs(value) < 10**MAX_MAGNITUDE
+    return _number_problem(value) is None
+
+
+def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of the regular file at *path*, or :class:`RuleFileError`.
+
+    The file is checked *before* it is read: a directory, a device (``/dev/zero``), a FIFO
+    or a socket — also behind a symbolic link — is refused, and so is a file larger than
+    *max_bytes*, so a wrong path can neither hang the caller nor exhaust its memory. The
+    file is opened non-blocking and read at most *max_bytes* + 1 bytes, so a file that
+    changes between the check and the read is caught too.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise RuleFileError(
+            f"a file path must be text or a path, got {safe_repr(path)}", file=safe_repr(path)
+        )
+    spath = os.fspath(path)
+    if not isinstance(spath, str):
+        spath = str(spath)
+
+    def fail(problem: str) -> RuleFileError:
+        return RuleFileError(problem, file=spath)
+
+    def cannot(exc: OSError | ValueError) -> RuleFileError:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return fail(f"cannot read the file: {reason}")
+
+    def check(st: os.stat_result) -> None:
+        if not stat.S_ISREG(st.st_mode):
+            kind = (
+                "a directory"
+                if stat.S_ISDIR(st.st_mode)
+                else "a FIFO"
+                if stat.S_ISFIFO(st.st_mode)
+                else "a device"
+                if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "a socket"
+                if stat.S_ISSOCK(st.st_mode)
+                else "not a plain file"
+            )
+            raise fail(f"not a regular file ({kind}); give the path of a .toml file")
+        if st.st_size > max_bytes:
+            raise fail(f"file is larger than {max_bytes:,} bytes ({st.st_size:,} bytes)")
+
+    try:
+        check(os.stat(spath))
+        fd = os.open(
+            spath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise cannot(exc) from None
+    try:
+        check(os.fstat(fd))  # the file opened is the file checked
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise cannot(exc) from None
+    finally:
+        os.close(fd)
+    if size > max_bytes:
+        raise fail(f"file is larger than {max_bytes:,} bytes")
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"not UTF-8 text (byte {exc.start})") from None
 
 
 @attrs.frozen
@@ -113,63 +215,118 @@ class RuleFile:
     rules: tuple[RuleSpec, ...]
     constraints: tuple[ConstraintSpec, ...]
     watches: tuple[WatchDecl, ...] = ()  # [watches.NAME]: see watchdecl.py
+    lines: Mapping[tuple[str, str], int] = attrs.field(factory=dict, eq=False)
+    """The first line of each declaration: ``("facts", name)`` -> line."""
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+def _unquote(raw: str) -> str:
+    """The value of a basic-string key's escapes (``\\u00e5``), as far as JSON reads them."""
+    if "\\" not in raw:
+        return raw
+    try:
+        value = json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+    return value if isinstance(value, str) else raw
+
+
+def _key_path(text: str, pos: int) -> tuple[tuple[str, ...], int] | None:
+    """Read a dotted TOML key (``a.b."c d".'e'``) at *pos*; the parts and the end position."""
+    parts: list[str] = []
+    n = len(text)
+    while True:
+        while pos < n and text[pos] in " \t":
+            pos += 1
+        if pos >= n:
+            return None
+        ch = text[pos]
+        if ch in "\"'":
+            end = pos + 1
+            while end < n and text[end] != ch:
+                end += 2 if ch == '"' and text[end] == "\\" else 1
+            if end >= n:
+                return None
+            parts.append(_unquote(text[pos + 1 : end]) if ch == '"' else text[pos + 1 : end])
+            pos = end + 1
+        else:
+            m = _BARE_KEY.match(text, pos)
+            if m is None:
+                return None
+            parts.append(m.group())
+            pos = m.end()
+        while pos < n and text[pos] in " \t":
+            pos += 1
+        if pos < n and text[pos] == ".":
+            pos += 1
+            continue
+        return tuple(parts), pos
 
 
 class _Locator:
-    """Find the line of a table or key in the raw TOML text."""
+    """Find the line of a table or key in the raw TOML text.
 
-    _HEADER = re.compile(
-        r"^\s*\[(?!\[)\s*([A-Za-z_]+)\s*\.\s*(?:\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+))"
-    )
+    One pass over the lines indexes every table header, array-of-tables header and key
+    (dotted keys and keys under a ``[section]`` table included), so each lookup is a dict
+    access: loading stays linear in the size of the file however its tables are written.
+    Lines inside multi-line strings are skipped.
+    """
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.array_headers: dict[str, list[int]] = {}
-        self.headers: dict[tuple[str, str], int] = {}  # [section.name...] -> first line
-        self._keys: list[str | None] | None = None
+        self.headers: dict[tuple[str, str], int] = {}  # (section, name) -> first line
+        self._keys: list[str | None] = []  # each line's leading key, or "[" for a header
+        table: tuple[str, ...] = ()
+        in_string: str | None = None
         for i, line in enumerate(self.lines, start=1):
-            m = re.match(r"^\s*\[\[\s*([A-Za-z_.]+)\s*\]\]", line)
-            if m:
-                self.array_headers.setdefault(m.group(1), []).append(i)
+            if in_string is not None:
+                self._keys.append(None)
+                if line.count(in_string) % 2 == 1:
+                    in_string = None
                 continue
-            h = self._HEADER.match(line)
-            if h:
-                name = next(g for g in h.groups()[1:] if g is not None)
-                self.headers.setdefault((h.group(1), name), i)
+            stripped = line.lstrip()
+            full: tuple[str, ...] | None = None
+            if stripped.startswith("["):
+                self._keys.append("[")
+                array = stripped.startswith("[[")
+                found = _key_path(stripped, 2 if array else 1)
+                table = found[0] if found else ()
+                if found and array:
+                    self.array_headers.setdefault(".".join(found[0]), []).append(i)
+                full = table
+            else:
+                found = _key_path(stripped, 0)
+                if found is None or not stripped[found[1] :].startswith("="):
+                    self._keys.append(None)
+                    continue
+                self._keys.append(found[0][0])
+                full = table + found[0]
+                rest = stripped[found[1] + 1 :]
+                for quote in ('"""', "'''"):
+                    if rest.count(quote) % 2 == 1:
+                        in_string = quote
+                        break
+            if len(full) >= 2:
+                self.headers.setdefault((full[0], full[1]), i)
+            elif len(full) == 1:
+                self.headers.setdefault((full[0], ""), i)
 
     def table(self, section: str, name: str) -> int | None:
-        found = self.headers.get((section, name))
-        if found is not None:
-            return found
-        pattern = re.compile(
-            rf"^\s*\[\s*{re.escape(section)}\s*\.\s*(\"{re.escape(name)}\"|'{re.escape(name)}'|"
-            rf"{re.escape(name)})\s*[\].]"
-        )
-        for i, line in enumerate(self.lines, start=1):
-            if pattern.match(line):
-                return i
-        # Inline form: section = { name = ... } or name = ... under [section].
-        for i, line in enumerate(self.lines, start=1):
-            if re.match(rf"^\s*\"?{re.escape(name)}\"?\s*=", line):
-                return i
-        return None
+        """The first line declaring ``section.name`` (a header, a dotted key or an inline
+        table under ``[section]``)."""
+        return self.headers.get((section, name))
 
     def array_item(self, section: str, index: int) -> int | None:
         heads = self.array_headers.get(section, [])
         return heads[index] if index < len(heads) else None
 
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*[=.]")
-
     def key_after(self, start: int | None, key: str) -> int | None:
         """The line of *key* inside the table whose header is on line *start*."""
         if start is None:
             return None
-        if self._keys is None:  # each line's leading key, or "[" for a table header
-            self._keys = [
-                "[" if line.lstrip().startswith("[") else (m.group(1) if m else None)
-                for line in self.lines
-                for m in (self._KEY.match(line),)
-            ]
         for idx in range(start, len(self.lines)):
             found = self._keys[idx]
             if found == "[":
@@ -188,6 +345,69 @@ class _Reader:
         self, problem: str, line: int | None = None, rule_id: str | None = None
     ) -> RuleFileError:
         return RuleFileError(problem, file=self.path, line=line, rule_id=rule_id)
+
+    # -- the whole file, before anything reads it ---------------------------------------
+    def check_scalars(self, data: Mapping[str, Any]) -> None:
+        """Refuse, wherever they are, numbers out of range and texts (keys too) holding
+        characters a rule file may not contain (see ``docs/rule-format.md``).
+
+        Walks the parsed file without recursion, in document order, and names the line and
+        rule of the first offender.
+        """
+        stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+        while stack:
+            path, value = stack.pop()
+            if isinstance(value, Mapping):
+                for key in value:
+                    bad = bad_character(key)
+                    if bad is not None:
+                        raise self._scalar_error(data, (*path, key), f"a key holds {bad}")
+                stack.extend(((*path, k), v) for k, v in reversed(list(value.items())))
+            elif isinstance(value, list):
+                stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+            elif isinstance(value, str):
+                bad = bad_character(value)
+                if bad is not None:
+                    raise self._scalar_error(data, path, f"holds {bad}")
+            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                problem = _number_problem(value)
+                if problem is not None:
+                    raise self._scalar_error(
+                        data,
+                        path,
+                        f"has the number {safe_repr(value, 30)}, which {problem} (rule files "
+                        f"take numbers of at most {MAX_DIGITS} digits, below "
+                        f"10^{MAX_MAGNITUDE}, with at most {MAX_DECIMAL_PLACES} decimal places)",
+                    )
+
+    def _scalar_error(
+        self, data: Mapping[str, Any], path: tuple[str | int, ...], problem: str
+    ) -> RuleFileError:
+        line: int | None = None
+        rule_id: str | None = None
+        head = path[0] if path else None
+        if head in ("rules", "constraints") and len(path) >= 2 and isinstance(path[1], int):
+            line = self.loc.array_item(head, path[1])
+            entry = data[head][path[1]]
+            if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+                rule_id = entry["id"]
+            if len(path) >= 3 and isinstance(path[2], str):
+                line = self.loc.key_after(line, path[2])
+        elif isinstance(head, str) and len(path) >= 2 and isinstance(path[1], str):
+            line = self.loc.table(head, path[1])
+            if line is None:
+                line = self.loc.table(head, "")
+            if head == "parameters" and len(path) >= 4 and isinstance(path[3], int):
+                line = self.loc.array_item(f"parameters.{path[1]}.values", path[3]) or line
+        elif isinstance(head, str):
+            line = self.loc.table(head, "")
+        where = "".join(
+            f"[{p}]"
+            if isinstance(p, int)
+            else (("." if i else "") + (p if _BARE_KEY.fullmatch(p) else repr(p)))
+            for i, p in enumerate(path)
+        )
+        return self.fail(f"`{where or 'the file'}` {problem}", line, rule_id)
 
     # -- small checked getters ---------------------------------------------------------
     def keys(
@@ -324,10 +544,12 @@ class _Reader:
             raise bad()
         if vtype == "number" and (isinstance(raw, bool) or not isinstance(raw, (int, Decimal))):
             raise bad()
-        if vtype in ("int", "number") and not _sane_number(raw):
+        problem = _number_problem(raw) if vtype in ("int", "number") else None
+        if problem is not None:
             raise self.fail(
-                f"{what} {str(raw)[:30]} is out of range: rule files take numbers with at "
-                f"most {MAX_DIGITS} digits and below 10^{MAX_MAGNITUDE}",
+                f"{what} {safe_repr(raw, 30)} {problem} (rule files take numbers of at most "
+                f"{MAX_DIGITS} digits, below 10^{MAX_MAGNITUDE}, at most "
+                f"{MAX_DECIMAL_PLACES} decimal places)",
                 line,
                 rule_id,
             )
@@ -376,9 +598,9 @@ class _Reader:
                 "past",
                 "derive",
                 "value_labels",
+                "assumed",
             },
             f"fact {name!r}",
-                "assumed",
             line,
         )
         t, of = self.vtype(raw, f"fact {name!r}", line)
@@ -396,8 +618,9 @@ class _Reader:
             b = raw.get(bound)
             if b is not None and (isinstance(b, bool) or not isinstance(b, (int, Decimal))):
                 raise self.fail(f"`{bound}` of fact {name!r} must be a number", line)
-            if b is not None and not _sane_number(b):
-                raise self.fail(f"`{bound}` of fact {name!r} is out of range", line)
+            problem = None if b is None else _number_problem(b)
+            if problem is not None:
+                raise self.fail(f"`{bound}` of fact {name!r} {problem}", line)
         derive = raw.get("derive")
         if derive is not None:
             self.expression(derive, "derive", line, None)
@@ -406,11 +629,11 @@ class _Reader:
             raise self.fail(f"`past` of fact {name!r} must be true or false", line)
         label = self.label(raw.get("label"), f"`label` of fact {name!r}", line)
         assert label is not None  # noqa: S101 - required=True
-        mn, mx = raw.get("min"), raw.get("max")
-        return FactDecl(
         assumed = self.label(
             raw.get("assumed"), f"`assumed` of fact {name!r}", line, required=False
         )
+        mn, mx = raw.get("min"), raw.get("max")
+        return FactDecl(
             name=name,
             type=t,
             of=of,
@@ -429,9 +652,9 @@ class _Reader:
             past=past,
             derive=derive,
             source=self.path,
+            assumed=assumed,
         )
 
-            assumed=assumed,
     def parameter(self, name: str, raw: Any, jurisdiction: str) -> Parameter:
         line = self.loc.table("parameters", name)
         self.name(name, "parameter name", line)
@@ -510,9 +733,9 @@ class _Reader:
                 "internal",
                 "refusal",
                 "subject",
+                "not_applicable",
             },
             f"question {name!r}",
-                "not_applicable",
             line,
         )
         t, of = self.vtype(raw, f"question {name!r}", line)
@@ -550,14 +773,16 @@ class _Reader:
         internal = raw.get("internal", False)
         if not isinstance(internal, bool):
             raise self.fail(f"`internal` of {name!r} must be true or false", line)
-        return QuestionDecl(
-            name=name,
         not_applicable = self.label(
-            raw.get("not_applicable"), f"`not_applicable` of question {name!r}", line,
+            raw.get("not_applicable"),
+            f"`not_applicable` of question {name!r}",
+            line,
             required=False,
         )
-            type=t,
+        return QuestionDecl(
             not_applicable=not_applicable,
+            name=name,
+            type=t,
             of=of,
             label=label,
             values=allowed,
@@ -586,7 +811,7 @@ class _Reader:
             value: Value
             if elem == "int":
                 try:
-                    value = int(key)
+                    value = parse_int(key)
                 except ValueError:
                     raise self.fail(
                         f"value_labels key {key!r} of {name!r} is not a whole number", line
@@ -609,7 +834,7 @@ class _Reader:
         if not isinstance(raw, Mapping):
             raise self.fail("each [[rules]] entry must be a table", line)
         rid = raw.get("id")
-        if not isinstance(rid, str) or not re.match(r"^[a-z0-9][a-z0-9_.\-]*$", rid):
+        if not isinstance(rid, str) or len(rid) > MAX_ID_LENGTH or not _ID.match(rid):
             raise self.fail(
                 f"[[rules]] entry {index + 1} needs `id`: lower-case text like "
                 f'"lss.9.personlig_assistans", got {rid!r}',
@@ -730,8 +955,12 @@ class _Reader:
         if not isinstance(raw, Mapping):
             raise self.fail("each [[constraints]] entry must be a table", line)
         cid = raw.get("id")
-        if not isinstance(cid, str):
-            raise self.fail("each [[constraints]] entry needs an `id`", line)
+        if not isinstance(cid, str) or len(cid) > MAX_ID_LENGTH or not _ID.match(cid):
+            raise self.fail(
+                f"[[constraints]] entry {index + 1} needs `id`: lower-case text like "
+                f'"alder_stammer_med_fodelsedatum", got {safe_repr(cid)}',
+                line,
+            )
         self.keys(raw, {"id", "check", "message"}, "a constraint", line, cid)
         text, node = self.expression(raw.get("check"), "check", line, cid)
         message = self.label(raw.get("message"), "`message`", line, cid)
@@ -752,18 +981,13 @@ def read_rule_file(
     *jurisdiction*, when given, is where the file must apply: it fills in a missing
     ``[rulebook] jurisdiction`` and contradicting one is an error.
     """
-    spath = str(path)
     if text is None:
-        try:
-            raw_bytes = Path(path).read_bytes()
-        except OSError as exc:
-            raise RuleFileError(f"cannot read the file: {exc.strerror}", file=spath) from None
-        if len(raw_bytes) > MAX_FILE_BYTES:
-            raise RuleFileError(f"file is larger than {MAX_FILE_BYTES} bytes", file=spath)
-        try:
-            text = raw_bytes.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise RuleFileError(f"not UTF-8 text (byte {exc.start})", file=spath) from None
+        text = read_text_file(path)
+    spath = str(path)
+    if not isinstance(text, str):
+        raise RuleFileError(f"the text must be a str, got {safe_repr(text)}", file=spath)
+    if len(text) > MAX_FILE_BYTES:
+        raise RuleFileError(f"file is larger than {MAX_FILE_BYTES:,} characters", file=spath)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -775,6 +999,7 @@ def read_rule_file(
     except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
         raise RuleFileError(f"not valid TOML: {exc}", file=spath) from None
     r = _Reader(spath, text)
+    r.check_scalars(data)
     r.keys(
         data,
         {"rulebook", "facts", "parameters", "questions", "rules", "constraints", "watches"},
@@ -818,9 +1043,18 @@ def read_rule_file(
                 f"rule id used twice (first at line {seen[rule.id].line})", rule.line, rule.id
             )
         seen[rule.id] = rule
+    book_id = head.get("id", Path(spath).stem)
+    if "id" in head and (
+        not isinstance(book_id, str) or len(book_id) > MAX_ID_LENGTH or not _ID.match(book_id)
+    ):
+        raise r.fail(
+            f'[rulebook] id must be lower-case text like "se.lss.insatser", got '
+            f"{safe_repr(book_id)}",
+            r.loc.table("rulebook", "id"),
+        )
     return RuleFile(
         path=spath,
-        id=str(head.get("id", Path(spath).stem)),
+        id=str(book_id),
         title=title or Label(Path(spath).stem, Path(spath).stem),
         jurisdiction=jurisdiction,
         facts=tuple(r.fact(n, v) for n, v in section("facts").items()),
@@ -829,4 +1063,5 @@ def read_rule_file(
         rules=rules,
         constraints=tuple(r.constraint(i, c) for i, c in enumerate(array("constraints"))),
         watches=read_watches(r, section("watches"), jurisdiction),
+        lines=dict(r.loc.headers),
     )

@@ -23,14 +23,40 @@ import attrs
 
 from .errors import ExpressionError, NoRuleInForceError, RuleFileError, did_you_mean
 from .expr import CompiledExpr, Function, Scope, Symbol, compile_expr, parse
-from .expr.ast import BoolOp, Node
+from .expr.ast import BoolOp, Call, Node, height, walk
 from .expr.exclusive import can_both_hold
 from .loader import ConditionSpec, ConstraintSpec, RuleFile, RuleSpec
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
 from .values import Value, is_of_type
 from .watchdecl import check_watches
 
-__all__ = ["CompiledCondition", "CompiledConstraint", "CompiledRule", "Rulebook", "View"]
+__all__ = [
+    "MAX_EVALUATION_DEPTH",
+    "MAX_OVERRIDE_PAIRS",
+    "MAX_RULES_PER_QUESTION",
+    "CompiledCondition",
+    "CompiledConstraint",
+    "CompiledRule",
+    "Rulebook",
+    "View",
+]
+
+MAX_EVALUATION_DEPTH = 250
+"""How deeply questions may read questions (and derived facts read derived facts).
+
+Each question on a chain counts 4 plus the depth of its deepest expression, each derived
+fact 3 plus the depth of its ``derive``: about 50 questions with simple conditions. Deeper
+chains are refused when the rulebook loads, so that evaluating never exhausts Python's
+stack (and leaves room for the host's own)."""
+
+MAX_RULES_PER_QUESTION = 500
+"""How many rules may answer one question in one jurisdiction (all their versions counted):
+every pair is checked for a possible collision when the rulebook loads, so the cost grows
+with the square of this number (500 rules: about a second)."""
+
+MAX_OVERRIDE_PAIRS = 200_000
+"""How many (rule, rule that blocks it) pairs the ``overrides`` of one jurisdiction may
+imply, transitively. A chain of n rules overriding each other implies n²/2 pairs."""
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _BUILTIN_PLACEHOLDERS = frozenset({"value", "on"})
@@ -143,7 +169,12 @@ class View:
         self.overriders = self._overriders()
 
     def _overriders(self) -> dict[str, frozenset[str]]:
-        """For each rule, every rule whose firing blocks it (``overrides``, transitively)."""
+        """For each rule, every rule whose firing blocks it (``overrides``, transitively).
+
+        Computed once per view, bottom-up without recursion (each rule's set is built from
+        its blockers' sets); a cycle or a web of more than :data:`MAX_OVERRIDE_PAIRS` pairs
+        is a :class:`RuleFileError` at the rule concerned.
+        """
         direct: dict[str, set[str]] = {}
         for rules in self.rules.values():
             ids = {r.id for r in rules}
@@ -155,16 +186,52 @@ class View:
                 if r.default:
                     direct[r.id].update(o.id for o in rules if not o.default)
         closed: dict[str, frozenset[str]] = {}
-        for rid, blockers in direct.items():
-            seen: set[str] = set()
-            stack = list(blockers)
+        total = 0
+        for root, blockers in direct.items():
+            if root in closed:
+                continue
+            on_path: set[str] = {root}
+            stack: list[tuple[str, list[str]]] = [(root, sorted(blockers))]
             while stack:
-                o = stack.pop()
-                if o not in seen:
-                    seen.add(o)
-                    stack.extend(direct.get(o, ()))
-            closed[rid] = frozenset(seen)
+                rid, todo = stack[-1]
+                if todo:
+                    nxt = todo.pop()
+                    if nxt in closed:
+                        continue
+                    if nxt in on_path:
+                        self._override_cycle(nxt)
+                    on_path.add(nxt)
+                    stack.append((nxt, sorted(direct.get(nxt, ()))))
+                    continue
+                stack.pop()
+                on_path.discard(rid)
+                acc: set[str] = set()
+                for b in direct.get(rid, ()):
+                    acc.add(b)
+                    acc |= closed[b]
+                total += len(acc)
+                if total > MAX_OVERRIDE_PAIRS:
+                    rule = self.book.rule_by_id[rid]
+                    raise _rule_error(
+                        rule,
+                        f"the `overrides` of the rules answering {rule.question!r} imply more "
+                        f"than {MAX_OVERRIDE_PAIRS:,} (rule, blocking rule) pairs, counted "
+                        f"transitively (a chain of n rules overriding each other implies "
+                        f"n²/2); let the exceptions override the general rule directly instead "
+                        f"of each other, or split the question",
+                    )
+                closed[rid] = frozenset(acc)
         return closed
+
+    def _override_cycle(self, rid: str) -> None:
+        rule = self.book.rule_by_id[rid]
+        raise RuleFileError(
+            "`overrides` forms a cycle through this rule; an exception cannot also be "
+            "the rule it is an exception to",
+            file=rule.file,
+            line=rule.line,
+            rule_id=rid,
+        )
 
     def in_force(self, question: str, on: date) -> list[CompiledRule]:
         """The rules of *question* in force on *on*; :class:`NoRuleInForceError` if none."""
@@ -209,6 +276,14 @@ class View:
                     rule_id=rid,
                 )
         for question, rules in self.rules.items():
+            if len(rules) > MAX_RULES_PER_QUESTION:
+                raise _rule_error(
+                    rules[MAX_RULES_PER_QUESTION],
+                    f"{len(rules):,} rules answer {question!r} in jurisdiction "
+                    f"{self.jurisdiction!r}; at most {MAX_RULES_PER_QUESTION} may (every pair "
+                    f"is checked for a collision when the rules load): split the question into "
+                    f"several, for example one per group of cases",
+                )
             qdecl = self.book.questions[question]
             for i, a in enumerate(rules):
                 for b in rules[i + 1 :]:
@@ -346,16 +421,24 @@ class Rulebook:
             if f.derive is not None:
                 node = parse(f.derive)  # already parsed once by the loader: cannot fail
                 expr = self._expr(
-                    ConditionSpec(f.derive, node, None, None), f.source, None, fact_scope
+                    ConditionSpec(f.derive, node, None, self._fact_line(f.name)),
+                    f.source,
+                    None,
+                    fact_scope,
                 )
                 if not is_of_type_name(expr.type, f.type):
                     raise RuleFileError(
                         f"`derive` of fact {f.name!r} gives a {expr.type}, "
                         f"but the fact is {f.type}",
                         file=f.source,
+                        line=self._fact_line(f.name),
                     )
                 if f.name in expr.facts:
-                    raise RuleFileError(f"fact {f.name!r} is derived from itself", file=f.source)
+                    raise RuleFileError(
+                        f"fact {f.name!r} is derived from itself",
+                        file=f.source,
+                        line=self._fact_line(f.name),
+                    )
                 self.derive[f.name] = expr
         for rf, layer in self.files:
             for spec in rf.rules:
@@ -385,6 +468,14 @@ class Rulebook:
         self._check_question_cycles()
 
     def _constraint(self, c: ConstraintSpec, jurisdiction: str) -> CompiledConstraint:
+        if any(isinstance(n, Call) and n.func == "given" for n in walk(c.check.node)):
+            raise _rule_error(
+                c,
+                "`check` cannot use given(): a check is only tested on the facts a case "
+                "gives, so given() would make it fail for every case without the fact; "
+                "write the check over the facts themselves (it is skipped while they are "
+                "missing)",
+            )
         expr = self._expr(c.check, c.file, c.id)
         if expr.type != "bool" or expr.questions:
             raise _rule_error(
@@ -489,28 +580,102 @@ class Rulebook:
         )
 
     def _check_question_cycles(self) -> None:
-        graph: dict[str, set[str]] = {}
+        """Refuse cycles between questions or between derived facts, and chains too deep to
+        evaluate (:data:`MAX_EVALUATION_DEPTH`). Iterative: a chain of any length is fine."""
+        rules_of: dict[str, list[CompiledRule]] = {}
         for rule in self.rules:
-            graph.setdefault(rule.question, set()).update(rule.questions)
-        state: dict[str, int] = {}
+            rules_of.setdefault(rule.question, []).append(rule)
+        graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        weight: dict[tuple[str, str], int] = {}
+        for name, expr in self.derive.items():
+            key = ("f", name)
+            graph[key] = [("f", f) for f in sorted(expr.facts) if f in self.derive]
+            weight[key] = 3 + height(expr.node)
+        for q, rules in rules_of.items():
+            key = ("q", q)
+            reads: set[tuple[str, str]] = set()
+            deepest = 0
+            for rule in rules:
+                reads.update(("q", n) for n in rule.questions)
+                reads.update(("f", n) for n in rule.facts if n in self.derive)
+                exprs = [c.expr for c in rule.conditions] + ([rule.compute] if rule.compute else [])
+                deepest = max([deepest, *(height(e.node) for e in exprs)])
+            graph[key] = sorted(reads)
+            weight[key] = 4 + deepest
+        cost: dict[tuple[str, str], int] = {}
+        via: dict[tuple[str, str], tuple[str, str] | None] = {}
+        for root in sorted(graph):
+            if root in cost:
+                continue
+            path = [root]
+            on_path = {root}
+            stack = [(root, list(reversed(graph.get(root, []))))]
+            while stack:
+                node, todo = stack[-1]
+                if todo:
+                    nxt = todo.pop()
+                    if nxt in cost:
+                        continue
+                    if nxt in on_path:
+                        self._cycle_error([*path[path.index(nxt) :], nxt], rules_of)
+                    path.append(nxt)
+                    on_path.add(nxt)
+                    stack.append((nxt, list(reversed(graph.get(nxt, [])))))
+                    continue
+                stack.pop()
+                path.pop()
+                on_path.discard(node)
+                best: tuple[str, str] | None = None
+                for child in graph.get(node, []):
+                    if best is None or cost[child] > cost[best]:
+                        best = child
+                cost[node] = weight.get(node, 0) + (cost[best] if best is not None else 0)
+                via[node] = best
+        if not cost:
+            return
+        top = max(sorted(cost), key=lambda k: cost[k])
+        if cost[top] <= MAX_EVALUATION_DEPTH:
+            return
+        chain: list[str] = []
+        step: tuple[str, str] | None = top
+        while step is not None:
+            chain.append(step[1])
+            step = via.get(step)
+        shown = chain if len(chain) <= 8 else [*chain[:6], "…", *chain[-2:]]
+        what = "questions read other questions" if top[0] == "q" else "derived facts derive"
+        problem = (
+            f"{what} too deep to evaluate: {' → '.join(shown)} ({len(chain)} steps, depth "
+            f"{cost[top]}; each question counts 4 and each derived fact 3, plus the depth of "
+            f"its expressions; the limit is {MAX_EVALUATION_DEPTH}); flatten the chain by "
+            f"reading the facts directly"
+        )
+        self._error_at(top, problem, rules_of)
 
-        def visit(q: str, path: list[str]) -> None:
-            if state.get(q) == 2:
-                return
-            if state.get(q) == 1:
-                cycle = " → ".join([*path[path.index(q) :], q])
-                first = next(r for r in self.rules if r.question == q)  # q has rules: in graph
-                raise _rule_error(
-                    first,
-                    f"questions depend on each other in a cycle: {cycle}",
-                )
-            state[q] = 1
-            for nxt in sorted(graph.get(q, ())):
-                visit(nxt, [*path, q])
-            state[q] = 2
+    def _cycle_error(
+        self, cycle: list[tuple[str, str]], rules_of: Mapping[str, list[CompiledRule]]
+    ) -> None:
+        names = " → ".join(n for _, n in cycle)
+        if cycle[0][0] == "q":
+            problem = f"questions depend on each other in a cycle: {names}"
+        else:
+            problem = f"derived facts derive from each other in a cycle: {names}"
+        self._error_at(cycle[0], problem, rules_of)
 
-        for q in sorted(graph):
-            visit(q, [])
+    def _error_at(
+        self, node: tuple[str, str], problem: str, rules_of: Mapping[str, list[CompiledRule]]
+    ) -> None:
+        kind, name = node
+        if kind == "q":
+            raise _rule_error(rules_of[name][0], problem)
+        decl = self.facts[name]
+        raise RuleFileError(problem, file=decl.source, line=self._fact_line(name))
+
+    def _fact_line(self, name: str) -> int | None:
+        for rf, _ in self.files:
+            line = rf.lines.get(("facts", name))
+            if line is not None and any(f.name == name for f in rf.facts):
+                return line
+        return None
 
     # -- views -------------------------------------------------------------------------
     def view(self, jurisdiction: str) -> View:
