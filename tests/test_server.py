@@ -85,7 +85,7 @@ def test_evaluate(client: httpx.Client) -> None:
         "/evaluate",
         {
             "question": "personlig_assistans.huvudman",
-            "facts": {"grundlaggande_behov_timmar_per_vecka": 20.01},
+            "facts": {"grundlaggande_behov_timmar_per_vecka": 20.01, "alder": 40},
             "on": "2026-01-01",
             "lang": "en",
         },
@@ -104,7 +104,7 @@ def test_undetermined_is_a_normal_answer(client: httpx.Client) -> None:
         {"question": "personlig_assistans.huvudman", "facts": {}, "on": "2026-01-01"},
     )
     assert r.status_code == 200
-    assert r.json()["decision"]["missing"] == ["grundlaggande_behov_timmar_per_vecka"]
+    assert "grundlaggande_behov_timmar_per_vecka" in r.json()["decision"]["missing"]
 
 
 def test_bad_facts_are_422_with_the_fact(client: httpx.Client) -> None:
@@ -173,9 +173,9 @@ def test_batch_keeps_order_and_reports_errors_per_case(client: httpx.Client) -> 
         {
             "question": "personlig_assistans.huvudman",
             "cases": [
-                {"facts": {"grundlaggande_behov_timmar_per_vecka": 5}, "on": "2026-01-01"},
+                {"facts": {"grundlaggande_behov_timmar_per_vecka": 5, "alder": 40}, "on": "2026-01-01"},
                 {"facts": {"grundlaggande_behov_timmar_per_vecka": -5}},
-                {"facts": {"grundlaggande_behov_timmar_per_vecka": 50}, "on": "2026-01-01"},
+                {"facts": {"grundlaggande_behov_timmar_per_vecka": 50, "alder": 40}, "on": "2026-01-01"},
             ],
         },
     )

@@ -165,6 +165,16 @@ def test_no_case_data_in_any_log_on_any_path(
             path="/evaluate/batch",
         )
         post({"question": q, "facts": _pii(), "style": "beslut"}, 422, path="/explain")
+        # The decision form in the browser: a bad number, an unknown field, a good case.
+        form = {"fraga": q, "regelverk": "se", "datum": "2026-01-01", "lang": "sv"}
+        for fields, status in (
+            ({"f.grundlaggande_behov_timmar_per_vecka": PERSONNUMMER, "f.namn": NAME}, 422),
+            ({"f.alder": "-1", "f.namn": NAME}, 422),
+            ({"f.fodelsedatum": BIRTH, "f.namn": NAME}, 200),
+        ):
+            r = c.post("/beslut", data={**form, **fields})
+            assert r.status_code == status, r.text
+            sent.append(status)
         # A slow body: the client stalls after sending the personnummer; 408 after 0.5 s.
         with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
             payload = json.dumps({"question": q, "facts": _pii()}).encode()
@@ -340,7 +350,9 @@ def test_slow_body_gets_408(national: lsr.Engine) -> None:
             b'Content-Length: 100\r\n\r\n{"question"'
         )
         started = time.monotonic()
-        reply = s.recv(4096)
+        reply = b""
+        while chunk := s.recv(4096):  # the server closes after a 408
+            reply += chunk
         assert b" 408 " in reply.split(b"\r\n")[0]
         assert b'"RequestTimeout"' in reply
         assert time.monotonic() - started < 3

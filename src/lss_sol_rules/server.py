@@ -184,6 +184,7 @@ def create_app(
     send_timeout: float = DEFAULT_SEND_TIMEOUT,
     api_keys: Iterable[str] | None = None,
     access_log: bool = False,
+    explorer: bool = True,
 ) -> ASGIApp:
     """The ASGI application around *engine* (default: national law and installed plugins).
 
@@ -196,6 +197,7 @@ def create_app(
         (comma-separated), an empty list turns authentication off.
     :param access_log: log method, path (no query), status and time of each request to
         ``lss_sol_rules.server.access``.
+    :param explorer: serve the rules explorer and decision form at ``/`` (HTML pages).
     """
     eng = engine if engine is not None else load()
     keys = api_keys_from_env() if api_keys is None else tuple(api_keys)
@@ -317,6 +319,10 @@ def create_app(
         return BatchResponse(results=results)
 
     _add_offline_docs(app)
+    if explorer:
+        from .web.pages import add_explorer  # noqa: PLC0415 - jinja2 only when pages are served
+
+        add_explorer(app, eng)
 
     return Guard(
         app,
