@@ -89,3 +89,22 @@ def test_engine_spec_resolves_paths_and_builds_once(tmp_path) -> None:  # type: 
     spec = EngineSpec(paths=[], plugins=False)
     assert spec.build() is spec.build()
     assert "se/stockholm" not in spec.build().jurisdictions()
+
+
+def test_ids_travel_through_the_workers_and_stray_columns_are_refused_first(client) -> None:  # type: ignore[no-untyped-def]
+    frame = _caseload(400)
+    frame.insert(0, "case_id", [f"K-{i:04d}" for i in range(len(frame))])
+    frame["handlaggare"] = "Eva"
+    ddf = dd.from_pandas(frame.drop(columns=["diagnoser"]), npartitions=4)
+    q = "personlig_assistans.huvudman"
+    with pytest.raises(lsr.FactError, match="'handlaggare'"):
+        evaluate_dask(ddf, q, on=ON, id="case_id")  # before anything is scheduled
+    got = evaluate_dask(ddf, q, on=ON, id="case_id", ignore_columns=["handlaggare"]).compute()
+    assert list(got.columns[:2]) == ["case_id", "value"]
+    assert list(got["case_id"]) == list(frame["case_id"])  # every row, in order, ids kept
+    assert got.loc[5, "status"] == "error"
+    assert got.loc[5, "error_fact"] == "grundlaggande_behov_timmar_per_vecka"
+    expected = lsr.load().evaluate_many(
+        q, frame.drop(columns=["diagnoser"]), on=ON, id="case_id", ignore_columns=["handlaggare"]
+    )
+    assert [None if pd.isna(v) else v for v in got["status"]] == list(expected.statuses)

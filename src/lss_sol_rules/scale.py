@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,9 @@ from .engine import Engine
 
 __all__ = ["EngineSpec", "evaluate_dask"]
 
-#: The columns of the result frame, in order (all text: compact to ship from the workers).
-RESULT_COLUMNS = ("value", "status", "missing", "error")
+#: The columns of the result frame after the id columns, in order (all text: compact to
+#: ship from the workers).
+RESULT_COLUMNS = ("value", "status", "missing", "error", "error_fact")
 _TEXT = "string[pyarrow]"
 
 
@@ -67,24 +68,40 @@ def _engine(spec: EngineSpec) -> Engine:
 
 
 def _answer_partition(
-    part: Any, question: str, on: date, jurisdiction: str, spec: EngineSpec
+    part: Any,
+    question: str,
+    on: date,
+    jurisdiction: str,
+    spec: EngineSpec,
+    ids: tuple[str, ...],
+    ignore_columns: tuple[str, ...],
+    ignore_unknown_columns: bool,
 ) -> Any:
     import pandas as pd  # noqa: PLC0415 - optional extra
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
 
     engine = spec.build()
     result = engine.evaluate_many(
-        question, part, on=on, jurisdiction=jurisdiction, errors="collect"
+        question,
+        part,
+        on=on,
+        jurisdiction=jurisdiction,
+        errors="collect",
+        id=ids or None,
+        ignore_columns=ignore_columns,
+        ignore_unknown_columns=ignore_unknown_columns,
     )
-    texts = result.value_texts()
-    values = [None if v is None else t for v, t in zip(result.values, texts, strict=True)]
-    missing = [";".join(m) for m in result.missing]
-    columns = (values, result.statuses, missing, result.errors)
-    return pd.DataFrame(
-        {
-            name: pd.Series(col, index=part.index, dtype=_TEXT)
-            for name, col in zip(RESULT_COLUMNS, columns, strict=True)
-        }
-    )
+    table = result.to_arrow()
+    out = {name: part[name] for name in ids}  # the ids as they came, dtype and all
+    for name in RESULT_COLUMNS:
+        col = table.column(name)
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(pa.string())
+        elif pa.types.is_list(col.type):
+            col = pc.binary_join(col, ";")
+        out[name] = pd.Series(pd.arrays.ArrowStringArray(col), index=part.index)
+    return pd.DataFrame(out, index=part.index)
 
 
 def evaluate_dask(
@@ -93,26 +110,52 @@ def evaluate_dask(
     on: date,
     jurisdiction: str = "se",
     spec: EngineSpec | None = None,
+    *,
+    id: str | Sequence[str] | None = None,
+    ignore_columns: Sequence[str] = (),
+    ignore_unknown_columns: bool = False,
 ) -> Any:
     """Answer *question* for every row of a ``dask.dataframe.DataFrame``, lazily.
 
-    Returns a Dask DataFrame with the input's index and text columns ``value`` (the answer
-    as ``lss-sol-rules batch`` writes it: lists ``;``-joined, ``true``/``false``; null when
-    there is none), ``status`` (``decided`` / ``undetermined`` / ``error``), ``missing``
-    (``;``-joined fact names) and ``error`` (the refusal, for bad rows). Call
-    ``.compute()`` or write it with ``.to_parquet(...)``. *on* is required: a cluster job
-    must not depend on the date each worker thinks it is.
+    Returns a Dask DataFrame with the input's index: the *id* columns as they are in the
+    input, then text columns ``value`` (the answer as ``lss-sol-rules batch`` writes it:
+    lists ``;``-joined, ``true``/``false``; null when there is none), ``status``
+    (``decided`` / ``undetermined`` / ``error``), ``missing`` (``;``-joined fact names),
+    ``error`` (the refusal, for bad rows) and ``error_fact``. Call ``.compute()`` or write it
+    with ``.to_parquet(...)``. *on* is required: a cluster job must not depend on the date
+    each worker thinks it is.
 
-    Bad rows never stop the job; they are reported in ``error`` (``errors="collect"``).
-    The question and jurisdiction are checked before any work is scheduled.
+    Columns are checked as :func:`lss_sol_rules.batch.evaluate_many` checks them: a column
+    that is neither a fact, an id nor left aside (*ignore_columns*,
+    *ignore_unknown_columns*) is an error. Bad rows never stop the job; they are reported in
+    ``error``. The question, jurisdiction, date and columns are checked before any work is
+    scheduled.
     """
     import pandas as pd  # noqa: PLC0415 - optional extra
+
+    from .batch import _id_names, check_columns  # noqa: PLC0415
 
     spec = spec or EngineSpec()
     if not isinstance(on, date):
         raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
-    spec.build().view_for(question, jurisdiction)  # fail fast, here, not on a worker
-    meta = pd.DataFrame({c: pd.Series([], dtype=_TEXT) for c in RESULT_COLUMNS})
+    engine = spec.build()
+    engine.view_for(question, jurisdiction).in_force(question, on)  # fail here, not on a worker
+    ids = _id_names(id)
+    columns = [str(c) for c in frame.columns]
+    check_columns(
+        columns, engine.rulebook.facts, ids, tuple(ignore_columns), ignore_unknown_columns
+    )
+    meta_ids = {name: frame._meta[name] for name in ids}
+    meta = pd.DataFrame({**meta_ids, **{c: pd.Series([], dtype=_TEXT) for c in RESULT_COLUMNS}})
     return frame.map_partitions(
-        _answer_partition, question, on, jurisdiction, spec, meta=meta, enforce_metadata=False
+        _answer_partition,
+        question,
+        on,
+        jurisdiction,
+        spec,
+        ids,
+        tuple(ignore_columns),
+        ignore_unknown_columns,
+        meta=meta,
+        enforce_metadata=False,
     )
