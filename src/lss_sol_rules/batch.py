@@ -504,9 +504,19 @@ class _Acc:
         self.values = _Encoder()
         self.missing = _Encoder()
         self.missing.code(())  # code 0: nothing missing
-        self.codes = array("i", bytes(4 * n))
-        self.status = array("b", bytes(n))
-        self.mcodes = array("i", bytes(4 * n))
+        self.codes: Any
+        self.status: Any
+        self.mcodes: Any
+        if _have_numpy():
+            import numpy as np  # noqa: PLC0415 - the batch extra
+
+            self.codes = np.zeros(n, dtype=np.int32)
+            self.status = np.zeros(n, dtype=np.int8)
+            self.mcodes = np.zeros(n, dtype=np.int32)
+        else:  # the row path without numpy: plain typed arrays
+            self.codes = array("i", bytes(4 * n))
+            self.status = array("b", bytes(n))
+            self.mcodes = array("i", bytes(4 * n))
         self.errors: dict[int, tuple[str | None, str]] = {}
         self.rows: list[tuple[int, Callable[[int], Mapping[str, Any]]]] = []
         self.raise_at: Callable[[int], str] | None = None  # fail fast: where row i is
@@ -637,16 +647,8 @@ def evaluate_many(
 
 
 def _finish(out: _Acc) -> tuple[Any, Any, Any]:
-    """The code columns as numpy arrays when numpy is there (zero-copy), else as arrays."""
-    if not _have_numpy():
-        return out.codes, out.status, out.mcodes
-    import numpy as np  # noqa: PLC0415
-
-    return (
-        np.frombuffer(out.codes, dtype=np.int32) if out.n else np.zeros(0, np.int32),
-        np.frombuffer(out.status, dtype=np.int8) if out.n else np.zeros(0, np.int8),
-        np.frombuffer(out.mcodes, dtype=np.int32) if out.n else np.zeros(0, np.int32),
-    )
+    """The code columns (numpy arrays with the batch extra, typed arrays without)."""
+    return out.codes, out.status, out.mcodes
 
 
 def _have_numpy() -> bool:
@@ -740,14 +742,13 @@ def _columnar_chunk(
     local_codes, local_table = ans.codes()
     # Local codes -> the batch's codes (a lookup over the few distinct values).
     remap = np.asarray([out.values.code(v) for v in local_table] + [-1], dtype=np.int32)
-    codes = remap[np.where(decided, local_codes, -1)]
-    out.codes[offset : offset + n] = array("i", codes.astype(np.int32).tobytes())
-    status = np.where(decided, _DECIDED, _UNDETERMINED).astype(np.int8)
-    out.status[offset : offset + n] = array("b", status.tobytes())
+    out.codes[offset : offset + n] = remap[np.where(decided, local_codes, -1)]
+    out.status[offset : offset + n] = _UNDETERMINED
+    out.status[offset : offset + n][decided] = _DECIDED
     if ans.unk is not None:
         mcodes, mtable = cols.missing_codes(ans.unk)
         mremap = np.asarray([out.missing.code(m) for m in mtable], dtype=np.int32)
-        out.mcodes[offset : offset + n] = array("i", mremap[mcodes].astype(np.int32).tobytes())
+        out.mcodes[offset : offset + n] = mremap[mcodes]
     for i in np.flatnonzero(ev.flag).tolist():
         _one(engine, question, cols.row(i), on, jurisdiction, out, offset + i)
 

@@ -44,28 +44,41 @@ def _compiled(book: Rulebook, node: Node) -> VecFn:
 
 
 class Answer:
-    """A question's answers for a batch: Python values, unknown bits, and the values as
-    codes into a table of distinct values (``codes()``, for columnar results)."""
+    """A question's answers for a batch: unknown bits, and the values as codes into a table
+    of distinct values (:meth:`codes`) or, on first use, as an object array (``values``).
 
-    __slots__ = ("_codes", "_table", "unk", "values")
+    Values of computed rules are not coded while answering (code ``-2``): they are kept in
+    *raw* and coded by :meth:`codes`.
+    """
+
+    __slots__ = ("_codes", "_raw", "_table", "_values", "unk")
 
     def __init__(
         self,
-        values: npt.NDArray[Any],
+        values: npt.NDArray[Any] | None,
         unk: Bits | None,
         codes: npt.NDArray[np.int32] | None = None,
         table: list[Any] | None = None,
+        raw: npt.NDArray[Any] | None = None,
     ) -> None:
-        self.values = values  # object array of values as the single-case evaluator gives them
+        self._values = values  # object array of values as the single-case evaluator has them
         self.unk = unk
-        self._codes = codes  # -1: no value; -2: look the value up in ``values``
+        self._codes = codes  # -1: no value; -2: the value is in ``raw`` (or ``values``)
         self._table = table
+        self._raw = raw
+
+    @property
+    def values(self) -> npt.NDArray[Any]:
+        """The values as an object array (built from the codes on first use)."""
+        if self._values is None:
+            assert self._codes is not None  # noqa: S101 - one of the two is always given
+            self._values = _materialize(self._codes, self._table or [], self._raw)
+        return self._values
 
     def codes(self) -> tuple[npt.NDArray[np.int32], list[Any]]:
         """Per case a code into the returned table of distinct values (``-1``: no value)."""
-        n = len(self.values)
         if self._codes is None:
-            codes = np.full(n, -2, dtype=np.int32)
+            codes = np.full(len(self.values), -2, dtype=np.int32)
             table: list[Any] = []
         else:
             codes = self._codes.copy()
@@ -73,7 +86,8 @@ class Answer:
         todo = np.flatnonzero(codes == -2)
         if todo.size:
             index = {_key(v): i for i, v in enumerate(table)}
-            picked = self.values[todo].tolist()
+            source = self._raw if self._raw is not None else self.values
+            picked = source[todo].tolist()
             got = np.empty(todo.size, dtype=np.int32)
             for j, v in enumerate(picked):
                 if v is None:
@@ -87,6 +101,21 @@ class Answer:
                 got[j] = c
             codes[todo] = got
         return codes, table
+
+
+def _materialize(
+    codes: npt.NDArray[np.int32], table: list[Any], raw: npt.NDArray[Any] | None
+) -> npt.NDArray[Any]:
+    """The object array of values for *codes* (``-1``: ``None``; ``-2``: from *raw*)."""
+    objects = np.empty(len(table) + 1, dtype=object)
+    for i, v in enumerate(table):  # one by one: numpy would spread a tuple's items
+        objects[i] = v
+    idx = np.where(codes < 0, len(table), codes)
+    out: npt.NDArray[Any] = objects[idx]
+    if raw is not None:
+        from_raw = codes == -2
+        out[from_raw] = raw[from_raw]
+    return out
 
 
 def _key(value: Any) -> Any:
@@ -114,6 +143,17 @@ class _Codes:
 
     def computed(self, mask: npt.NDArray[np.bool_]) -> None:
         self.codes[mask] = -2
+
+    def differs(self, raw: npt.NDArray[Any] | None, value: Any) -> npt.NDArray[np.bool_]:
+        """Per case: is the value held different from *value* (garbage where none held)?
+        Compares codes; only values of computed rules (in *raw*) are compared as objects."""
+        c = self.index.get(_key(value), -3)
+        out: npt.NDArray[np.bool_] = self.codes != c
+        if raw is not None:
+            obj = self.codes == -2
+            if obj.any():
+                out[obj] = _differs(raw[obj], value, int(obj.sum()))
+        return out
 
 
 class _Held:
@@ -198,7 +238,19 @@ class BatchEvaluator:
         Constraints read only the facts given, never derived ones (as case by case).
         """
         raw = BatchEvaluator(self.view, self.columns, self.on, derive=False)
+        blank: BatchEvaluator | None = None
         for c in self.view.constraints:
+            if not c.expr.questions and not (c.expr.facts & self.columns.given):
+                # None of its facts is in the input: the same answer for every case, so it
+                # is checked once, on one case without facts, and that answer broadcast.
+                if blank is None:
+                    empty = Columns(1, self.columns.schema, lambda i: {})
+                    blank = BatchEvaluator(self.view, empty, self.on, derive=False)
+                res = _compiled(self.book, c.expr.node)(blank)
+                v = res.v if res.is_const else res.v[0]
+                if blank.flag.any() or (bool(known(res.unk, 1)[0]) and not v):
+                    self.flag[:] = True
+                continue
             res = _compiled(self.book, c.expr.node)(raw)
             refused = known(res.unk, self.n) & np.logical_not(res.v)
             self.flag |= refused
@@ -258,7 +310,7 @@ class BatchEvaluator:
         self, rules: list[CompiledRule], held: dict[str, _Held], eff: dict[str, _Effective]
     ) -> Answer:
         n = self.n
-        values = np.empty(n, dtype=object)
+        values: npt.NDArray[Any] | None = None  # values of computed rules, when any fire
         codes = _Codes(n)
         has = np.zeros(n, dtype=bool)
         fired_any = np.zeros(n, dtype=bool)
@@ -276,13 +328,17 @@ class BatchEvaluator:
                 missing = merge(missing, where_unknown(fired, computed.unk))
                 ok = fired & known(computed.unk, n)
                 new = to_python(computed, n)
-            clash = ok & has & _differs(values, new, n)
-            self.flag |= clash  # two fired rules disagree: RuleConflictError case by case
+            if computed is None:
+                differ = codes.differs(values, new)
+            else:
+                differ = _differs(_materialize(codes.codes, codes.table, values), new, n)
+            self.flag |= ok & has & differ  # two fired rules disagree: RuleConflictError
             fresh = ok & ~has
             if computed is None:
-                _assign(values, fresh, new)
                 codes.assign(fresh, new)
             else:
+                if values is None:
+                    values = np.empty(n, dtype=object)
                 values[fresh] = new[fresh]
                 codes.computed(fresh)
             has |= ok
@@ -295,25 +351,21 @@ class BatchEvaluator:
             if rule.compute is not None:
                 missing = merge(missing, e.unk)
             else:
-                differs = ~has | _differs(values, rule.value, n)
+                differs = ~has | codes.differs(values, rule.value)
                 missing = merge(missing, where_unknown(differs, e.unk))
         missing = squeeze(missing)
-        special = self._settle_pending(
-            rules, held, eff, values, codes, fired_any, pending_any, missing
-        )
+        special = self._settle_pending(rules, held, eff, codes, fired_any, pending_any, missing)
         decided = known(missing, n)
         # Decided without a value: no rule applies (NoApplicableRuleError case by case).
         self.flag |= decided & ~has & ~special
-        return Answer(
-            values, where_unknown(~decided & ~special, missing), codes.codes, codes.table
-        )
+        unk = where_unknown(~decided & ~special, missing)
+        return Answer(None, unk, codes.codes, codes.table, values)
 
     def _settle_pending(
         self,
         rules: list[CompiledRule],
         held: dict[str, _Held],
         eff: dict[str, _Effective],
-        values: npt.NDArray[Any],
         codes: _Codes,
         fired_any: npt.NDArray[np.bool_],
         pending_any: npt.NDArray[np.bool_],
@@ -346,7 +398,6 @@ class BatchEvaluator:
             count += m
         special: npt.NDArray[np.bool_] = candidate & ~computed_pending & (count == 1) & some_held
         for key, m in by_value.items():
-            _assign(values, special & m, key)
             codes.assign(special & m, key)
         return special
 

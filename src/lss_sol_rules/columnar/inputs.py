@@ -56,6 +56,7 @@ class Columns:
         self.bit = {name: (i // 64, np.uint64(1 << (i % 64))) for i, name in enumerate(names)}
         self.names_by_bit = names
         self._facts: dict[str, Vec] = {}
+        self.given: set[str] = set()  # the facts the input has a column for
 
     def row(self, i: int) -> Mapping[str, Any]:
         """The facts of row *i* as the single-case evaluator would be given them."""
@@ -66,6 +67,7 @@ class Columns:
         decl = self.schema[name]
         enum = _list_enum(decl)
         self._facts[name] = Vec(values, self._unknown(name, ~present), (decl.type, decl.of), enum)
+        self.given.add(name)
 
     def fact(self, name: str) -> Vec:
         """The column of *name*; every row unknown if the input has no such column."""
@@ -86,23 +88,29 @@ class Columns:
             return None
         word, mask = self.bit[name]
         unk = np.zeros((self.n, self.words), dtype=np.uint64)
-        unk[absent, word] = mask
+        unk[:, word] = absent * mask
         return unk
 
     def missing_codes(self, unk: Bits) -> tuple[npt.NDArray[np.intp], list[tuple[str, ...]]]:
         """Per row a code into the returned table of sorted fact-name tuples."""
-        flat = unk if self.words > 1 else unk[:, 0]
+        # Most rows wait for nothing: only the others are sorted into patterns.
+        waiting = np.flatnonzero(unk.any(axis=1)) if self.words > 1 else np.flatnonzero(unk[:, 0])
+        codes = np.zeros(self.n, dtype=np.intp)
+        table: list[tuple[str, ...]] = [()]
+        if not waiting.size:
+            return codes, table
+        flat = unk[waiting] if self.words > 1 else unk[waiting, 0]
         if self.words > 1:
             uniq, inverse = np.unique(flat, axis=0, return_inverse=True)
         else:
             uniq, inverse = np.unique(flat, return_inverse=True)
-        table: list[tuple[str, ...]] = []
         for pattern in uniq:
             words = pattern if self.words > 1 else [pattern]
             table.append(
                 tuple(name for name, (w, m) in sorted(self.bit.items()) if int(words[w]) & int(m))
             )
-        return inverse.reshape(-1), table
+        codes[waiting] = inverse.reshape(-1) + 1
+        return codes, table
 
     def missing_names(self, unk: Bits) -> list[tuple[str, ...]]:
         """Per row, the sorted fact names whose bits are set."""
