@@ -173,9 +173,15 @@ def test_batch_keeps_order_and_reports_errors_per_case(client: httpx.Client) -> 
         {
             "question": "personlig_assistans.huvudman",
             "cases": [
-                {"facts": {"grundlaggande_behov_timmar_per_vecka": 5, "alder": 40}, "on": "2026-01-01"},
+                {
+                    "facts": {"grundlaggande_behov_timmar_per_vecka": 5, "alder": 40},
+                    "on": "2026-01-01",
+                },
                 {"facts": {"grundlaggande_behov_timmar_per_vecka": -5}},
-                {"facts": {"grundlaggande_behov_timmar_per_vecka": 50, "alder": 40}, "on": "2026-01-01"},
+                {
+                    "facts": {"grundlaggande_behov_timmar_per_vecka": 50, "alder": 40},
+                    "on": "2026-01-01",
+                },
             ],
         },
     )

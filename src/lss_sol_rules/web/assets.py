@@ -20,6 +20,15 @@ __all__ = ["API_DOCS_ASSETS", "STATIC_URL", "add_api_docs", "add_static"]
 STATIC_URL = "/static"
 API_DOCS_ASSETS = "/static/api-docs"
 
+# Swagger UI and ReDoc start from an inline script and ReDoc runs a worker from a blob; the
+# policy keeps every fetch on this service (ReDoc's footer logo on a CDN is never requested).
+_DOCS_POLICY = {
+    "content-security-policy": "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; "
+    "connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+}
+
 
 def _api_docs_dir() -> Path | None:
     try:
@@ -44,23 +53,27 @@ def add_api_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=openapi_url,
             title="lss-sol-rules – API",
             swagger_js_url=f"{API_DOCS_ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{API_DOCS_ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{API_DOCS_ASSETS}/favicon.png",
         )
+        page.headers.update(_DOCS_POLICY)
+        return page
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
+        page = get_redoc_html(
             openapi_url=openapi_url,
             title="lss-sol-rules – API",
             redoc_js_url=f"{API_DOCS_ASSETS}/redoc.standalone.js",
             redoc_favicon_url=f"{API_DOCS_ASSETS}/favicon.png",
             with_google_fonts=False,
         )
+        page.headers.update(_DOCS_POLICY)
+        return page
 
 
 def add_static(app: FastAPI) -> None:

@@ -20,12 +20,13 @@ __all__ = ["timeline_svg"]
 WIDTH = 720
 LEFT = 24
 RIGHT = 24
-BAR_Y = 40
+BAR_Y = 52
 BAR_H = 30
-HEIGHT = 118
+HEIGHT = 130
 # Two dark fills; white text on each is above 7:1 (WCAG AAA), so labels stay legible.
 FILLS = ("#1d4f91", "#0b5d3b")
 GAP_FILL = "#ffffff"
+DATE_LABEL_WIDTH = 64  # "2019-11-01" at font-size 11
 
 
 def _x(day: date, start: date, end: date) -> float:
@@ -68,8 +69,11 @@ def timeline_svg(param: Parameter, lang: str, today: date | None = None) -> Mark
             f'stroke="#333"/><text x="{x:.1f}" y="{BAR_Y + BAR_H + 24}" font-size="12" '
             f'text-anchor="middle" fill="#1a1a1a">{year}</text>'
         )
+    row_ends = [-1e9, -1e9, -1e9]  # the start dates' labels, stacked in up to three rows
     for i, v in enumerate(values):
         x0 = _x(v.valid_from, start, end)
+        row = next((r for r, taken in enumerate(row_ends) if x0 > taken + 4), 0)
+        row_ends[row] = x0 + DATE_LABEL_WIDTH
         x1 = _x(v.valid_to, start, end) if v.valid_to else WIDTH - RIGHT
         w = max(x1 - x0, 2.0)
         text = _value_text(param, v.value, lang)
@@ -87,7 +91,7 @@ def timeline_svg(param: Parameter, lang: str, today: date | None = None) -> Mark
                 f'text-anchor="middle" fill="#ffffff">{escape(short)}</text>'
             )
         parts.append(
-            f'<text x="{x0 + 2:.1f}" y="{BAR_Y - 6 - 14 * (i % 2)}" font-size="11" '
+            f'<text x="{x0 + 2:.1f}" y="{BAR_Y - 6 - 13 * row}" font-size="11" '
             f'fill="#1a1a1a">'
             f"{escape(v.valid_from.isoformat())}</text></g>"
         )
