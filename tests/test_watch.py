@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ import lss_sol_rules as lsr
 from lss_sol_rules.watch import Caseload, Event, ivo_report, watchlist
 
 pytest.importorskip("durable")
+import lss_sol_rules_stockholm
+
 from lss_sol_rules.watch import DurableWatch
 
 ENGINE = lsr.load()
@@ -264,9 +267,23 @@ def test_threads_each_with_an_instance_get_the_sequential_answers() -> None:
 
 
 # -- the stateful differential test ---------------------------------------------------------
+class _District:
+    """A plugin layer that overrides national and Stockholm deadline rules and a parameter
+    (tests/watch_rules/avvikande.toml): both paths must decide through it alike."""
+
+    @lsr.hookimpl
+    def lss_sol_rules_rule_files(self) -> list[lsr.RuleSource]:
+        path = Path(__file__).resolve().parent / "watch_rules" / "avvikande.toml"
+        return [lsr.RuleSource(path, "avvikande")]
+
+
+DISTRICT = "se/stockholm/avvikande"
+ENGINE_X = lsr.load(plugins=[lss_sol_rules_stockholm, _District()])
+
 INSATSER = [
     ("kontaktperson", "LSS"),
     ("boende_barn", "LSS"),
+    ("bostad_vuxna", "LSS"),
     ("hemtjanst", "SoL"),
     ("daglig_verksamhet", "LSS"),
 ]
@@ -277,18 +294,26 @@ FOLLOWING = [
     "uppfoljning",
     "individuell_plan_erbjuden",
     "avslutat",
+    "verkstallighet_avbruten",
+    "verkstallighet_aterupptagen",
+    "del_av_beslutet_datum",
+    "overklagande_inkom",
+    "individuell_plan_upprattad",
+    "individuell_plan_omprovad",
+    "begaran_om_avgorande_inkom",
 ]
 
 
 class WatchMachine(RuleBasedStateMachine):
     """Random event streams; after every step both paths give the same watch list."""
 
-    @initialize(jurisdiction=st.sampled_from([STHLM, "se/stockholm/exempel", "se"]))
+    @initialize(jurisdiction=st.sampled_from([STHLM, "se/stockholm/exempel", "se", DISTRICT]))
     def start(self, jurisdiction: str) -> None:
         self.jurisdiction = jurisdiction
+        self.engine = ENGINE_X if jurisdiction == DISTRICT else ENGINE
         self.clock = date(2024, 11, 1)
-        self.cl = Caseload(ENGINE)
-        self.dw = DurableWatch(ENGINE, jurisdiction)
+        self.cl = Caseload(self.engine)
+        self.dw = DurableWatch(self.engine, jurisdiction)
         self.n = 0
 
     def _both(self, e: Event) -> None:
@@ -300,6 +325,14 @@ class WatchMachine(RuleBasedStateMachine):
                 outcomes.append(f"refused: {exc}")
         assert outcomes[0] == outcomes[1]
 
+    def _data(self, which: tuple[str, str], limited: bool, refused: int, months: int) -> Any:
+        data: dict[str, Any] = {"insats": which[0], "lag": which[1]}
+        if limited:
+            data["tidsbegransat_till"] = self.clock + timedelta(days=30 * months)
+        if refused == 0:
+            data["utfall"] = "avslag"
+        return data
+
     @rule(
         which=st.sampled_from(INSATSER),
         limited=st.booleans(),
@@ -308,12 +341,19 @@ class WatchMachine(RuleBasedStateMachine):
     )
     def decide(self, which: tuple[str, str], limited: bool, refused: int, months: int) -> None:
         self.n += 1
-        data: dict[str, Any] = {"insats": which[0], "lag": which[1]}
-        if limited:
-            data["tidsbegransat_till"] = self.clock + timedelta(days=30 * months)
-        if refused == 0:
-            data["utfall"] = "avslag"
+        data = self._data(which, limited, refused, months)
         self._both(Event(f"c{self.n}", "beslut", self.clock, data))
+
+    @rule()
+    def apply_for(self) -> None:
+        self.n += 1
+        self._both(Event(f"c{self.n}", "ansokan", self.clock))
+
+    @precondition(lambda self: self.n > 0)
+    @rule(case=st.integers(1, 40), which=st.sampled_from(INSATSER), refused=st.integers(0, 3))
+    def decide_applied(self, case: int, which: tuple[str, str], refused: int) -> None:
+        data = self._data(which, False, refused, 1)
+        self._both(Event(f"c{(case - 1) % self.n + 1}", "beslut", self.clock, data))
 
     @precondition(lambda self: self.n > 0)
     @rule(case=st.integers(1, 40), kind=st.sampled_from(FOLLOWING))
@@ -325,18 +365,26 @@ class WatchMachine(RuleBasedStateMachine):
     def late_or_unknown(self, case: int, back: int) -> None:
         self._both(Event(f"c{case}", "uppfoljning", self.clock - timedelta(days=back)))
 
-    @rule()
-    def report(self) -> None:
-        quarter = f"{self.clock.year}Q{(self.clock.month - 1) // 3 + 1}"
+    @rule(back=st.integers(0, 3))
+    def report(self, back: int) -> None:
+        day = self.clock - timedelta(days=92 * back)  # this quarter, or one before it
+        quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
         assert self.dw.ivo_report(quarter) == ivo_report(
-            ENGINE, self.cl, quarter, self.jurisdiction
+            self.engine, self.cl, quarter, self.jurisdiction
         )
 
     @rule(days=st.integers(0, 200))
     def tick(self, days: int) -> None:
         self.clock += timedelta(days=days)
-        pure = watchlist(ENGINE, self.cl, self.clock, self.jurisdiction)
+        pure = watchlist(self.engine, self.cl, self.clock, self.jurisdiction)
         assert keys(self.dw.tick(self.clock)) == keys(pure)
+
+    @rule(back=st.integers(1, 400))
+    def look_back(self, back: int) -> None:
+        """A list as of a past date from the log so far: events after it not yet known."""
+        on = self.clock - timedelta(days=back)
+        pure = watchlist(self.engine, self.cl, on, self.jurisdiction)
+        assert keys(self.dw.tick(on)) == keys(pure)
 
     @invariant()
     def same_cases(self) -> None:
@@ -349,38 +397,70 @@ class WatchMachine(RuleBasedStateMachine):
 
 TestWatchMachine = WatchMachine.TestCase
 TestWatchMachine.settings = settings(
-    max_examples=25,
-    stateful_step_count=30,
+    max_examples=100,
+    stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 
 
 # -- a whole caseload: 10,000 synthetic cases through both paths ---------------------------
+def _with_case_handling(events: list[Event]) -> list[Event]:
+    """The synthetic stream plus, for some cases, appeals, interruptions and plan reviews
+    after their last event (each case's events stay in date order)."""
+    last: dict[str, Event] = {}
+    for e in events:
+        last[e.case_id] = e
+    extra: list[Event] = []
+    for i, (cid, e) in enumerate(sorted(last.items())):
+        if e.kind == "avslutat":
+            continue
+        day = e.on + timedelta(days=1 + i % 40)
+        if i % 5 == 0:
+            extra.append(Event(cid, "del_av_beslutet_datum", day))
+            if i % 10 == 0:
+                extra.append(Event(cid, "overklagande_inkom", day + timedelta(days=i % 30)))
+        elif i % 5 == 1 and e.kind == "verkstallt":
+            extra.append(Event(cid, "verkstallighet_avbruten", day))
+            if i % 3 == 0:
+                extra.append(
+                    Event(cid, "verkstallighet_aterupptagen", day + timedelta(days=i % 200))
+                )
+        elif i % 5 == 2:
+            extra.append(Event(cid, "individuell_plan_upprattad", day))
+    return sorted([*events, *extra], key=lambda e: e.on)
+
+
 def test_ten_thousand_cases_give_the_same_watch_list_and_ivo_list_on_both_paths() -> None:
     from lss_sol_rules.testing.caseloads import synthetic_events
 
     end_of_q4 = date(2026, 12, 31)
-    events = [e for e in synthetic_events(10_000) if e.on <= end_of_q4]
+    events = [e for e in _with_case_handling(synthetic_events(10_000)) if e.on <= end_of_q4]
     cl = Caseload(ENGINE)
     cl.apply_all(events)
     dw = DurableWatch(ENGINE, STHLM)
     dw.post_all(events)
     assert len(cl) == 10_000
-    on = date(2026, 12, 31)
-    pure = watchlist(ENGINE, cl, on, STHLM)
-    assert keys(dw.watchlist(on)) == keys(pure)
-    assert {a.watch for a in pure} == {
+    for on in (date(2026, 12, 31), date(2025, 11, 15)):  # the second from the full log
+        pure = watchlist(ENGINE, cl, on, STHLM)
+        assert keys(dw.watchlist(on)) == keys(pure)
+    assert {a.watch for a in watchlist(ENGINE, cl, date(2026, 12, 31), STHLM)} >= {
         "genomforandeplan",
         "uppfoljning",
         "individuell_plan",
         "tidsbegransning",
         "ej_verkstallt",
+        "individuell_plan_omprovning",
     }
+    for quarter in ("2026Q4", "2025Q4"):
+        rows = ivo_report(ENGINE, cl, quarter, STHLM)
+        assert dw.ivo_report(quarter) == rows
+        assert len(rows) > 100
     rows = ivo_report(ENGINE, cl, "2026Q4", STHLM)
-    assert dw.ivo_report("2026Q4") == rows
-    assert len(rows) > 100
-    assert all(r.reportable_from <= on for r in rows)
+    assert {r.trigger for r in rows} == {"beslutsdatum", "verkstallighet_avbruten"}
+    assert any(r.verkstallt is not None for r in rows)  # carried out or resumed late
+    assert all(r.reportable_from <= end_of_q4 for r in rows)
+    dw.close()
 
 
 # -- the command line --------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from ..rulebook import View
 from ..values import Value, to_json
 from ..watchdecl import WatchDecl, watches_for
 from .events import Caseload, CaseState, event_kinds, favourable_facts
-from .translate import context, holds, threshold_due
+from .translate import context, decide, holds, threshold_due
 
 __all__ = [
     "Alert",
@@ -146,43 +146,37 @@ def applicable(w: WatchDecl, case: CaseState, view: View, on: date) -> bool:
     return w.when_expr is None or holds(w.when_expr, view, case.facts, on)
 
 
-def _decide(
-    engine: Engine, w: WatchDecl, facts: Mapping[str, Value], on: date, jurisdiction: str
-) -> Any:
-    """The engine's decision on the watch's question, or ``None`` when no rule applies."""
+def _decide(view: View, w: WatchDecl, facts: Mapping[str, Value], on: date) -> Any:
+    """The engine's answer on the watch's question and the rule that fired; ``None`` when
+    no rule applies (or the question says it does not apply to the case)."""
     try:
-        return engine.evaluate(w.question, facts, on=on, jurisdiction=jurisdiction)
+        return decide(view, facts, on, w.question)
     except (NoApplicableRuleError, NoRuleInForceError):
         return None
 
 
 def threshold_at(
-    engine: Engine,
-    view: View,
-    w: WatchDecl,
-    facts: Mapping[str, Value],
-    on: date,
-    jurisdiction: str,
+    view: View, w: WatchDecl, facts: Mapping[str, Value], on: date
 ) -> tuple[date, str] | None:
     """For a bool watch: if its question is true on *on*, the first day of the firing rule's
     ``on > X`` condition and the rule's id; else ``None``. The engine decides (overrides,
     defaults and every layer apply); this only reads the date off the rule that fired."""
-    d = _decide(engine, w, facts, on, jurisdiction)
-    if d is None or d.status != "decided" or d.value is not True or not d.reasons:
+    found = _decide(view, w, facts, on)
+    if found is None or found[0] is not True or found[1] is None:
         return None
-    rule = engine.rulebook.rule_by_id[d.reasons[0].rule_id]
+    rule = found[1]
     due = threshold_due(rule, context(view, facts, on))
     return None if due is None else (due, rule.id)
 
 
 def date_at(
-    engine: Engine, w: WatchDecl, facts: Mapping[str, Value], on: date, jurisdiction: str
+    view: View, w: WatchDecl, facts: Mapping[str, Value], on: date
 ) -> tuple[date, str] | None:
     """For a date watch: the deadline the rules in force on *on* give, and the rule's id."""
-    d = _decide(engine, w, facts, on, jurisdiction)
-    if d is None or d.status != "decided" or not d.reasons or not isinstance(d.value, date):
+    found = _decide(view, w, facts, on)
+    if found is None or not isinstance(found[0], date) or found[1] is None:
         return None
-    return d.value, d.reasons[0].rule_id
+    return found[0], found[1].id
 
 
 def status_of(w: WatchDecl, due: date, on: date) -> str | None:
@@ -210,20 +204,25 @@ def make_alert(
 
 def alerts_for(engine: Engine, case: CaseState, on: date, jurisdiction: str = "se") -> list[Alert]:
     """Every alert for *case* as of *on*, from the case as it stood then and the rules then."""
-    view = view_of(engine, jurisdiction)
+    return _alerts(engine, view_of(engine, jurisdiction), watches(engine, jurisdiction), case, on)
+
+
+def _alerts(
+    engine: Engine, view: View, specs: Iterable[WatchDecl], case: CaseState, on: date
+) -> list[Alert]:
     state = case.at(on)
     if state is None:
         return []
     out: list[Alert] = []
-    for w in watches(engine, jurisdiction):
+    for w in specs:
         if not applicable(w, state, view, on):
             continue
         if w.threshold:
-            found = threshold_at(engine, view, w, state.facts, on, jurisdiction)
+            found = threshold_at(view, w, state.facts, on)
             if found is not None:
                 out.append(make_alert(engine, w, case.case_id, "reportable", *found))
             continue
-        found = date_at(engine, w, state.facts, on, jurisdiction)
+        found = date_at(view, w, state.facts, on)
         if found is None:
             continue
         status = status_of(w, found[0], on)
@@ -257,8 +256,9 @@ def watchlist(
     taken as it stood on *on* — or a mapping of case ids to the facts of each decision.
     Sorted by due date, then case and watch.
     """
+    view, specs = view_of(engine, jurisdiction), watches(engine, jurisdiction)
     alerts = [
-        a for case in _cases(caseload, engine) for a in alerts_for(engine, case, on, jurisdiction)
+        a for case in _cases(caseload, engine) for a in _alerts(engine, view, specs, case, on)
     ]
     return sorted(alerts, key=lambda a: (a.due, a.case_id, a.watch))
 
@@ -327,17 +327,15 @@ def late_alert(
         return None
     if not applicable(w, before, view, before_day) or is_open(w, after) or after.closed:
         return None
-    found = threshold_at(engine, view, w, before.facts, before_day, jurisdiction)
+    found = threshold_at(view, w, before.facts, before_day)
     if found is None:
         return None
     if w.reported_when_closed is not None:
         try:
-            d = engine.evaluate(
-                w.reported_when_closed, after.facts, on=closed_on, jurisdiction=jurisdiction
-            )
+            value, _ = decide(view, after.facts, closed_on, w.reported_when_closed)
         except (NoApplicableRuleError, NoRuleInForceError):
             return None
-        if d.value is not True:
+        if value is not True:
             return None
     return make_alert(engine, w, case.case_id, "carried_out_late", *found, closed_on=closed_on)
 

@@ -5,15 +5,15 @@ extension, so the core does not depend on it).
 
 How it works:
 
-- A case event updates the case (checked by :class:`~lss_sol_rules.watch.Caseload`) and
-  plans its deadlines through the same evaluation as the pure path
-  (:mod:`lss_sol_rules.watch.alerts`): the answer of a date question such as
-  ``genomforandeplan.senast``; for a bool question such as ``ej_verkstallt.ska_rapporteras``,
-  the spans of days on which the engine's answer is true (evaluated at every day an
-  ``on > X`` comparison of its rules may flip, so overrides, defaults and municipal layers
-  decide exactly as on the pure path), each with the date the firing rule gives.
+- A case event updates the case (checked by :class:`~lss_sol_rules.watch.Caseload`). At the
+  next tick the case's deadlines are planned (once, however many events came in between)
+  through the same evaluation as the pure path (:mod:`lss_sol_rules.watch.alerts`): the
+  answer of a date question; for a bool question (the IVO rule), the spans of days on which
+  the engine's answer is true (asked on every day an ``on > X`` comparison of its rules may
+  flip, so overrides, defaults and municipal layers decide exactly as on the pure path),
+  each with the date the firing rule gives.
 - A clock tick posts, for every planned deadline, a durable-rules event ``{t: "check", k,
-  w, case, due, from, to, on, until, rule}``. The ruleset, one per process, has one rule per
+  w, case, due, lo, hi, on, until, since, rule}``. The ruleset, one per process, has one rule per
   status, generated from the kinds of watch a declaration can make: ``overdue`` (``on >
   due``), ``due`` (``on <= due <= until``, the end of the month), ``open``/``upcoming`` for
   ``kind = "from"``, ``expires``/``expired`` for ``kind = "expiry"``, ``reportable`` (``lo
@@ -185,6 +185,34 @@ def _consequence(status: str) -> Callable[[Any], None]:
     return fire
 
 
+_SETUPS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _setup(
+    engine: Engine, jurisdiction: str, view: Any
+) -> tuple[dict[str, WatchDecl], list[date], frozenset[str]]:
+    """A jurisdiction's watches, the days their rules change, and those planned every tick
+    (computed once per rulebook and jurisdiction: an instance is cheap to create)."""
+    with _HOST_LOCK:
+        known = _SETUPS.setdefault(engine.rulebook, {})
+        found = known.get(jurisdiction)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    specs = {w.name: w for w in watches(engine, jurisdiction)}
+    changes: set[date] = set()
+    for w in specs.values():
+        changes.update(change_dates(view, w.question))
+    every_tick = frozenset(
+        w.name
+        for w in specs.values()
+        if reads_on(view, w.question, w.when_node, only_compared=w.threshold)
+    )
+    result = (specs, sorted(changes), every_tick)
+    with _HOST_LOCK:
+        known[jurisdiction] = result
+    return result
+
+
 @attrs.define
 class _Plan:
     """A case's checks, valid for ticks from ``start`` to before ``stop`` (ordinals)."""
@@ -208,19 +236,11 @@ class DurableWatch:
         self.jurisdiction = jurisdiction
         self.view = view_of(engine, jurisdiction)
         self.caseload = Caseload(engine)
-        self.specs: dict[str, WatchDecl] = {w.name: w for w in watches(engine, jurisdiction)}
-        changes: set[date] = set()
-        for w in self.specs.values():
-            changes.update(change_dates(self.view, w.question))
-        self._changes = sorted(changes)
-        self._every_tick = {
-            w.name
-            for w in self.specs.values()
-            if reads_on(self.view, w.question, w.when_node, only_compared=w.threshold)
-        }
+        self.specs, self._changes, self._every_tick = _setup(engine, jurisdiction, self.view)
         self._plans: dict[str, _Plan] = {}
         self._fired: list[Alert] = []
         self._late: dict[tuple[str, str, date], Alert] = {}
+        self._pending: set[tuple[str, date]] = set()  # (case, day) with events to check
         self.last_tick: date | None = None
         self._closed = False
         with _HOST_LOCK:
@@ -272,7 +292,7 @@ class DurableWatch:
                 continue
             every = every or w.name in self._every_tick
             if not w.threshold:
-                found = date_at(self.engine, w, case.facts, on, self.jurisdiction)
+                found = date_at(self.view, w, case.facts, on)
                 if found is not None:
                     due, rule = found
                     checks.append(
@@ -309,9 +329,7 @@ class DurableWatch:
         points = [on.toordinal(), *days]
         out: list[tuple[int, int, tuple[date, str]]] = []
         for i, day in enumerate(points):
-            found = threshold_at(
-                self.engine, self.view, w, case.facts, date.fromordinal(day), self.jurisdiction
-            )
+            found = threshold_at(self.view, w, case.facts, date.fromordinal(day))
             end = points[i + 1] if i + 1 < len(points) else stop
             if found is None:
                 continue
@@ -322,12 +340,14 @@ class DurableWatch:
         return out
 
     def _late_checks(self, case: CaseState, on: date) -> None:
-        """After an event on *on*: whether it closed an IVO watch after it was reportable."""
+        """After the events of *on*: whether they closed an IVO watch after it was reportable
+        (from the case's history: as it stood the day before, and at the end of *on*)."""
         for w in self.specs.values():
             if w.list != "ivo" or not w.closed_by:
                 continue
             self._late.pop((case.case_id, w.name, on), None)
-            if not any(case.facts.get(f) == on for f in w.closed_by):
+            state = case.at(on)
+            if state is None or not any(state.facts.get(f) == on for f in w.closed_by):
                 continue
             found = late_alert(self.engine, w, case, on, self.jurisdiction)
             if found is None:
@@ -355,9 +375,10 @@ class DurableWatch:
         e = event if isinstance(event, Event) else Event.from_dict(event)
         status = self.caseload.apply(e)
         if status == "applied":
-            case = self.caseload.cases[e.case_id]
-            self._plans[e.case_id] = self._plan(case, e.on)
-            self._late_checks(case, e.on)
+            # Planned at the next tick (once, however many events came in between); the
+            # check whether the event closed a watch late is made then too, from the history.
+            self._plans.pop(e.case_id, None)
+            self._pending.add((e.case_id, e.on))
         return status
 
     def post_all(self, events: Iterable[Event | Mapping[str, Any]]) -> dict[str, int]:
@@ -410,6 +431,9 @@ class DurableWatch:
     def ivo_report(self, quarter: str) -> list[IvoRow]:
         """Decisions to report for *quarter* (ticks the clock to the quarter's last day)."""
         start, end = quarter_bounds(quarter)
+        for cid, day in sorted(self._pending):
+            self._late_checks(self.caseload.cases[cid], day)
+        self._pending.clear()
         names = {n for n, w in self.specs.items() if w.list == "ivo"}
         alerts = [a for a in self.tick(end) if a.watch in names]
         alerts += [a for (_, _, day), a in self._late.items() if start <= day <= end]
@@ -426,5 +450,6 @@ class DurableWatch:
         self._closed = True
         self._plans.clear()
         self._late.clear()
+        self._pending.clear()
         self.caseload = Caseload(self.engine)
         self._finalizer()

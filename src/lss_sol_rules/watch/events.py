@@ -13,7 +13,7 @@ from a list in this module:
   ``delvis_avslag``, ``avslag``), which also sets the bool fact a watch names as
   ``favourable`` (``beslut_gynnande``) unless that fact is given.
 - Every date fact a watch opens, closes or moves by is settable by an event of the fact's
-  own name (``{"kind": "overklagande_inkom", ...}``) and by the readable names the watch
+  own name (``{"kind": "verkstallighet_avbruten", ...}``) and by the readable names the watch
   gives it (``verkstallt`` for ``verkstallighetsdatum``). :func:`event_kinds` lists them
   for a rulebook.
 

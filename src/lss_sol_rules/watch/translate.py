@@ -2,8 +2,8 @@
 
 Two shapes of deadline occur in the rulebooks, and a watch declaration names either:
 
-- a *date question* whose value is the deadline (``genomforandeplan.senast`` computes
-  ``add_days(bestallningsdatum, genomforandeplan_dagar)``): the deadline is the answer;
+- a *date question* whose value is the deadline (a rule computing
+  ``add_days(beslutsdatum, 14)``): the deadline is the answer;
 - a *bool question* answered by *threshold rules*, rules with one condition ``on > X`` or
   ``on >= X`` (the IVO rule: ``on > add_months(beslutsdatum, ej_verkstallt_manader)``): the
   deadline is the first day the condition holds, ``X + 1 day`` or ``X``. Whether the
@@ -37,6 +37,7 @@ __all__ = [
     "Threshold",
     "change_dates",
     "context",
+    "decide",
     "holds",
     "on_breakpoints",
     "reads_on",
@@ -50,6 +51,20 @@ _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 def context(view: View, facts: Mapping[str, Value], on: date) -> Any:
     """An evaluation context for compiled expressions (the engine's, one place only)."""
     return _Context(view, facts, on)
+
+
+def decide(
+    view: View, facts: Mapping[str, Value], on: date, question: str
+) -> tuple[Any, CompiledRule | None]:
+    """The engine's answer to *question* (a value, or an ``Unknown``) and the first rule that
+    fired — the same evaluation as ``Engine.evaluate`` (overrides, defaults, hit policy, every
+    layer), without building the explanation. *facts* are checked already (a caseload's).
+
+    Raises the engine's ``NoApplicableRuleError`` / ``NoRuleInForceError`` as it does.
+    """
+    outcome = _Context(view, facts, on).resolve(question)
+    fired = next((r.rule for r in outcome.runs if r.effective is True), None)
+    return outcome.result, fired
 
 
 def holds(expr: CompiledExpr, view: View, facts: Mapping[str, Value], on: date) -> bool:
@@ -70,7 +85,7 @@ _LOCK = threading.Lock()
 _THRESHOLDS: weakref.WeakKeyDictionary[Rulebook, dict[str, Threshold | None]] = (
     weakref.WeakKeyDictionary()
 )
-_BOUNDS: weakref.WeakKeyDictionary[Rulebook, dict[str, tuple[CompiledExpr, ...]]] = (
+_BOUNDS: weakref.WeakKeyDictionary[Rulebook, dict[str, tuple[tuple[str, CompiledExpr], ...]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -130,8 +145,8 @@ def _rule_nodes(book: Rulebook, rule: CompiledRule) -> list[tuple[str, Node]]:
     return nodes
 
 
-def _bounds_of(book: Rulebook, rule: CompiledRule) -> tuple[CompiledExpr, ...]:
-    """The X of every ``on OP X`` comparison anywhere in the rule, compiled."""
+def _bounds_of(book: Rulebook, rule: CompiledRule) -> tuple[tuple[str, CompiledExpr], ...]:
+    """``(op, X)`` of every ``on OP X`` comparison anywhere in the rule, X compiled."""
     with _LOCK:
         known = _BOUNDS.setdefault(book, {})
         if rule.id in known:
@@ -141,11 +156,15 @@ def _bounds_of(book: Rulebook, rule: CompiledRule) -> tuple[CompiledExpr, ...]:
         for n in walk(node):
             hit = _on_compare(n)
             if hit is not None:
-                out.append(compile_expr(text, hit[1], book.scope))
+                out.append((hit[0], compile_expr(text, hit[1], book.scope)))
     result = tuple(out)
     with _LOCK:
         known[rule.id] = result
     return result
+
+
+def _reads_on_directly(node: Node) -> bool:
+    return any(isinstance(n, Name) and n.name == "on" for n in walk(node))
 
 
 def reads_on(
@@ -190,22 +209,36 @@ def on_breakpoints(view: View, question: str, facts: Mapping[str, Value], on: da
     """Days on which an ``on OP X`` comparison of *question*'s rules may flip, for *facts*.
 
     Between two such days (and between two :func:`change_dates`) every comparison with
-    ``on`` keeps its truth value, so the question's answer stays the same.
+    ``on`` keeps its truth value, so the question's answer stays the same. Rules with a
+    condition that is false whatever the date are left out: they cannot fire.
     """
     ctx = context(view, facts, on)
     out: set[date] = set()
     for rule in view.rules_reached(question):
         if not rule.in_force(on):
             continue
-        for expr in _bounds_of(view.book, rule):
+        bounds = _bounds_of(view.book, rule)
+        if not bounds:
+            continue
+        try:
+            if any(
+                not _reads_on_directly(c.expr.node) and c.expr.fn(ctx) is False
+                for c in rule.conditions
+            ):
+                continue
+        except Exception:  # noqa: S112 - an error here shows in the evaluation itself
+            continue
+        for op, expr in bounds:
             try:
                 x: Any = expr.fn(ctx)
-            except Exception:  # noqa: S112 - an error here shows in the evaluation
+            except Exception:  # noqa: S112 - an error here shows in the evaluation itself
                 continue
-            if isinstance(x, date):
-                out.add(x)
-                if x < date.max:
-                    out.add(x + timedelta(days=1))
+            if not isinstance(x, date):
+                continue
+            if op in ("<", ">=", "==", "!="):
+                out.add(x)  # on < X / on >= X flip on X itself
+            if op in (">", "<=", "==", "!=") and x < date.max:
+                out.add(x + timedelta(days=1))  # on > X / on <= X flip the day after
     return out
 
 
