@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import lss_sol_rules as lsr
 from lss_sol_rules.server import create_app
@@ -417,3 +419,87 @@ def test_batch_cost_is_bounded_by_default(national: lsr.Engine) -> None:
 
 def test_logging_of_the_library_is_quiet() -> None:
     assert not logging.getLogger("lss_sol_rules").handlers
+
+
+def test_hints_name_endpoints_not_commands(national: lsr.Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    c = TestClient(create_app(lsr.load(), api_keys=()))
+    q = "personlig_assistans.huvudman"
+    for body in (
+        {"question": "x.y", "facts": {}},
+        {"question": q, "facts": {"okand": 1}},
+        {"question": "delegation.beslutsniva", "facts": {}, "jurisdiction": "se"},
+    ):
+        r = c.post("/evaluate", json=body)
+        text = json.dumps(r.json())
+        assert "lss-sol-rules " not in text, text
+        assert "jurisdiction=..." not in text, text
+        assert "GET /" in text or '"jurisdiction" in the body' in text, text
+
+
+# Hostile requests, generated: any bytes, any JSON (lone surrogates, deep nesting, huge and
+# odd numbers, wrong types) at every endpoint. Never a 500, always the one error shape.
+_JSON_TEXT = st.text(st.characters(codec=None), max_size=20)  # surrogates included
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | _JSON_TEXT
+    | st.sampled_from(["2026-01-01", "1961-07-19", "9" * 5000, "personlig_assistans.huvudman"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+_FACT_NAMES = st.sampled_from(
+    ["alder", "fodelsedatum", "insats", "diagnoser", "grundlaggande_behov_timmar_per_vecka", "x"]
+)
+_REQUEST = st.fixed_dictionaries(
+    {
+        "question": st.sampled_from(["personlig_assistans.huvudman", "lss.ratt_till_insats"])
+        | _JSON_TEXT,
+        "facts": st.dictionaries(_FACT_NAMES | _JSON_TEXT, _JSON, max_size=5) | _JSON,
+    },
+    optional={"on": _JSON, "jurisdiction": _JSON, "lang": _JSON, "style": _JSON, "x": _JSON},
+)
+_PATHS = st.sampled_from(["/evaluate", "/explain", "/evaluate/batch", "/beslut"])
+
+
+def _encode(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=True).encode()  # lone surrogates as escapes
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(national: lsr.Engine) -> Any:
+    from fastapi.testclient import TestClient
+
+    return TestClient(create_app(national, 50_000, api_keys=()), raise_server_exceptions=True)
+
+
+def _check(r: httpx.Response, path: str) -> None:
+    assert r.status_code < 500, r.text
+    if r.status_code >= 400 and path != "/beslut":
+        assert set(r.json()) == ERROR_KEYS
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(body=_REQUEST, path=_PATHS, batch=st.booleans())
+def test_fuzz_json_requests(fuzz_client: Any, body: dict[str, Any], path: str, batch: bool) -> None:
+    if path == "/evaluate/batch" or batch:
+        body = {"question": body["question"], "cases": [{"facts": body["facts"]}]}
+    r = fuzz_client.post(path, content=_encode(body), headers={"content-type": "application/json"})
+    _check(r, path)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(
+    raw=st.binary(max_size=300) | _JSON.map(_encode),
+    path=_PATHS,
+    ctype=st.sampled_from(
+        ["application/json", "application/x-www-form-urlencoded", "text/plain", ""]
+    ),
+)
+def test_fuzz_raw_bodies(fuzz_client: Any, raw: bytes, path: str, ctype: str) -> None:
+    headers = {"content-type": ctype} if ctype else {}
+    r = fuzz_client.post(path, content=raw, headers=headers)
+    _check(r, path)

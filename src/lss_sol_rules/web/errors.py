@@ -20,6 +20,7 @@ library's own error message already says to the caller.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,6 +31,7 @@ __all__ = [
     "ErrorBody",
     "ErrorDetail",
     "ServiceError",
+    "for_http",
     "library_error_body",
     "library_error_status",
     "service_error_body",
@@ -187,21 +189,38 @@ def _hint(exc: LssSolRulesError) -> tuple[str | None, str | None]:
     return None, None
 
 
+# Hints the library words for a terminal or a Python caller, reworded for an HTTP client.
+_FOR_HTTP = (
+    (re.compile(r"`lss-sol-rules (questions|facts|jurisdictions)`"), r"GET /\1"),
+    (re.compile(r"`lss-sol-rules [a-z-]+`"), "GET /openapi.json"),
+    (re.compile(r"\bpass (jurisdiction|on|question|facts)=\.\.\."), r'send "\1" in the body'),
+    (re.compile(r"--(jurisdiction|on|question|facts)\b"), r'"\1" in the body'),
+)
+
+
+def for_http(message: str) -> str:
+    """*message* with command-line and Python hints replaced by what an HTTP client does."""
+    for pattern, replacement in _FOR_HTTP:
+        message = pattern.sub(replacement, message)
+    return message
+
+
 def library_error_body(exc: LssSolRulesError) -> ErrorBody:
-    """The body for a library error: its class, message and pieces, both languages."""
+    """The body for a library error: its class, message and pieces, both languages, with
+    hints that name endpoints rather than commands."""
     hint, hint_sv = _hint(exc)
     body = ErrorBody(
         error=type(exc).__name__,
         status=library_error_status(exc),
-        message=_safe(str(exc)),
-        message_sv=None if (sv := _swedish(exc)) is None else _safe(sv),
+        message=for_http(_safe(str(exc))),
+        message_sv=None if (sv := _swedish(exc)) is None else for_http(_safe(sv)),
         hint=hint,
         hint_sv=hint_sv,
     )
     if isinstance(exc, FactError):
         body.fact = _safe(exc.fact)
-        body.problem = _safe(exc.problem)
-        body.problem_sv = None if exc.problem_sv is None else _safe(exc.problem_sv)
+        body.problem = for_http(_safe(exc.problem))
+        body.problem_sv = None if exc.problem_sv is None else for_http(_safe(exc.problem_sv))
     return body
 
 
