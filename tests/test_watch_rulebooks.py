@@ -486,3 +486,61 @@ def test_as_of_a_past_date_does_not_disturb_later_ticks() -> None:
     cl, dw = both(events)
     for on in (date(2026, 9, 1), date(2026, 5, 1), date(2026, 12, 1), date(2026, 4, 11)):
         agree(cl, dw, on)
+
+
+# -- hostile events: the library's own error, never a traceback ---------------------------------
+HOSTILE: list[Any] = [
+    None,
+    [],
+    "beslut",
+    {},
+    {"case_id": "a", "kind": "beslut"},
+    {"case_id": "a", "kind": "beslut", "on": "2026-W01-1"},
+    {"case_id": "a", "kind": "beslut", "on": "20260101"},
+    {"case_id": "a", "kind": "beslut", "on": "2026-02-30"},
+    {"case_id": "a", "kind": "beslut", "on": 20260101},
+    {"case_id": "a", "kind": "beslut", "on": "2026-01-01T10:00"},
+    {"case_id": "\ud800", "kind": "beslut", "on": "2026-01-01"},
+    {"case_id": "a\u202e", "kind": "beslut", "on": "2026-01-01"},
+    {"case_id": "", "kind": "beslut", "on": "2026-01-01"},
+    {"case_id": "x" * 10_000, "kind": "beslut", "on": "2026-01-01"},
+    {"case_id": 10**5000, "kind": "beslut", "on": "2026-01-01"},
+    {"case_id": True, "kind": "beslut", "on": "2026-01-01"},
+    {"case_id": ["a"], "kind": "beslut", "on": "2026-01-01"},
+    {"case_id": "a", "kind": ["beslut"], "on": "2026-01-01"},
+    {"case_id": "a", "kind": "beslut\x00", "on": "2026-01-01"},
+    {"case_id": "a", "kind": "beslut", "on": "2026-01-01", "data": [1]},
+    {"case_id": "a", "kind": "beslut", "on": "2026-01-01", "data": {"lag": "\ud800"}},
+    {"case_id": "a", "kind": "beslut", "on": "2026-01-01", "data": {"alder": 10**5000}},
+    {"case_id": "a", "kind": "beslut", "on": "2026-01-01", "data": {"okand_fakta": 1}},
+    {"case_id": "a", "kind": "beslut", "on": "2026-01-01", "data": {"utfall": ["avslag"]}},
+    {"case_id": "a", "kind": "verkstallt", "on": "2026-01-01", "data": {"x": 1}},
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_events_give_event_errors(raw: Any) -> None:
+    cl = Caseload(ENGINE)
+    with pytest.raises(lsr.LssSolRulesError) as info:
+        cl.apply(Event.from_dict(raw))
+    str(info.value).encode("utf-8")  # printable: no lone surrogate in the message
+    with DurableWatch(ENGINE, "se/stockholm") as dw, pytest.raises(lsr.LssSolRulesError):
+        dw.post(raw)
+
+
+def test_a_case_the_rules_cannot_compute_is_named_the_same_on_both_paths() -> None:
+    raw = {"case_id": "a", "kind": "beslut", "on": "9999-12-31", "data": {"lag": "LSS"}}
+    cl = Caseload(ENGINE)
+    cl.apply(Event.from_dict(raw))
+    outcomes = []
+    with DurableWatch(ENGINE, "se/stockholm") as dw:
+        dw.post(raw)
+        for run in (
+            lambda: watchlist(ENGINE, cl, date(9999, 12, 31), "se/stockholm"),
+            lambda: dw.tick(date(9999, 12, 31)),
+        ):
+            with pytest.raises(lsr.EventError, match=r"case 'a'.*watch 'ej_verkstallt'") as info:
+                run()
+            outcomes.append(str(info.value))
+    assert outcomes[0] == outcomes[1]
+    assert watchlist(ENGINE, cl, date(2026, 6, 1), "se/stockholm") == []  # not known yet

@@ -28,7 +28,13 @@ from typing import Any
 import attrs
 
 from ..engine import Engine
-from ..errors import EvaluationError, NoApplicableRuleError, NoRuleInForceError, did_you_mean
+from ..errors import (
+    EvaluationError,
+    EventError,
+    NoApplicableRuleError,
+    NoRuleInForceError,
+    did_you_mean,
+)
 from ..model import Citation, Label
 from ..rulebook import View
 from ..values import Value, to_json
@@ -146,6 +152,12 @@ def applicable(w: WatchDecl, case: CaseState, view: View, on: date) -> bool:
     return w.when_expr is None or holds(w.when_expr, view, case.facts, on)
 
 
+def case_error(case_id: str, w: WatchDecl, exc: EvaluationError) -> EventError:
+    """A case whose facts the watch's rules cannot compute with (a date at the end of the
+    calendar, say): the list names the case and the watch instead of failing anonymously."""
+    return EventError(case_id, "-", f"watch {w.name!r} ({w.question}): {exc}")
+
+
 def _decide(view: View, w: WatchDecl, facts: Mapping[str, Value], on: date) -> Any:
     """The engine's answer on the watch's question and the rule that fired; ``None`` when
     no rule applies (or the question says it does not apply to the case)."""
@@ -215,20 +227,30 @@ def _alerts(
         return []
     out: list[Alert] = []
     for w in specs:
-        if not applicable(w, state, view, on):
-            continue
-        if w.threshold:
-            found = threshold_at(view, w, state.facts, on)
-            if found is not None:
-                out.append(make_alert(engine, w, case.case_id, "reportable", *found))
-            continue
-        found = date_at(view, w, state.facts, on)
-        if found is None:
-            continue
-        status = status_of(w, found[0], on)
-        if status is not None:
-            out.append(make_alert(engine, w, case.case_id, status, *found))
+        try:
+            alert = _alert(engine, view, w, state, on)
+        except EventError:
+            raise
+        except EvaluationError as exc:
+            raise case_error(case.case_id, w, exc) from None
+        if alert is not None:
+            out.append(alert)
     return out
+
+
+def _alert(engine: Engine, view: View, w: WatchDecl, state: CaseState, on: date) -> Alert | None:
+    if not applicable(w, state, view, on):
+        return None
+    if w.threshold:
+        found = threshold_at(view, w, state.facts, on)
+        if found is None:
+            return None
+        return make_alert(engine, w, state.case_id, "reportable", *found)
+    found = date_at(view, w, state.facts, on)
+    if found is None:
+        return None
+    status = status_of(w, found[0], on)
+    return None if status is None else make_alert(engine, w, state.case_id, status, *found)
 
 
 def _cases(caseload: Caseload | Mapping[str, Mapping[str, Any]], engine: Engine) -> list[CaseState]:
@@ -327,16 +349,19 @@ def late_alert(
         return None
     if not applicable(w, before, view, before_day) or is_open(w, after) or after.closed:
         return None
-    found = threshold_at(view, w, before.facts, before_day)
-    if found is None:
-        return None
-    if w.reported_when_closed is not None:
-        try:
-            value, _ = decide(view, after.facts, closed_on, w.reported_when_closed)
-        except (NoApplicableRuleError, NoRuleInForceError):
+    try:
+        found = threshold_at(view, w, before.facts, before_day)
+        if found is None:
             return None
-        if value is not True:
-            return None
+        if w.reported_when_closed is not None:
+            try:
+                value, _ = decide(view, after.facts, closed_on, w.reported_when_closed)
+            except (NoApplicableRuleError, NoRuleInForceError):
+                return None
+            if value is not True:
+                return None
+    except EvaluationError as exc:
+        raise case_error(case.case_id, w, exc) from None
     return make_alert(engine, w, case.case_id, "carried_out_late", *found, closed_on=closed_on)
 
 

@@ -57,12 +57,13 @@ from typing import Any
 import attrs
 
 from ..engine import Engine
-from ..errors import LssSolRulesError
+from ..errors import EvaluationError, LssSolRulesError
 from ..watchdecl import WatchDecl
 from .alerts import (
     Alert,
     IvoRow,
     applicable,
+    case_error,
     date_at,
     ivo_rows,
     late_alert,
@@ -288,30 +289,45 @@ class DurableWatch:
         base = {"sid": self.id, "t": "check", "case": case.case_id}
         every = False
         for w in self.specs.values():
-            if not applicable(w, case, self.view, on):
-                continue
-            every = every or w.name in self._every_tick
-            if not w.threshold:
-                found = date_at(self.view, w, case.facts, on)
-                if found is not None:
-                    due, rule = found
-                    checks.append(
-                        {**base, "k": w.kind, "w": w.name, "due": due.toordinal(), "rule": rule}
-                    )
-                continue
-            for lo, hi, (due, rule) in self._spans(w, case, on, stop):
-                checks.append(
-                    {
-                        **base,
-                        "k": "threshold",
-                        "w": w.name,
-                        "due": due.toordinal(),
-                        "lo": lo,
-                        "hi": hi,
-                        "rule": rule,
-                    }
-                )
+            try:
+                every = self._plan_watch(w, case, on, stop, base, checks) or every
+            except EvaluationError as exc:
+                raise case_error(case.case_id, w, exc) from None
         return _Plan(start, stop, every, checks)
+
+    def _plan_watch(
+        self,
+        w: WatchDecl,
+        case: CaseState,
+        on: date,
+        stop: int,
+        base: dict[str, Any],
+        checks: list[dict[str, Any]],
+    ) -> bool:
+        """Add *w*'s checks for *case*; whether the plan must be made again at every tick."""
+        if not applicable(w, case, self.view, on):
+            return False
+        if not w.threshold:
+            found = date_at(self.view, w, case.facts, on)
+            if found is not None:
+                due, rule = found
+                checks.append(
+                    {**base, "k": w.kind, "w": w.name, "due": due.toordinal(), "rule": rule}
+                )
+            return w.name in self._every_tick
+        for lo, hi, (due, rule) in self._spans(w, case, on, stop):
+            checks.append(
+                {
+                    **base,
+                    "k": "threshold",
+                    "w": w.name,
+                    "due": due.toordinal(),
+                    "lo": lo,
+                    "hi": hi,
+                    "rule": rule,
+                }
+            )
+        return w.name in self._every_tick
 
     def _spans(
         self, w: WatchDecl, case: CaseState, on: date, stop: int

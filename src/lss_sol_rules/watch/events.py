@@ -47,7 +47,7 @@ import attrs
 from ..engine import Engine
 from ..errors import EventError, FactError, did_you_mean
 from ..rulebook import Rulebook
-from ..values import Value
+from ..values import Value, bad_character, parse_date, safe_repr
 
 __all__ = ["CaseState", "Caseload", "Event", "EventKind", "event_kinds"]
 
@@ -125,23 +125,56 @@ class Event:
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Event:
-        """An event from JSON-like data: ``{"case_id", "kind", "on": "YYYY-MM-DD", "data"}``."""
+        """An event from JSON-like data: ``{"case_id", "kind", "on": "YYYY-MM-DD", "data"}``.
+
+        ``case_id`` is text or a whole number (kept as text), ``kind`` text, ``on`` a date
+        written ``YYYY-MM-DD`` (no week dates or times), ``data`` an object of facts.
+        Anything else raises :class:`~lss_sol_rules.errors.EventError`.
+        """
         if not isinstance(raw, Mapping):
             raise EventError("?", "?", f"an event must be a JSON object, got {type(raw).__name__}")
-        cid, kind = str(raw.get("case_id", "?")), str(raw.get("kind", "?"))
-        try:
-            on = raw["on"]
-            when = date.fromisoformat(on) if isinstance(on, str) else on
-            data = raw.get("data") or {}
-            if not isinstance(data, Mapping):
-                raise EventError(cid, kind, "'data' must be an object of facts")
-            return cls(str(raw["case_id"]), str(raw["kind"]), when, dict(data))
-        except KeyError as exc:
-            raise EventError(cid, kind, f"missing field {exc}") from None
-        except ValueError:
-            raise EventError(
-                cid, kind, f"'on' must be a date YYYY-MM-DD, got {raw.get('on')!r}"
-            ) from None
+        cid, kind = _text(raw.get("case_id", "?")), _text(raw.get("kind", "?"))
+        for key in ("case_id", "kind", "on"):
+            if key not in raw:
+                raise EventError(cid, kind, f"missing field {key!r}")
+        raw_id = raw["case_id"]
+        if not (
+            isinstance(raw_id, str)
+            or (isinstance(raw_id, int) and not isinstance(raw_id, bool) and abs(raw_id) < 10**30)
+        ):
+            raise EventError(cid, kind, "'case_id' must be text or a whole number (< 10^30)")
+        if not isinstance(raw["kind"], str):
+            raise EventError(cid, kind, "'kind' must be text")
+        for name, value in (("case_id", cid), ("kind", kind)):
+            problem = bad_character(value) if isinstance(value, str) else None
+            if problem is not None or not value.strip() or len(value) > 200:
+                raise EventError(
+                    "?" if name == "case_id" else cid,
+                    "?" if name == "kind" else kind,
+                    f"'{name}' must be 1-200 printable characters"
+                    + (f" ({problem})" if problem else ""),
+                )
+        on = raw["on"]
+        if isinstance(on, str):
+            try:
+                on = parse_date(on)
+            except ValueError as exc:
+                raise EventError(cid, kind, f"'on': {exc}") from None
+        elif isinstance(on, datetime) or not isinstance(on, date):
+            raise EventError(cid, kind, f"'on' must be a date YYYY-MM-DD, got {safe_repr(on)}")
+        data = raw.get("data") or {}
+        if not isinstance(data, Mapping):
+            raise EventError(cid, kind, "'data' must be an object of facts")
+        return cls(cid, kind, on, dict(data))
+
+
+def _text(value: Any) -> str:
+    """An id or kind as text for messages and keys (never raises)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**30:
+        return str(value)
+    return safe_repr(value, 40)
 
 
 @attrs.frozen
@@ -244,6 +277,10 @@ class Caseload:
     def apply(self, event: Event) -> str:
         """Record *event*; return ``"applied"`` or ``"duplicate"``; raise ``EventError``."""
         kind, cid = event.kind, event.case_id
+        if not isinstance(kind, str) or not isinstance(cid, str):
+            raise EventError(_text(cid), _text(kind), "'case_id' and 'kind' must be text")
+        if not isinstance(event.data, Mapping):
+            raise EventError(cid, kind, "'data' must be a mapping of facts")
         spec = self.kinds.get(kind)
         if spec is None:
             raise self._unknown_kind(cid, kind)
