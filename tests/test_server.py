@@ -278,3 +278,30 @@ def test_serve_defaults_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     assert calls[0]["host"] == "127.0.0.1"
     assert calls[0]["access_log"] is False
+
+
+def test_parameters_with_history_sources_and_readers(client: httpx.Client) -> None:
+    r = client.get("/parameters", params={"jurisdiction": "se", "name": "pa_aldersgrans_ar"})
+    assert r.status_code == 200
+    (age,) = r.json()
+    assert [(v["value"], v["valid_from"], v["valid_to"]) for v in age["values"]][:2] == [
+        (65, "2001-01-01", "2022-12-31"),
+        (66, "2023-01-01", "2025-12-31"),
+    ]
+    assert {"text": "LSS 9 b §", "sfs": "2022:880", "url": None} in age["values"][1]["citations"]
+    assert age["read_by"]
+    assert age["in_force"] is None
+    on = client.get("/parameters", params={"name": "pa_aldersgrans_ar", "on": "2024-06-01"})
+    assert on.json()[0]["in_force"]["value"] == 66
+    # A local parameter shows in its jurisdiction, with where the value in force comes from.
+    local = client.get("/parameters", params={"jurisdiction": "se/stockholm", "on": "2026-01-01"})
+    names = {p["name"]: p for p in local.json()}
+    assert names["uppfoljning_manader"]["in_force_from_jurisdiction"] == "se/stockholm"
+    assert "uppfoljning_manader" not in {p["name"] for p in client.get("/parameters").json()}
+    unknown = client.get("/parameters", params={"name": "pa_aldersgrans"})
+    assert unknown.status_code == 422
+    assert "pa_aldersgrans_ar" in unknown.json()["message"]
+    assert client.get("/parameters", params={"jurisdiction": "se/x"}).status_code == 422
+    elsewhere = client.get("/parameters", params={"name": "uppfoljning_manader"})
+    assert elsewhere.status_code == 200
+    assert elsewhere.json() == []  # declared in se/stockholm, not in se

@@ -5,7 +5,9 @@
 offline at ``/docs`` and ``/redoc``):
 
 - ``GET /questions``, ``GET /facts``, ``GET /jurisdictions`` — the vocabulary, with Swedish
-  and English labels, types and enums; ``GET /health`` — liveness, open without a key;
+  and English labels, types and enums; ``GET /parameters`` — every parameter with its dated
+  values, sources and the rules that read it (``?on=`` adds the value in force);
+  ``GET /health`` — liveness, open without a key;
 - ``POST /evaluate`` — one case; ``POST /evaluate/batch`` — many cases of one question (at
   most ``max_batch_cases``, else 413); ``POST /explain`` — the explanation text (``style``
   ``text`` or ``beslut``);
@@ -28,7 +30,7 @@ from datetime import date
 from typing import Any, Literal
 
 try:
-    from fastapi import FastAPI, Request
+    from fastapi import FastAPI, Query, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel, ConfigDict, Field
@@ -41,8 +43,10 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from . import load
 from .engine import Engine
-from .errors import EvaluationError, FactError, LssSolRulesError
+from .errors import EvaluationError, FactError, LssSolRulesError, did_you_mean
 from .facts import describe_type
+from .model import ParameterValue
+from .values import to_json
 from .web.errors import (
     ErrorBody,
     ServiceError,
@@ -61,6 +65,7 @@ __all__ = [
     "DEFAULT_MAX_CONCURRENT",
     "api_keys_from_env",
     "create_app",
+    "parameter_infos",
     "run",
 ]
 
@@ -147,6 +152,83 @@ class BatchResponse(BaseModel):
     """Batch results, in the order of the cases."""
 
     results: list[BatchItem]
+
+
+class ParameterValueInfo(BaseModel):
+    """One dated value of a parameter and its sources."""
+
+    value: Any
+    valid_from: date
+    valid_to: date | None
+    citations: list[dict[str, Any]]
+
+
+class ParameterInfo(BaseModel):
+    """A parameter as declared in one jurisdiction, with its history and the rules that
+    read it; ``in_force`` is the value that applies on the date asked for (if one was)."""
+
+    name: str
+    type: str
+    of: str | None
+    unit: str | None
+    label: dict[str, str]
+    jurisdiction: str
+    layer: str
+    values: list[ParameterValueInfo]
+    read_by: list[str]
+    in_force: ParameterValueInfo | None = None
+    in_force_from_jurisdiction: str | None = None
+
+
+def parameter_infos(
+    engine: Engine, jurisdiction: str = "se", on: date | None = None, name: str | None = None
+) -> list[ParameterInfo]:
+    """The parameters of *jurisdiction* as :class:`ParameterInfo` (the ``/parameters``
+    endpoint); raises the library's errors for an unknown jurisdiction or parameter name.
+    A name declared only in another jurisdiction gives an empty list."""
+    from .web.catalogue import questions_in, readers  # noqa: PLC0415 - a light import
+
+    params = engine.parameters(jurisdiction)
+    if name is not None:
+        known = {p.name for j in engine.jurisdictions() for p in engine.parameters(j)}
+        if name not in known:
+            raise EvaluationError(
+                f"unknown parameter {name!r}{did_you_mean(name, known)}; "
+                f"GET /parameters?jurisdiction=... lists them"
+            )
+        # Declared, but perhaps only in another jurisdiction: then there is none here.
+        params = tuple(p for p in params if p.name == name)
+    read_by = readers(questions_in(engine, jurisdiction))
+    view = engine.rulebook.view(jurisdiction)
+
+    def info(v: ParameterValue) -> ParameterValueInfo:
+        return ParameterValueInfo(
+            value=to_json(v.value),
+            valid_from=v.valid_from,
+            valid_to=v.valid_to,
+            citations=[c.to_dict() for c in v.citations],
+        )
+
+    out: list[ParameterInfo] = []
+    for p in params:
+        entry = ParameterInfo(
+            name=p.name,
+            type=p.type,
+            of=p.of,
+            unit=p.unit,
+            label={"sv": p.label.sv, "en": p.label.en},
+            jurisdiction=p.jurisdiction,
+            layer=p.layer,
+            values=[info(v) for v in p.values],
+            read_by=sorted(set(read_by.get(p.name, []))),
+        )
+        if on is not None:
+            found = view.param_value(p.name, on)
+            if found is not None:
+                entry.in_force = info(found[0])
+                entry.in_force_from_jurisdiction = found[1].jurisdiction
+        out.append(entry)
+    return out
 
 
 class Health(BaseModel):
@@ -275,6 +357,25 @@ def create_app(
     )
     def jurisdictions() -> list[str]:
         return list(eng.jurisdictions())
+
+    # Listed in the OpenAPI schema, so generated clients (and Schemathesis) know the names.
+    jurisdiction_names = list(eng.jurisdictions())
+    param_names = sorted({p.name for j in jurisdiction_names for p in eng.parameters(j)})
+
+    @app.get(
+        "/parameters",
+        summary="Parameters (thresholds) with their dated values, sources and readers",
+        responses=_errors(401, 422),
+    )
+    def parameters(
+        jurisdiction: str = Query("se", json_schema_extra={"enum": jurisdiction_names}),
+        on: date | None = None,
+        name: str | None = Query(None, json_schema_extra={"enum": param_names}),
+    ) -> list[ParameterInfo]:
+        """Every parameter that applies in *jurisdiction* (its own and its ancestors'), each
+        with its full history; with ``on``, also the value in force that day (a local value
+        before a national one). ``name`` picks one parameter."""
+        return parameter_infos(eng, jurisdiction, on, name)
 
     @app.post(
         "/evaluate",
