@@ -368,13 +368,40 @@ class _Compiler:
 
 # -- columnar forms of the standard functions ---------------------------------------------
 def _ymd(ordinals: Any) -> tuple[Any, Any, Any]:
+    """Year, month, day of proleptic ordinals, in integer arithmetic (H. Hinnant's
+    ``civil_from_days``: several times faster than numpy's datetime64 conversions)."""
     from .vectors import _EPOCH_ORDINAL  # noqa: PLC0415
 
-    d = (np.asarray(ordinals, dtype=np.int64) - _EPOCH_ORDINAL).astype("datetime64[D]")
-    y = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-    return y, m, day
+    z = np.asarray(ordinals, dtype=np.int64) - _EPOCH_ORDINAL + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
+
+
+def _ordinals(year: Any, month: Any, day: Any) -> Any:
+    """Proleptic ordinals of (year, month, day), the inverse of :func:`_ymd`."""
+    from .vectors import _EPOCH_ORDINAL  # noqa: PLC0415
+
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468 + _EPOCH_ORDINAL
+
+
+_MONTH_DAYS = np.asarray([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _month_length(year: Any, month: Any) -> Any:
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return _MONTH_DAYS[month - 1] + ((month == 2) & leap)
 
 
 def _age(ctx: BatchContext, vals: list[Vec]) -> Any:
@@ -402,6 +429,37 @@ def _add_days(ctx: BatchContext, vals: list[Vec]) -> Any:
     return out
 
 
+def _shift_months(ctx: BatchContext, d: Vec, months: Any) -> Any:
+    """``add_months`` on ordinals: the same day *months* later, clamped to the month's end.
+
+    ``None`` (case by case, exact errors) when a known case would leave years 1..9999."""
+    if not _small_ints(d.v):
+        return None
+    y, m, day = _ymd(d.v)
+    total = y * 12 + (m - 1) + np.asarray(months, dtype=np.int64)
+    year = total // 12
+    month = total % 12 + 1
+    active = known(d.unk, ctx.n)
+    if np.any(active & ((year < 1) | (year > 9999))):
+        return None
+    days = _ordinals(year, month, np.minimum(day, _month_length(year, month)))
+    return np.broadcast_to(days, (ctx.n,)).copy()
+
+
+def _add_months(ctx: BatchContext, vals: list[Vec]) -> Any:
+    d, k = vals
+    if k.unk is not None or not _small_ints(k.v):
+        return None
+    return _shift_months(ctx, d, k.v)
+
+
+def _add_years(ctx: BatchContext, vals: list[Vec]) -> Any:
+    d, k = vals
+    if k.unk is not None or not _small_ints(k.v):
+        return None
+    return _shift_months(ctx, d, np.multiply(k.v, 12, dtype=np.int64))
+
+
 def _days_between(ctx: BatchContext, vals: list[Vec]) -> Any:
     return np.subtract(vals[1].v, vals[0].v)
 
@@ -421,6 +479,8 @@ def _minmax(pick: Callable[[Any, Any], Any]) -> Callable[[BatchContext, list[Vec
 _FAST: dict[str, Callable[[BatchContext, list[Vec]], Any]] = {
     "age": _age,
     "add_days": _add_days,
+    "add_months": _add_months,
+    "add_years": _add_years,
     "days_between": _days_between,
     "min": _minmax(np.minimum),
     "max": _minmax(np.maximum),

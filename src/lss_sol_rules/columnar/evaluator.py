@@ -24,7 +24,7 @@ from ..expr.ast import Node
 from ..rulebook import CompiledRule, Rulebook, View
 from .compiler import VecFn, compile_node
 from .inputs import Columns
-from .vectors import Bits, Vec, known, merge, rep, squeeze, to_python, where_unknown
+from .vectors import SMALL_INT, Bits, Vec, known, merge, rep, squeeze, to_python, where_unknown
 
 __all__ = ["Answer", "BatchEvaluator"]
 
@@ -51,7 +51,7 @@ class Answer:
     *raw* and coded by :meth:`codes`.
     """
 
-    __slots__ = ("_codes", "_raw", "_table", "_values", "unk")
+    __slots__ = ("_codes", "_raw", "_reps", "_t", "_table", "_values", "unk")
 
     def __init__(
         self,
@@ -60,20 +60,42 @@ class Answer:
         codes: npt.NDArray[np.int32] | None = None,
         table: list[Any] | None = None,
         raw: npt.NDArray[Any] | None = None,
+        reps: npt.NDArray[Any] | None = None,
+        t: tuple[str, str | None] = ("text", None),
     ) -> None:
         self._values = values  # object array of values as the single-case evaluator has them
         self.unk = unk
-        self._codes = codes  # -1: no value; -2: the value is in ``raw`` (or ``values``)
+        self._codes = codes  # -1: no value; -2: the value is in ``raw`` or ``reps``
         self._table = table
-        self._raw = raw
+        self._raw = raw  # computed values as Python objects
+        self._reps = reps  # computed values in their representation (dates as ordinals)
+        self._t = t
 
     @property
     def values(self) -> npt.NDArray[Any]:
         """The values as an object array (built from the codes on first use)."""
         if self._values is None:
             assert self._codes is not None  # noqa: S101 - one of the two is always given
-            self._values = _materialize(self._codes, self._table or [], self._raw)
+            raw = self._raw
+            if self._reps is not None:
+                raw = to_python(Vec(self._reps, None, self._t), len(self._reps))
+            self._values = _materialize(self._codes, self._table or [], raw)
         return self._values
+
+    def column(self, t: tuple[str, str | None]) -> Any:
+        """The values in the representation of type *t* (for questions that read this one),
+        without a Python object per case where the values allow."""
+        codes = self._codes
+        if codes is None or self._raw is not None or t[0] not in ("date", "int", "bool", "text"):
+            return _represent(self.values, t)
+        lookup = _rep_lookup(self._table or [], t)
+        if lookup is None:
+            return _represent(self.values, t)
+        out = lookup[np.where(codes < 0, len(lookup) - 1, codes)]
+        if self._reps is not None:
+            computed = codes == -2
+            out[computed] = self._reps[computed]
+        return out
 
     def codes(self) -> tuple[npt.NDArray[np.int32], list[Any]]:
         """Per case a code into the returned table of distinct values (``-1``: no value)."""
@@ -84,6 +106,20 @@ class Answer:
             codes = self._codes.copy()
             table = list(self._table or [])
         todo = np.flatnonzero(codes == -2)
+        if todo.size and self._reps is not None:
+            # Computed values in their representation: sorted into distinct values in numpy.
+            uniq, inverse = np.unique(self._reps[todo], return_inverse=True)
+            index = {_key(v): i for i, v in enumerate(table)}
+            mapping = np.empty(len(uniq), dtype=np.int32)
+            for j, v in enumerate(to_python(Vec(uniq, None, self._t), len(uniq)).tolist()):
+                k = _key(v)
+                c = index.get(k)
+                if c is None:
+                    c = index[k] = len(table)
+                    table.append(v)
+                mapping[j] = c
+            codes[todo] = mapping[inverse.reshape(-1)]
+            todo = todo[:0]
         if todo.size:
             index = {_key(v): i for i, v in enumerate(table)}
             source = self._raw if self._raw is not None else self.values
@@ -118,6 +154,33 @@ def _materialize(
     return out
 
 
+def _rep_lookup(table: list[Any], t: tuple[str, str | None]) -> npt.NDArray[Any] | None:
+    """The table's values in their representation, plus a filler for "no value" at the end
+    (``None`` when they have no plain numpy form)."""
+    kind = t[0]
+    if kind == "date":
+        return np.asarray([v.toordinal() for v in table] + [0], dtype=np.int64)
+    if kind == "bool":
+        return np.asarray([bool(v) for v in table] + [False], dtype=bool)
+    if kind == "int":
+        if not all(-SMALL_INT < v < SMALL_INT for v in table):
+            return None
+        return np.asarray([*table, 0], dtype=np.int64)
+    out = np.empty(len(table) + 1, dtype=object)
+    out[:-1] = table
+    out[-1] = ""
+    return out
+
+
+def _plain(v: Any) -> bool:
+    """A representation numpy holds without objects: bools and small ints (dates too)."""
+    if isinstance(v, np.ndarray):
+        return v.dtype.kind in "bi"
+    return isinstance(v, (bool, np.bool_, np.integer)) or (
+        isinstance(v, int) and -SMALL_INT < v < SMALL_INT
+    )
+
+
 def _key(value: Any) -> Any:
     """A dict key that keeps equal values of different forms (1 and True, 1.0 and 1) apart."""
     if isinstance(value, (str, bool, int, date)):
@@ -144,15 +207,35 @@ class _Codes:
     def computed(self, mask: npt.NDArray[np.bool_]) -> None:
         self.codes[mask] = -2
 
-    def differs(self, raw: npt.NDArray[Any] | None, value: Any) -> npt.NDArray[np.bool_]:
+    def differs(
+        self,
+        raw: npt.NDArray[Any] | None,
+        value: Any,
+        reps: npt.NDArray[Any] | None = None,
+        t: tuple[str, str | None] = ("text", None),
+    ) -> npt.NDArray[np.bool_]:
         """Per case: is the value held different from *value* (garbage where none held)?
-        Compares codes; only values of computed rules (in *raw*) are compared as objects."""
+        Compares codes; values of computed rules are compared in their representation
+        (*reps*) or as objects (*raw*)."""
         c = self.index.get(_key(value), -3)
         out: npt.NDArray[np.bool_] = self.codes != c
-        if raw is not None:
+        if raw is not None or reps is not None:
             obj = self.codes == -2
             if obj.any():
-                out[obj] = _differs(raw[obj], value, int(obj.sum()))
+                if reps is not None:
+                    out[obj] = reps[obj] != rep(value, t)
+                elif raw is not None:
+                    out[obj] = _differs(raw[obj], value, int(obj.sum()))
+        return out
+
+    def held_reps(self, reps: npt.NDArray[Any], t: tuple[str, str | None]) -> Any:
+        """The values held, in their representation (``None`` if they have none)."""
+        lookup = _rep_lookup(self.table, t)
+        if lookup is None:
+            return None
+        out = lookup[np.where(self.codes < 0, len(lookup) - 1, self.codes)]
+        computed = self.codes == -2
+        out[computed] = reps[computed]
         return out
 
 
@@ -229,7 +312,7 @@ class BatchEvaluator:
     def question(self, name: str) -> Vec:
         ans = self.resolve(name)
         q = self.book.questions[name]
-        return Vec(_represent(ans.values, (q.type, q.of)), ans.unk, (q.type, q.of))
+        return Vec(ans.column((q.type, q.of)), ans.unk, (q.type, q.of))
 
     # -- constraints ---------------------------------------------------------------------
     def check_constraints(self) -> None:
@@ -268,7 +351,7 @@ class BatchEvaluator:
         if qdecl.hit_policy == "collect":
             ans = self._collect(rules, eff)
         else:
-            ans = self._unique(rules, held, eff)
+            ans = self._unique(rules, held, eff, (qdecl.type, qdecl.of))
         self.memo[question] = ans
         return ans
 
@@ -307,10 +390,15 @@ class BatchEvaluator:
         return _compiled(self.book, rule.compute.node)(self)
 
     def _unique(
-        self, rules: list[CompiledRule], held: dict[str, _Held], eff: dict[str, _Effective]
+        self,
+        rules: list[CompiledRule],
+        held: dict[str, _Held],
+        eff: dict[str, _Effective],
+        t: tuple[str, str | None],
     ) -> Answer:
         n = self.n
-        values: npt.NDArray[Any] | None = None  # values of computed rules, when any fire
+        values: npt.NDArray[Any] | None = None  # values of computed rules, as objects
+        reps: npt.NDArray[Any] | None = None  # or in their representation (dates, ints, bools)
         codes = _Codes(n)
         has = np.zeros(n, dtype=bool)
         fired_any = np.zeros(n, dtype=bool)
@@ -324,23 +412,35 @@ class BatchEvaluator:
             if computed is None:
                 ok = fired
                 new: Any = rule.value
-            else:
-                missing = merge(missing, where_unknown(fired, computed.unk))
-                ok = fired & known(computed.unk, n)
-                new = to_python(computed, n)
-            if computed is None:
-                differ = codes.differs(values, new)
-            else:
-                differ = _differs(_materialize(codes.codes, codes.table, values), new, n)
-            self.flag |= ok & has & differ  # two fired rules disagree: RuleConflictError
+                differ = codes.differs(values, new, reps, t)
+                self.flag |= ok & has & differ  # two fired rules disagree: RuleConflictError
+                codes.assign(ok & ~has, new)
+                has |= ok
+                continue
+            missing = merge(missing, where_unknown(fired, computed.unk))
+            ok = fired & known(computed.unk, n)
             fresh = ok & ~has
-            if computed is None:
-                codes.assign(fresh, new)
+            held_now = None
+            if values is None and t[0] in ("date", "int", "bool") and _plain(computed.v):
+                if reps is None:
+                    reps = np.zeros(n, dtype=bool if t[0] == "bool" else np.int64)
+                held_now = codes.held_reps(reps, t)
+            if held_now is not None and reps is not None:
+                # Dates, ints, bools stay in numpy: no Python object per case.
+                self.flag |= ok & has & np.asarray(held_now != computed.v, dtype=bool)
+                cv = computed.v
+                reps[fresh] = cv[fresh] if isinstance(cv, np.ndarray) else cv
             else:
+                if reps is not None:  # leave the representation: objects from here on
+                    values = to_python(Vec(reps, None, t), n)
+                    reps = None
+                new = to_python(computed, n)
+                differ = _differs(_materialize(codes.codes, codes.table, values), new, n)
+                self.flag |= ok & has & differ  # two fired rules disagree: RuleConflictError
                 if values is None:
                     values = np.empty(n, dtype=object)
                 values[fresh] = new[fresh]
-                codes.computed(fresh)
+            codes.computed(fresh)
             has |= ok
         pending_any = np.zeros(n, dtype=bool)
         for rule in rules:
@@ -351,7 +451,7 @@ class BatchEvaluator:
             if rule.compute is not None:
                 missing = merge(missing, e.unk)
             else:
-                differs = ~has | codes.differs(values, rule.value)
+                differs = ~has | codes.differs(values, rule.value, reps, t)
                 missing = merge(missing, where_unknown(differs, e.unk))
         missing = squeeze(missing)
         special = self._settle_pending(rules, held, eff, codes, fired_any, pending_any, missing)
@@ -359,7 +459,7 @@ class BatchEvaluator:
         # Decided without a value: no rule applies (NoApplicableRuleError case by case).
         self.flag |= decided & ~has & ~special
         unk = where_unknown(~decided & ~special, missing)
-        return Answer(None, unk, codes.codes, codes.table, values)
+        return Answer(None, unk, codes.codes, codes.table, values, reps, t)
 
     def _settle_pending(
         self,
