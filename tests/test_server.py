@@ -305,3 +305,29 @@ def test_parameters_with_history_sources_and_readers(client: httpx.Client) -> No
     elsewhere = client.get("/parameters", params={"name": "uppfoljning_manader"})
     assert elsewhere.status_code == 200
     assert elsewhere.json() == []  # declared in se/stockholm, not in se
+
+
+def test_decisions_name_no_machine_path(client: httpx.Client) -> None:
+    from pathlib import Path
+
+    root = str(Path(lsr.__file__).resolve().parents[2])
+    body = {
+        "question": "personlig_assistans.huvudman",
+        "facts": {"grundlaggande_behov_timmar_per_vecka": 25, "alder": 40},
+        "on": "2026-01-01",
+    }
+    for r in (
+        post(client, "/evaluate", body),
+        post(
+            client,
+            "/evaluate/batch",
+            {"question": body["question"], "cases": [{"facts": body["facts"], "on": body["on"]}]},
+        ),
+    ):
+        assert r.status_code == 200, r.text
+        assert root not in r.text
+        sources = list(r.text.split('"source":"')[1:])
+        assert sources
+        for s in sources:
+            assert not s.startswith("/"), s[:80]
+            assert s.split('"')[0].split(":")[0].endswith(".toml")

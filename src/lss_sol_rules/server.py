@@ -47,6 +47,7 @@ from .errors import EvaluationError, FactError, LssSolRulesError, did_you_mean
 from .facts import describe_type
 from .model import ParameterValue
 from .values import to_json
+from .web.catalogue import public_decision
 from .web.errors import (
     ErrorBody,
     ServiceError,
@@ -385,7 +386,9 @@ def create_app(
     )
     def evaluate(body: EvaluateRequest) -> EvaluateResponse:
         d = eng.evaluate(body.question, body.facts, on=body.on, jurisdiction=body.jurisdiction)
-        return EvaluateResponse(decision=d.to_dict(), explanation=d.explain(body.lang))
+        return EvaluateResponse(
+            decision=public_decision(d.to_dict()), explanation=d.explain(body.lang)
+        )
 
     @app.post(
         "/explain",
@@ -416,7 +419,7 @@ def create_app(
             except (FactError, EvaluationError) as exc:
                 results.append(BatchItem(error=library_error_body(exc)))
             else:
-                results.append(BatchItem(decision=d.to_dict()))
+                results.append(BatchItem(decision=public_decision(d.to_dict())))
         return BatchResponse(results=results)
 
     _add_offline_docs(app)
