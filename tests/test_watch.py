@@ -601,3 +601,26 @@ def test_a_bad_event_line_is_named(tmp_path: Any) -> None:
     assert result.exit_code != 0
     assert "events.jsonl:2" in result.output
     assert "out of order" in result.output
+
+
+def test_the_readme_watch_commands_run_as_written() -> None:
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+
+    from lss_sol_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    lines = [
+        line.split("#")[0] for line in readme.splitlines() if line.startswith("lss-sol-rules ")
+    ]
+    commands = [line for line in lines if line.split()[1] in ("watchlist", "ivo-report")]
+    assert len(commands) == 2
+    for line in commands:
+        args = shlex.split(re.sub(r"\[[^\]]*\]", "", line))[1:]
+        args = [str(root / a) if a.startswith("examples/") else a for a in args]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (line, result.output)
+        assert "2026-0001" in result.output

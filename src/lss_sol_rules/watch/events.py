@@ -307,8 +307,13 @@ class Caseload:
                 raise EventError(
                     cid,
                     kind,
-                    f"already recorded on {earlier[0].isoformat()} with other data; a new "
-                    f"decision is a new case (new case_id)",
+                    f"already recorded on {earlier[0].isoformat()} with other data; "
+                    + (
+                        "a new decision is a new case (new case_id)"
+                        if spec.lifecycle or spec.fact is None
+                        else f"the rules read one {spec.fact} per case (a new decision is a "
+                        f"new case_id)"
+                    ),
                 )
         if case.closed:
             raise EventError(cid, kind, "the case was closed by 'avslutat'")
