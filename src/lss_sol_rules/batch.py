@@ -277,9 +277,13 @@ class BatchResult:
         error = np.full(n, -1, dtype=np.int32)
         rows = sorted(self._errors)
         error[rows] = np.arange(len(rows), dtype=np.int32)
-        messages = pa.array([self._errors[i].message for i in rows], pa.string())
-        facts = pa.array([self._errors[i].fact for i in rows], pa.string())
         err_idx = pa.array(error, mask=error < 0)
+        messages = pa.array([self._errors[i].message for i in rows], pa.string())
+        facts = [self._errors[i].fact for i in rows]
+        fact_names = sorted({f for f in facts if f is not None})
+        where = {f: k for k, f in enumerate(fact_names)}
+        fact_codes = np.full(n, -1, dtype=np.int32)
+        fact_codes[rows] = [-1 if f is None else where[f] for f in facts]
         cols: dict[str, Any] = {name: _arrow_ids(col) for name, col in self.ids.items()}
         cols.update(
             {
@@ -287,8 +291,10 @@ class BatchResult:
                 "value": value,
                 "status": status,
                 "missing": missing,
-                "error": pc.take(messages, err_idx),
-                "error_fact": pc.take(facts, err_idx),
+                "error": pc.take(messages, err_idx) if rows else pa.nulls(n, pa.string()),
+                "error_fact": pa.DictionaryArray.from_arrays(
+                    pa.array(fact_codes, mask=fact_codes < 0), pa.array(fact_names, pa.string())
+                ),
             }
         )
         return pa.table(cols)
