@@ -541,6 +541,7 @@ def main() -> None:
         "cores": os.cpu_count(),
     }
     results["on"] = ON.isoformat()
+    results["load_average_at_start"] = os.getloadavg()  # a shared machine: say how busy
     parts = {"single": single, "batch": batch, "load": load}
     for name, fn in parts.items():
         if args.only in (None, name):

@@ -139,7 +139,7 @@ def test_nan_is_refused_in_arrow_and_missing_in_pandas() -> None:
     table = pa.table({H: pa.array([math.nan, 30.0], pa.float64())})
     got = ENGINE.evaluate_many(Q, table, on=ON, errors="collect")
     assert got.statuses == ("error", "decided")
-    assert "NaN" in (got.errors[0] or "")
+    assert "nan" in (got.errors[0] or "").lower()
     frame = pd.DataFrame({H: [math.nan, 30.0]})
     got = ENGINE.evaluate_many(Q, frame, on=ON)
     assert got.statuses == ("undetermined", "decided")
