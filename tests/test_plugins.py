@@ -142,7 +142,10 @@ def test_layer_conflict_names_both_layers(tmp_path: Path) -> None:
 
 
 def test_a_local_exception_may_override_national_rules_in_its_jurisdiction(tmp_path: Path) -> None:
-    text = LOCAL_HUVUDMAN.format(overrides='overrides = ["lss.9.2.kommun"]')
+    text = LOCAL_HUVUDMAN.format(
+        overrides='overrides = ["lss.9.2.kommun", "sfb.51.8.efter_aldersgransen", '
+        '"sfb.51.10.ingen_utokning", "sfb.106.24.gruppbostad"]'
+    )
     engine = lsr.load(plugins=[make_plugin(tmp_path, text)])
     facts = {"grundlaggande_behov_timmar_per_vecka": 15}
     assert engine.evaluate("personlig_assistans.huvudman", facts, on=ON).value == "kommun"

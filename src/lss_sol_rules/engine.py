@@ -505,7 +505,12 @@ class _DecisionBuilder:
                     subquestions.append(q)
         result = outcome.result
         undetermined = isinstance(result, Unknown)
-        supporting = tuple(self.build(q) for q in subquestions)
+        supporting = tuple(
+            d
+            for d in (self.build(q) for q in subquestions)
+            # A decided answer did not rest on a helper that stayed undetermined.
+            if undetermined or d.status == "decided"
+        )
         for sub in supporting:
             for a in sub.assumptions:
                 assumptions.setdefault(a.fact, a)
@@ -543,29 +548,34 @@ class _DecisionBuilder:
     ) -> None:
         """Record the optional facts with a documented stand-in that *rule* read.
 
-        A fact counts when the case does not give it and the rule's evaluation reached a
-        condition that reads it: conditions after one that failed were never relied on.
+        A fact counts when the case neither gives it nor lets it be derived, and a condition
+        reading it was decided all the same (it read the stand-in, e.g. through a ``given()``
+        guard); conditions after one that failed were never relied on.
         """
-        facts = self.ctx.facts
-        decls = self.ctx.book.facts
-        for cond, held in zip(rule.conditions, run.conditions, strict=True):
-            for name in cond.expr.facts:
+        ctx = self.ctx
+        decls = ctx.book.facts
+
+        def note(names: frozenset[str]) -> None:
+            for name in names:
                 decl = decls.get(name)
                 if decl is not None and decl.assumed is not None and name not in facts:
                     out.setdefault(name, Assumption(name, decl.assumed, rule.id))
             if held is False:
                 return
         if run.effective is True and rule.compute is not None:
-            for name in rule.compute.facts:
-                decl = decls.get(name)
-                if decl is not None and decl.assumed is not None and name not in facts:
-                    out.setdefault(name, Assumption(name, decl.assumed, rule.id))
+            note(rule.compute.facts)
 
     def _subject(self, qdecl: QuestionDecl) -> Label | None:
         """The readable value of the fact naming what was applied for (``subject``)."""
         if qdecl.subject is None:
             return None
         value = self.ctx.facts.get(qdecl.subject)
+
+        for cond, held in zip(rule.conditions, run.conditions, strict=True):
+            if isinstance(held, bool):
+                # Decided although a fact it reads is missing: it read the stand-in
+                # (given(...) guards). An undecided condition assumed nothing.
+                note(cond.expr.facts)
         decl = self.ctx.book.facts.get(qdecl.subject)
         if value is None or decl is None:
             return None

@@ -25,15 +25,19 @@ from functools import lru_cache
 
 __all__ = [
     "FIRST_YEAR",
+    "LAST_YEAR",
     "NAMED_EVES",
     "deadline_day",
     "is_non_working_day",
     "non_working_days",
+    "statutory_days",
 ]
 
-#: The first year the calendar vouches for: the holiday library's Swedish calendar starts
-#: in 1953 (after the 1952 holiday reform); lag 1930:173 itself is older.
+#: The years of the holiday library's Swedish calendar: from the 1952 holiday reform through
+#: the library's horizon (after it the library answers "no holidays", which would be silently
+#: wrong, so :func:`statutory_days` takes over on both sides).
 FIRST_YEAR = 1953
+LAST_YEAR = 2100
 
 #: The eves lag 1930:173 2 § names beside Saturdays, Sundays and public holidays.
 NAMED_EVES = frozenset({"Midsommarafton", "Julafton", "Nyårsafton"})
@@ -45,14 +49,13 @@ _ONE_DAY = timedelta(days=1)
 def non_working_days(year: int) -> frozenset[date]:
     """The public holidays and named eves of *year* (Saturdays and Sundays not included).
 
-    Raises ``ValueError`` for a year before :data:`FIRST_YEAR`, where no calendar is kept
-    (a rule reading it then fails with an :class:`~lss_sol_rules.errors.EvaluationError`
-    instead of silently treating every day as a weekday).
+    From :data:`FIRST_YEAR` through :data:`LAST_YEAR`, from the ``holidays`` package's Swedish
+    calendar; outside them from :func:`statutory_days`, the list of lag 1989:253 as it reads
+    today — for years before 1953 an approximation, long before the statutes this library
+    encodes were in force.
     """
-    if year < FIRST_YEAR:
-        raise ValueError(
-            f"no Swedish holiday calendar is kept for {year}; the calendar starts in {FIRST_YEAR}"
-        )
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return statutory_days(year)
     import holidays  # noqa: PLC0415 - imported on first use: most evaluations need no calendar
 
     # language="sv": names otherwise follow the host's locale; include_sundays=False: older
@@ -66,6 +69,47 @@ def non_working_days(year: int) -> frozenset[date]:
     )
     days = {d for d in public if d.year == year}
     days.update(d for d, name in cal.items() if d.year == year and name in NAMED_EVES)
+    return frozenset(days)
+
+
+def statutory_days(year: int) -> frozenset[date]:
+    """Lag 1989:253's public holidays (as amended by SFS 2004:1320) and the three eves.
+
+    Written from the statute's 2 § (Easter by the Gregorian computus of ``dateutil``):
+    nyårsdagen, trettondedag jul, långfredagen, påskdagen, annandag påsk, första maj, Kristi
+    himmelsfärdsdag (sixth Thursday after Easter), pingstdagen (seventh Sunday after Easter),
+    nationaldagen (6 June, from 2005; annandag pingst until 2004), midsommardagen (the
+    Saturday 20-26 June), alla helgons dag (the Saturday 31 October - 6 November), juldagen,
+    annandag jul; and midsommarafton, julafton, nyårsafton. ``tests/test_swedish_calendar.py``
+    holds it equal to the holiday library for every year the two share.
+    """
+    from dateutil.easter import easter  # noqa: PLC0415 - a dependency of holidays
+
+    e = easter(year)
+    days = {
+        date(year, 1, 1),
+        date(year, 1, 6),
+        e - timedelta(days=2),
+        e,
+        e + timedelta(days=1),
+        date(year, 5, 1),
+        e + timedelta(days=39),
+        e + timedelta(days=49),
+        date(year, 12, 24),
+        date(year, 12, 25),
+        date(year, 12, 26),
+        date(year, 12, 31),
+    }
+    if year >= 2005:
+        days.add(date(year, 6, 6))
+    else:
+        days.add(e + timedelta(days=50))
+    midsommardagen = next(date(year, 6, d) for d in range(20, 27) if date(year, 6, d).weekday() == 5)
+    days.update((midsommardagen, midsommardagen - timedelta(days=1)))
+    alla_helgon = next(
+        d for d in (date(year, 10, 31) + timedelta(days=i) for i in range(7)) if d.weekday() == 5
+    )
+    days.add(alla_helgon)
     return frozenset(days)
 
 
