@@ -544,3 +544,58 @@ def test_a_case_the_rules_cannot_compute_is_named_the_same_on_both_paths() -> No
             outcomes.append(str(info.value))
     assert outcomes[0] == outcomes[1]
     assert watchlist(ENGINE, cl, date(2026, 6, 1), "se/stockholm") == []  # not known yet
+
+
+def test_a_when_that_reads_a_parameter_or_the_date_agrees_on_both_paths(tmp_path: Path) -> None:
+    engine = _load_with(
+        tmp_path,
+        """
+        [rulebook]
+        id = "test.villkor"
+        jurisdiction = "se/villkor"
+
+        [parameters.lokal_bevakning]
+        type = "bool"
+        label = { sv = "Lokal bevakning", en = "Local watch" }
+
+        [[parameters.lokal_bevakning.values]]
+        value = false
+        valid_from = 2000-01-01
+        valid_to = 2026-02-28
+        citations = ["test"]
+
+        [[parameters.lokal_bevakning.values]]
+        value = true
+        valid_from = 2026-03-01
+        citations = ["test"]
+
+        [questions."lokal.senast"]
+        type = "date"
+        label = { sv = "Lokal frist", en = "Local deadline" }
+
+        [[rules]]
+        id = "lokal.frist"
+        question = "lokal.senast"
+        compute = "add_days(beslutsdatum, 30)"
+        citations = ["test"]
+        explain.sv = "Senast {value}."
+        explain.en = "By {value}."
+
+        [watches.parametern]
+        question = "lokal.senast"
+        when = "lokal_bevakning"
+        label = { sv = "Efter parametern", en = "By the parameter" }
+
+        [watches.datumet]
+        question = "lokal.senast"
+        when = "on >= add_days(beslutsdatum, 20)"
+        label = { sv = "Efter datumet", en = "By the date" }
+        """,
+    )
+    events = [ev("a", "beslut", date(2026, 1, 10), insats="kontaktperson", lag="LSS")]
+    cl, dw = both(events, "se/villkor", engine)
+    seen = []
+    for on in (date(2026, 1, 12), date(2026, 2, 1), date(2026, 2, 27), date(2026, 3, 1)):
+        alerts = agree(cl, dw, on, "se/villkor", engine)
+        seen.append(sorted(a.watch for a in alerts if a.watch in ("parametern", "datumet")))
+    assert seen == [[], ["datumet"], ["datumet"], ["datumet", "parametern"]]

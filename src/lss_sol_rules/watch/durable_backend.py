@@ -203,10 +203,17 @@ def _setup(
     changes: set[date] = set()
     for w in specs.values():
         changes.update(change_dates(view, w.question))
+        if w.when_expr is not None:
+            for name in w.when_expr.params:
+                for param, _ in view.params.get(name, ()):
+                    changes.update(param.change_dates())
+            for q in w.when_expr.questions:
+                changes.update(change_dates(view, q))
     every_tick = frozenset(
         w.name
         for w in specs.values()
         if reads_on(view, w.question, w.when_node, only_compared=w.threshold)
+        or any(reads_on(view, q) for q in (w.when_expr.questions if w.when_expr else ()))
     )
     result = (specs, sorted(changes), every_tick)
     with _HOST_LOCK:
