@@ -296,8 +296,9 @@ class DurableWatch:
         base = {"sid": self.id, "t": "check", "case": case.case_id}
         every = False
         for w in self.specs.values():
+            every = every or w.name in self._every_tick  # applicable or not, re-plan then
             try:
-                every = self._plan_watch(w, case, on, stop, base, checks) or every
+                self._plan_watch(w, case, on, stop, base, checks)
             except EvaluationError as exc:
                 raise case_error(case.case_id, w, exc) from None
         return _Plan(start, stop, every, checks)
@@ -310,10 +311,10 @@ class DurableWatch:
         stop: int,
         base: dict[str, Any],
         checks: list[dict[str, Any]],
-    ) -> bool:
-        """Add *w*'s checks for *case*; whether the plan must be made again at every tick."""
+    ) -> None:
+        """Add *w*'s checks for *case* (none when the watch does not apply now)."""
         if not applicable(w, case, self.view, on):
-            return False
+            return
         if not w.threshold:
             found = date_at(self.view, w, case.facts, on)
             if found is not None:
@@ -321,7 +322,7 @@ class DurableWatch:
                 checks.append(
                     {**base, "k": w.kind, "w": w.name, "due": due.toordinal(), "rule": rule}
                 )
-            return w.name in self._every_tick
+            return
         for lo, hi, (due, rule) in self._spans(w, case, on, stop):
             checks.append(
                 {
@@ -334,7 +335,6 @@ class DurableWatch:
                     "rule": rule,
                 }
             )
-        return w.name in self._every_tick
 
     def _spans(
         self, w: WatchDecl, case: CaseState, on: date, stop: int
