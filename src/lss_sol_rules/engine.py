@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from .errors import (
+    ArgumentError,
     EvaluationError,
     NoApplicableRuleError,
     NotApplicableError,
@@ -32,6 +33,7 @@ from .errors import (
     QuestionError,
     RuleConflictError,
     did_you_mean,
+    text_argument,
 )
 from .explain import render_template
 from .expr import Unknown
@@ -276,6 +278,7 @@ class Engine:
 
     def question(self, name: str) -> QuestionDecl:
         """The declaration of question *name*; :class:`QuestionError` if unknown."""
+        name = text_argument(name, "question")
         q = self.rulebook.questions.get(name)
         if q is None:
             raise QuestionError(name, [x.name for x in self.questions()])
@@ -283,6 +286,7 @@ class Engine:
 
     # -- evaluation --------------------------------------------------------------------
     def _check_jurisdiction(self, jurisdiction: str) -> str:
+        jurisdiction = text_argument(jurisdiction, "jurisdiction")
         if jurisdiction not in self._jurisdictions:
             hint = did_you_mean(jurisdiction, self._jurisdictions)
             raise EvaluationError(
@@ -307,8 +311,9 @@ class Engine:
         """
         if on is None:
             on = date.today()
-        if isinstance(on, datetime) or not isinstance(on, date):
-            raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
+        if issubclass(type(on), datetime) or not issubclass(type(on), date):
+            raise ArgumentError("on", "a datetime.date", on)
+        question = text_argument(question, "question")
         view = self.view_for(question, jurisdiction)
         clean = normalise_facts(facts, self.rulebook.facts, on)
         ctx = _Context(view, clean, on)
@@ -325,6 +330,8 @@ class Engine:
         Raises :class:`QuestionError` for an unknown question or one not answered there, and
         :class:`EvaluationError` for an unknown jurisdiction.
         """
+        question = text_argument(question, "question")
+        jurisdiction = text_argument(jurisdiction, "jurisdiction")
         self.question(question)
         view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
         if question not in view.rules:
@@ -389,6 +396,8 @@ class Engine:
         :class:`~lss_sol_rules.errors.FactError` for anything :meth:`evaluate` would refuse.
         """
         on = date.today() if on is None else on
+        if issubclass(type(on), datetime) or not issubclass(type(on), date):
+            raise ArgumentError("on", "a datetime.date", on)
         view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
         clean = normalise_facts(facts, self.rulebook.facts, on)
         self._check_constraints(_Context(view, clean, on))

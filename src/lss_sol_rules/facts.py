@@ -5,83 +5,177 @@ its range (negative hours, more than 168 hours in a week), NaN or infinity, a da
 does not exist or lies after the evaluation date, a value outside its enum, or facts that
 contradict each other (``alder`` against ``fodelsedatum``) raise :class:`FactError`.
 ``None`` means "not given", exactly like leaving the fact out.
+
+What comes in is bounded before anything else looks at it (see ``docs/rule-format.md``,
+"Facts"):
+
+- numbers lie strictly between ±10^15 and have at most 20 decimal places (trailing zeros
+  do not count); ``bool`` is not a number; a ``float`` is read as its shortest decimal;
+- dates are :class:`datetime.date` objects or text ``YYYY-MM-DD`` — nothing else of ISO
+  8601 (no ``2020-W01-1``, no ``20200101``, no times);
+- texts are at most :data:`MAX_TEXT_LENGTH` characters and hold no control characters
+  (but tab and newline), bidirectional controls or lone surrogates;
+- subclasses of ``int``, ``float``, ``Decimal``, ``str`` and ``date`` are read as the plain
+  value, so their own methods never run inside the library; any other object, and any
+  exception raised while reading the facts (a mapping whose ``items()`` fails), is a
+  :class:`FactError` whose message never depends on the object's ``__repr__``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .errors import FactError, did_you_mean
+from .errors import FactError, LssSolRulesError, did_you_mean
 from .model import FactDecl
-from .values import Value, to_decimal, type_name
+from .values import (
+    MAX_DECIMAL_PLACES,
+    MAX_MAGNITUDE,
+    Value,
+    bad_character,
+    number_problem,
+    parse_date,
+    safe_repr,
+    to_decimal,
+)
 
-__all__ = ["MAX_TEXT_LENGTH", "normalise_fact", "normalise_facts"]
+__all__ = ["MAX_NAME_LENGTH", "MAX_TEXT_LENGTH", "normalise_fact", "normalise_facts"]
 
 MAX_TEXT_LENGTH = 1000
+MAX_NAME_LENGTH = 200
+
+
+def _kind(raw: object) -> str:
+    """The rule-language name of *raw*'s type, read from ``type()`` (never ``__class__``)."""
+    t = type(raw)
+    if issubclass(t, bool):
+        return "bool"
+    if issubclass(t, int):
+        return "int"
+    if issubclass(t, (Decimal, float)):
+        return "number"
+    if issubclass(t, str):
+        return "text"
+    if issubclass(t, datetime):
+        return "datetime"
+    if issubclass(t, date):
+        return "date"
+    if issubclass(t, (list, tuple, set, frozenset)):
+        return "list"
+    if raw is None:
+        return "None"
+    return "object"
+
+
+def _got(raw: object) -> str:
+    return f"got {_kind(raw)} {safe_repr(raw)}"
+
+
+def _safe_value(raw: object) -> object:
+    """What a :class:`FactError` keeps as ``value``: *raw* when it is a small plain value
+    a host can print or serialise, else a short description of it."""
+    if raw is None or type(raw) in (bool, date):
+        return raw
+    if type(raw) is int:
+        return raw if -(10**30) < raw < 10**30 else safe_repr(raw)
+    if isinstance(raw, float) and type(raw) is float:
+        return raw if raw - raw == 0 else safe_repr(raw)  # finite
+    if isinstance(raw, Decimal) and type(raw) is Decimal:
+        plain = raw.is_finite() and len(raw.as_tuple().digits) <= 40 and -40 < raw.adjusted() < 40
+        return raw if plain else safe_repr(raw)
+    if isinstance(raw, str) and type(raw) is str:
+        return raw if len(raw) <= 200 and bad_character(raw) is None else safe_repr(raw)
+    return safe_repr(raw)
+
+
+def _fail(decl: FactDecl, problem: str, raw: object) -> FactError:
+    return FactError(decl.name, problem, _safe_value(raw))
 
 
 def _number(decl: FactDecl, raw: object) -> int | Decimal:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
-        raise FactError(decl.name, f"must be a number, got {type_name(raw)} {_show(raw)}", raw)
-    if isinstance(raw, int):
-        return raw
-    try:
-        value = to_decimal(raw)
-    except ValueError as exc:
-        raise FactError(decl.name, f"{exc}, got {raw!r}", raw) from None
-    if decl.type == "int":
-        if value != value.to_integral_value():
-            raise FactError(decl.name, f"must be a whole number, got {raw!r}", raw)
-        return int(value)
+    t = type(raw)
+    if issubclass(t, bool) or not issubclass(t, (int, float, Decimal)):
+        raise _fail(decl, f"must be a number, {_got(raw)}", raw)
+    value: int | Decimal
+    if isinstance(raw, int):  # type() was checked: no __class__ trickery reaches here
+        value = int.__int__(raw)  # a subclass: its plain value
+    else:
+        assert isinstance(raw, (float, Decimal))  # noqa: S101 - checked above
+        plain = float.__float__(raw) if isinstance(raw, float) else Decimal(raw)
+        if plain.is_nan() if isinstance(plain, Decimal) else plain != plain:  # noqa: PLR0124
+            raise _fail(decl, "must be a number, got NaN", raw)
+        try:
+            value = to_decimal(plain)
+        except ValueError as exc:
+            raise _fail(decl, f"{exc}, got {safe_repr(raw)}", raw) from None
+    places = 400 if issubclass(t, float) else MAX_DECIMAL_PLACES  # a float is never longer
+    problem = number_problem(value, MAX_MAGNITUDE, places)
+    if problem is not None:
+        raise _fail(decl, f"{safe_repr(raw)} {problem}", raw)
+    if isinstance(value, Decimal):
+        value = _trim(value)
+        if decl.type == "int":
+            if value != value.to_integral_value():
+                raise _fail(decl, f"must be a whole number, got {safe_repr(raw)}", raw)
+            return int(value)
     return value
 
 
-def _show(raw: object) -> str:
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
+def _trim(value: Decimal) -> Decimal:
+    """*value* without trailing zeros beyond :data:`MAX_DECIMAL_PLACES` places (exact)."""
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # noqa: S101 - finite
+    if exponent >= -MAX_DECIMAL_PLACES:
+        return value
+    cut = min(-MAX_DECIMAL_PLACES - exponent, len(digits) - 1)
+    return Decimal((sign, digits[: len(digits) - cut], exponent + cut))
 
 
 def _date(decl: FactDecl, raw: object) -> date:
-    if isinstance(raw, datetime):
-        raise FactError(decl.name, "must be a date without a time of day", raw)
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str) and len(raw) == 10:
+    t = type(raw)
+    if issubclass(t, datetime):
+        raise _fail(decl, "must be a date without a time of day", raw)
+    if issubclass(t, date):
+        assert isinstance(raw, date)  # noqa: S101 - type() checked
+        return date.fromordinal(date.toordinal(raw))  # a subclass: its plain date
+    if isinstance(raw, str) and issubclass(t, str):
+        text = str.__str__(raw)
         try:
-            return date.fromisoformat(raw)
+            return parse_date(text)
         except ValueError:
-            raise FactError(decl.name, f"{raw!r} is not a real date", raw) from None
-    raise FactError(
-        decl.name, f"must be a date (YYYY-MM-DD), got {type_name(raw)} {_show(raw)}", raw
-    )
+            if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-" and text.isascii():
+                raise _fail(decl, f"{safe_repr(text)} is not a real date", raw) from None
+            raise _fail(
+                decl,
+                f"must be a date written YYYY-MM-DD (other ISO 8601 forms such as 2020-W01-1, "
+                f"2020-001 or 20200101 are not accepted), got {safe_repr(text)}",
+                raw,
+            ) from None
+    raise _fail(decl, f"must be a date (YYYY-MM-DD), {_got(raw)}", raw)
 
 
 def _text(decl: FactDecl, raw: object, values: tuple[str, ...] | None) -> str:
-    if not isinstance(raw, str):
-        raise FactError(decl.name, f"must be text, got {type_name(raw)} {_show(raw)}", raw)
-    if len(raw) > MAX_TEXT_LENGTH:
-        raise FactError(decl.name, f"is longer than {MAX_TEXT_LENGTH} characters", raw[:40])
-    if values is not None and raw not in values:
-        hint = did_you_mean(raw, values)
-        raise FactError(
-            decl.name,
-            f"{_show(raw)} is not one of {', '.join(values)}{hint}",
-            raw,
-        )
-    return raw
+    if not (issubclass(type(raw), str) and isinstance(raw, str)):
+        raise _fail(decl, f"must be text, {_got(raw)}", raw)
+    text = str.__str__(raw)  # a subclass: its plain value
+    if len(text) > MAX_TEXT_LENGTH:
+        raise FactError(decl.name, f"is longer than {MAX_TEXT_LENGTH} characters", text[:40])
+    bad = bad_character(text)
+    if bad is not None:
+        raise _fail(decl, f"holds {bad}; texts may not contain control characters", text)
+    if values is not None and text not in values:
+        hint = did_you_mean(text, values)
+        raise _fail(decl, f"{safe_repr(text)} is not one of {', '.join(values)}{hint}", text)
+    return text
 
 
 def _scalar(decl: FactDecl, vtype: str, raw: object) -> Value:
     if vtype == "bool":
-        if not isinstance(raw, bool):
-            raise FactError(
-                decl.name, f"must be true or false, got {type_name(raw)} {_show(raw)}", raw
-            )
-        return raw
+        if type(raw) is not bool:
+            raise _fail(decl, f"must be true or false, {_got(raw)}", raw)
+        return bool(raw)
     if vtype in ("int", "number"):
         return _number(decl, raw)
     if vtype == "date":
@@ -90,47 +184,74 @@ def _scalar(decl: FactDecl, vtype: str, raw: object) -> Value:
 
 
 def normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
-    """Check one fact's value and return it in its normal form."""
+    """Check one fact's value and return it in its normal form.
+
+    Raises :class:`FactError`, also for whatever exception reading *raw* raises.
+    """
+    try:
+        return _normalise_fact(decl, raw, on)
+    except LssSolRulesError:
+        raise
+    except Exception as exc:  # a hostile object: its own exception must not escape
+        raise FactError(
+            decl.name, f"could not be read: reading it raised {type(exc).__name__}", None
+        ) from None
+
+
+def _normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
     if decl.type == "list":
-        if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple, set, frozenset)):
-            raise FactError(decl.name, f"must be a list, got {type_name(raw)} {_show(raw)}", raw)
+        if not (
+            issubclass(type(raw), (list, tuple, set, frozenset))
+            and isinstance(raw, (list, tuple, set, frozenset))
+        ):
+            raise _fail(decl, f"must be a list, {_got(raw)}", raw)
         items = {_scalar(decl, decl.of or "text", item) for item in raw}
         return tuple(sorted(items, key=lambda v: (str(type(v)), v)))
     value = _scalar(decl, decl.type, raw)
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         unit = f" {decl.unit}" if decl.unit else ""
         if decl.min is not None and value < decl.min:
-            raise FactError(decl.name, f"must be at least {decl.min}{unit}, got {raw}", raw)
+            raise _fail(decl, f"must be at least {decl.min}{unit}, got {value}", value)
         if decl.max is not None and value > decl.max:
-            raise FactError(decl.name, f"must be at most {decl.max}{unit}, got {raw}", raw)
+            raise _fail(decl, f"must be at most {decl.max}{unit}, got {value}", value)
     if isinstance(value, date) and decl.past and value > on:
-        raise FactError(
-            decl.name,
+        raise _fail(
+            decl,
             f"{value.isoformat()} lies after the evaluation date {on.isoformat()}; a "
             f"{decl.label.en.lower()} cannot be in the future",
-            raw,
+            value,
         )
     return value
 
 
 def normalise_facts(facts: object, schema: Mapping[str, FactDecl], on: date) -> dict[str, Value]:
     """Check every fact of a case; return a new dict of normalised values without ``None``."""
-    if not isinstance(facts, Mapping):
+    try:
+        pairs = list(facts.items()) if isinstance(facts, Mapping) else None
+    except Exception as exc:  # a mapping whose items() raises, a hostile __class__
         raise FactError(
-            "<facts>", f"facts must be a mapping of names to values, got {type_name(facts)}", None
+            "<facts>",
+            f"the facts could not be read: reading them raised {type(exc).__name__}",
+            None,
+        ) from None
+    if pairs is None:
+        raise FactError(
+            "<facts>", f"facts must be a mapping of names to values, got {_kind(facts)}", None
         )
     out: dict[str, Value] = {}
-    for name, raw in facts.items():
-        if not isinstance(name, str):
-            raise FactError(str(name), "fact names must be text", None)
-        decl = schema.get(name)
+    for key, raw in pairs:
+        if not (issubclass(type(key), str) and isinstance(key, str)):
+            raise FactError(
+                safe_repr(key), f"fact names must be text, got {_kind(key)} {safe_repr(key)}"
+            )
+        name = str.__str__(key)
+        decl = schema.get(name) if len(name) <= MAX_NAME_LENGTH else None
         if decl is None:
             hint = did_you_mean(name, schema)
-            raise FactError(name, f"unknown fact{hint}; `lss-sol-rules facts` lists them", None)
+            shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "..."
+            raise FactError(shown, f"unknown fact{hint}; `lss-sol-rules facts` lists them", None)
         if raw is None:
             continue
-        if isinstance(raw, float) and math.isnan(raw):
-            raise FactError(name, "must be a number, got NaN", raw)
         out[name] = normalise_fact(decl, raw, on)
     return out
 

@@ -290,6 +290,8 @@ def _as_bool(arr: Any) -> npt.NDArray[np.bool_]:
 
 
 def _check_range(decl: FactDecl, v: Any, present: Any, bad: npt.NDArray[np.bool_]) -> None:
+    # Numbers beyond ±10^15 are refused by the single-case path (facts.py): answer them there.
+    bad |= present & np.asarray((v >= 1e15) | (v <= -1e15), dtype=bool)
     if decl.min is not None:
         bad |= present & np.asarray(v < decl.min, dtype=bool)
     if decl.max is not None:
