@@ -61,11 +61,11 @@ def non_working_days(year: int) -> frozenset[date]:
     # language="sv": names otherwise follow the host's locale; include_sundays=False: older
     # releases listed every Sunday (weekends are handled by weekday here); the three eves
     # are in the de facto category since holidays 0.88.
-    cal = holidays.Sweden(
-        years=year, language="sv", categories=("public", "de_facto"), include_sundays=False
+    cal = holidays.country_holidays(
+        "SE", years=year, language="sv", categories=("public", "de_facto"), include_sundays=False
     )
-    public = holidays.Sweden(
-        years=year, language="sv", categories=("public",), include_sundays=False
+    public = holidays.country_holidays(
+        "SE", years=year, language="sv", categories=("public",), include_sundays=False
     )
     days = {d for d in public if d.year == year}
     days.update(d for d, name in cal.items() if d.year == year and name in NAMED_EVES)
@@ -83,7 +83,7 @@ def statutory_days(year: int) -> frozenset[date]:
     annandag jul; and midsommarafton, julafton, nyårsafton. ``tests/test_swedish_calendar.py``
     holds it equal to the holiday library for every year the two share.
     """
-    from dateutil.easter import easter  # noqa: PLC0415 - a dependency of holidays
+    from dateutil.easter import easter  # type: ignore[import-untyped]  # noqa: PLC0415
 
     e = easter(year)
     days = {
@@ -104,7 +104,9 @@ def statutory_days(year: int) -> frozenset[date]:
         days.add(date(year, 6, 6))
     else:
         days.add(e + timedelta(days=50))
-    midsommardagen = next(date(year, 6, d) for d in range(20, 27) if date(year, 6, d).weekday() == 5)
+    midsommardagen = next(
+        date(year, 6, d) for d in range(20, 27) if date(year, 6, d).weekday() == 5
+    )
     days.update((midsommardagen, midsommardagen - timedelta(days=1)))
     alla_helgon = next(
         d for d in (date(year, 10, 31) + timedelta(days=i) for i in range(7)) if d.weekday() == 5
