@@ -399,22 +399,77 @@ def test_api_docs_work_offline(national: lsr.Engine) -> None:
 
 
 def test_batch_cost_is_bounded_by_default(national: lsr.Engine) -> None:
-    """The default limits keep one request to about a second of CPU: 1,000 cases."""
+    """The default limits keep one request to about a second of CPU and a few megabytes:
+    1,000 cases as summaries, 200 as full decisions."""
     from fastapi.testclient import TestClient
 
-    c = TestClient(create_app(national, api_keys=()))
-    case = {"facts": {"grundlaggande_behov_timmar_per_vecka": 25}, "on": "2026-01-01"}
-    r = c.post(
-        "/evaluate/batch", json={"question": "personlig_assistans.huvudman", "cases": [case] * 1001}
+    c = TestClient(create_app(national, 5_000_000, api_keys=()))
+    case = {"facts": {"grundlaggande_behov_timmar_per_vecka": 25, "alder": 40}, "on": "2026-01-01"}
+    q = "personlig_assistans.huvudman"
+    r = c.post("/evaluate/batch", json={"question": q, "cases": [case] * 1001, "detail": "summary"})
+    body = _assert_error_shape(r, 413, "BatchTooLarge")
+    assert body["limit"] == 1000
+    r = c.post("/evaluate/batch", json={"question": q, "cases": [case] * 201})
+    body = _assert_error_shape(r, 413, "BatchTooDetailed")
+    assert body["limit"] == 200
+    assert '"summary"' in body["message"]
+    for n, detail in ((1000, "summary"), (200, "full")):
+        started = time.process_time()
+        r = c.post("/evaluate/batch", json={"question": q, "cases": [case] * n, "detail": detail})
+        assert r.status_code == 200
+        results = r.json()["results"]
+        assert len(results) == n
+        assert results[0]["decision"]["value"] == "forsakringskassan"
+        assert time.process_time() - started < 10
+        assert len(r.content) < 5_000_000
+    summary = c.post(
+        "/evaluate/batch", json={"question": q, "cases": [case, {"facts": {}}], "detail": "summary"}
+    ).json()["results"]
+    assert set(summary[0]["decision"]) == {
+        "question",
+        "value",
+        "value_type",
+        "value_label",
+        "status",
+        "missing",
+        "on",
+    }
+    assert "grundlaggande_behov_timmar_per_vecka" in summary[1]["decision"]["missing"]
+
+
+def test_a_client_that_stops_reading_is_dropped(national: lsr.Engine) -> None:
+    """A large response goes out in pieces; a client that takes none for send_timeout
+    seconds is disconnected, so it holds neither a slot nor the response."""
+    app = create_app(
+        national,
+        5_000_000,
+        send_timeout=0.5,
+        max_concurrent=1,
+        max_batch_decisions=1000,
+        api_keys=(),
     )
-    _assert_error_shape(r, 413, "BatchTooLarge")
-    started = time.process_time()
-    r = c.post(
-        "/evaluate/batch", json={"question": "personlig_assistans.huvudman", "cases": [case] * 1000}
-    )
-    assert r.status_code == 200
-    assert len(r.json()["results"]) == 1000
-    assert time.process_time() - started < 10
+    case = {"facts": {"grundlaggande_behov_timmar_per_vecka": 25, "alder": 40}, "on": "2026-01-01"}
+    payload = json.dumps({"question": "personlig_assistans.huvudman", "cases": [case] * 1000})
+    with _Serving(app) as (url, port):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", port))
+        s.sendall(
+            b"POST /evaluate/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(payload)).encode() + b"\r\n\r\n" + payload.encode()
+        )
+        # Not reading. The only slot is taken while the answer is computed, then freed.
+        deadline = time.monotonic() + 20
+        with httpx.Client(base_url=url, timeout=10) as c:
+            while c.get("/questions").status_code == 503:
+                assert time.monotonic() < deadline, "the slow reader still holds the slot"
+                time.sleep(0.2)
+        s.settimeout(5)
+        got = 0
+        while chunk := s.recv(65536):
+            got += len(chunk)
+        s.close()
+        assert got < 7_000_000  # the server stopped sending: the response is about 15 MB
 
 
 def test_logging_of_the_library_is_quiet() -> None:

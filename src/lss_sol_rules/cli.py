@@ -298,6 +298,14 @@ def test_cases(
     help="Refuse batches with more cases (413).",
 )
 @click.option(
+    "--max-batch-decisions",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1),
+    help='Refuse batches asking for more full decisions (413); "detail": "summary" has '
+    "the --max-batch-cases limit.",
+)
+@click.option(
     "--max-concurrent",
     default=32,
     show_default=True,
@@ -347,6 +355,7 @@ def serve(
     max_body_bytes: int,
     access_log: bool,
     max_batch_cases: int,
+    max_batch_decisions: int,
     max_concurrent: int,
     max_connections: int,
     header_timeout: float,
@@ -375,6 +384,7 @@ def serve(
         engine,
         max_body_bytes,
         max_batch_cases=max_batch_cases,
+        max_batch_decisions=max_batch_decisions,
         max_concurrent=max_concurrent,
         body_timeout=body_timeout,
         api_keys=keys,

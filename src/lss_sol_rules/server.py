@@ -62,6 +62,7 @@ __all__ = [
     "API_KEY_ENV",
     "DEFAULT_BODY_TIMEOUT",
     "DEFAULT_MAX_BATCH_CASES",
+    "DEFAULT_MAX_BATCH_DECISIONS",
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_CONCURRENT",
     "api_keys_from_env",
@@ -72,6 +73,7 @@ __all__ = [
 
 DEFAULT_MAX_BODY_BYTES = 1_000_000
 DEFAULT_MAX_BATCH_CASES = 1_000
+DEFAULT_MAX_BATCH_DECISIONS = 200  # full decisions are about 15 kB each in JSON
 DEFAULT_MAX_CONCURRENT = 32
 DEFAULT_BODY_TIMEOUT = 10.0
 DEFAULT_SEND_TIMEOUT = 30.0
@@ -122,11 +124,15 @@ class BatchCase(_Strict):
 
 
 class BatchRequest(_Strict):
-    """Many cases of one question (at most the service's ``max_batch_cases``, else 413)."""
+    """Many cases of one question: at most the service's ``max_batch_cases`` with
+    ``detail`` ``"summary"`` (value, status, missing facts), at most
+    ``max_batch_decisions`` with ``"full"`` decisions (reasons, parameters, sources); else 413.
+    """
 
     question: str = Field(max_length=200)
     cases: list[BatchCase]
     jurisdiction: str = Field(default="se", max_length=200)
+    detail: Literal["full", "summary"] = "full"
 
 
 class EvaluateResponse(BaseModel):
@@ -143,7 +149,7 @@ class ExplainResponse(BaseModel):
 
 
 class BatchItem(BaseModel):
-    """One batch result: a decision, or the error for that case."""
+    """One batch result: a decision (full, or its summary), or the error for that case."""
 
     decision: dict[str, Any] | None = None
     error: ErrorBody | None = None
@@ -241,6 +247,14 @@ class Health(BaseModel):
     jurisdictions: list[str]
 
 
+_SUMMARY_KEYS = ("question", "value", "value_type", "value_label", "status", "missing", "on")
+
+
+def _summary(decision: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a decision a caseload needs: the answer, or the facts still missing."""
+    return {k: decision[k] for k in _SUMMARY_KEYS}
+
+
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     what = {
         401: "An API key is required (when the service is configured with one)",
@@ -262,6 +276,7 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     *,
     max_batch_cases: int = DEFAULT_MAX_BATCH_CASES,
+    max_batch_decisions: int = DEFAULT_MAX_BATCH_DECISIONS,
     max_concurrent: int = DEFAULT_MAX_CONCURRENT,
     body_timeout: float = DEFAULT_BODY_TIMEOUT,
     send_timeout: float = DEFAULT_SEND_TIMEOUT,
@@ -273,6 +288,8 @@ def create_app(
 
     :param max_body_bytes: larger request bodies get 413.
     :param max_batch_cases: a batch with more cases gets 413 ``BatchTooLarge``.
+    :param max_batch_decisions: a batch asking for full decisions (``detail`` ``"full"``)
+        with more cases gets 413 ``BatchTooDetailed``, which suggests ``"summary"``.
     :param max_concurrent: requests inside the application at once; more get 503.
     :param body_timeout: seconds a client has to send its whole body (else 408).
     :param send_timeout: seconds a client has to take each chunk of a response.
@@ -289,7 +306,8 @@ def create_app(
         description=(
             "Swedish LSS / SoL / SFB rules as explained, dated, cited decisions.\n\n"
             f"Limits: request bodies up to {max_body_bytes} bytes, batches up to "
-            f"{max_batch_cases} cases, {max_concurrent} requests at once (413 / 503 say "
+            f"{max_batch_cases} cases ({max_batch_decisions} with full decisions), "
+            f"{max_concurrent} requests at once (413 / 503 say "
             "which). Every error has one body shape with English and Swedish texts."
         ),
         version=_VERSION,
@@ -404,11 +422,15 @@ def create_app(
         "/evaluate/batch",
         response_model=BatchResponse,
         responses=_errors(404, *_COMMON),
-        summary=f"Answer one question for many cases (at most {max_batch_cases})",
+        summary=f"Answer one question for many cases (at most {max_batch_cases}; "
+        f"{max_batch_decisions} with full decisions)",
     )
     def batch(body: BatchRequest) -> BatchResponse:
         if len(body.cases) > max_batch_cases:
             raise ServiceError(service_error_body("BatchTooLarge", max_batch_cases))
+        if body.detail == "full" and len(body.cases) > max_batch_decisions:
+            raise ServiceError(service_error_body("BatchTooDetailed", max_batch_decisions))
+        shape = public_decision if body.detail == "full" else _summary
         eng.view_for(body.question, body.jurisdiction)
         results: list[BatchItem] = []
         for case in body.cases:
@@ -419,7 +441,7 @@ def create_app(
             except (FactError, EvaluationError) as exc:
                 results.append(BatchItem(error=library_error_body(exc)))
             else:
-                results.append(BatchItem(decision=public_decision(d.to_dict())))
+                results.append(BatchItem(decision=shape(d.to_dict())))
         return BatchResponse(results=results)
 
     _add_offline_docs(app)

@@ -84,6 +84,13 @@ _SERVICE: dict[str, tuple[int, str, str]] = {
         "a batch may hold at most {limit} cases; split it into several requests",
         "en batch får innehålla högst {limit} ärenden; dela upp den i flera begäranden",
     ),
+    "BatchTooDetailed": (
+        413,
+        'a batch with "detail": "full" may hold at most {limit} cases; ask for '
+        '"detail": "summary" (value, status, missing facts) or split the batch',
+        'en batch med "detail": "full" får innehålla högst {limit} ärenden; be om '
+        '"detail": "summary" (svar, status, saknade uppgifter) eller dela upp batchen',
+    ),
     "RequestTimeout": (
         408,
         "the request body did not arrive within {limit} seconds",

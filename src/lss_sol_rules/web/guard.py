@@ -15,8 +15,9 @@ In order, for every HTTP request:
    JSON, nests deeper than :data:`MAX_DEPTH`, holds more than :data:`MAX_VALUES` values,
    carries a lone surrogate (``"\\ud800"``) in any key or text, or a number with more digits
    than Python reads. The application then only sees bodies it can encode back.
-6. **Sending** — each chunk of the response must be taken by the client within
-   ``send_timeout`` seconds, or the connection is dropped.
+6. **Sending** — a response goes out in pieces of :data:`SEND_CHUNK` bytes, each of which
+   the client must take within ``send_timeout`` seconds, or the connection is dropped (so
+   a client that stops reading holds neither a slot nor the response in memory).
 7. **Last resort** — any exception from the application becomes a 500 in the service's
    one error shape; the log gets the exception's *class* and its stack frames (file, line,
    function), never its message, which may quote the case's facts.
@@ -45,10 +46,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import ErrorBody, ErrorDetail, ServiceError, service_error_body
 
-__all__ = ["MAX_DEPTH", "MAX_VALUES", "Guard", "dump_json"]
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "SEND_CHUNK", "Guard", "dump_json"]
 
 MAX_DEPTH = 32
 MAX_VALUES = 200_000
+SEND_CHUNK = 64 * 1024
 
 log = logging.getLogger("lss_sol_rules.server")
 access = logging.getLogger("lss_sol_rules.server.access")
@@ -202,14 +204,34 @@ class Guard:
         started = time.perf_counter()
         status = {"code": 0}
 
-        async def tracking_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = int(message["status"])
+        async def timed_send(message: Message) -> None:
             try:
                 with anyio.fail_after(self.send_timeout):
                     await send(message)
             except TimeoutError:
                 raise _SendTimeout from None
+
+        async def tracking_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = int(message["status"])
+            body = message.get("body", b"") if message["type"] == "http.response.body" else b""
+            if len(body) <= SEND_CHUNK:
+                await timed_send(message)
+                return
+            # A large body goes out in pieces, each awaiting the client's reading, so a
+            # client that stops reading is dropped after send_timeout instead of holding
+            # the whole response in the server's memory.
+            more = bool(message.get("more_body", False))
+            view = memoryview(body)
+            for start in range(0, len(body), SEND_CHUNK):
+                last = start + SEND_CHUNK >= len(body)
+                await timed_send(
+                    {
+                        "type": "http.response.body",
+                        "body": bytes(view[start : start + SEND_CHUNK]),
+                        "more_body": more or not last,
+                    }
+                )
 
         try:
             await self._handle(scope, receive, tracking_send)
