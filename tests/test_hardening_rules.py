@@ -531,3 +531,39 @@ def test_too_many_rules_for_one_question_are_refused_quickly(
         err = load_error(rule_file, "".join(parts))
     assert "at most 500" in str(err)
     assert err.rule_id == "t.r500"
+
+
+# -- golden case files ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cases = [1]\n",
+        'cases = ["x"]\n',
+        "[[cases]]\nname = 5\nquestion = 'lss.personkrets'\non = 2026-01-01\nexpect = 1\n",
+        "[[cases]]\nname = 'n'\nquestion = 'lss.personkrets'\non = 2026-01-01\nfacts = 5\n"
+        "expect = 1\n",
+        "[[cases]]\nname = 'n'\nquestion = 'q'\non = 2026-01-01\nexpect_missing = [1]\n"
+        "expect = 1\n",
+        "[[cases]]\nname = \"n\\u202e\"\nquestion = 'q'\non = 2026-01-01\nexpect = 1\n",
+        "x = " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "x = " + "9" * 5_000 + "\n",
+    ],
+    ids=["int case", "text case", "int name", "int facts", "int missing", "bidi name",
+         "deep", "huge int"],
+)
+def test_malformed_case_files_give_rule_file_errors(tmp_path: Path, text: str) -> None:
+    from lss_sol_rules.casefile import load_cases
+
+    path = tmp_path / "cases.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleFileError):
+        load_cases([path])
+
+
+def test_a_case_file_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
+    from lss_sol_rules.casefile import load_cases
+
+    fifo = tmp_path / "cases.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(RuleFileError, match="not a regular file"):
+        load_cases([fifo])

@@ -31,6 +31,8 @@ import attrs
 from . import errors
 from .engine import Engine
 from .errors import LssSolRulesError, RuleFileError, did_you_mean
+from .loader import read_text_file
+from .values import bad_character, safe_repr
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -100,15 +102,21 @@ def load_cases(paths: Iterable[str | Path]) -> list[Case]:
         files.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path])
     cases: list[Case] = []
     for f in files:
+        text = read_text_file(f)  # a regular file of bounded size, or RuleFileError
         try:
-            data = tomllib.loads(f.read_text(encoding="utf-8"), parse_float=Decimal)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            data = tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as exc:
             raise RuleFileError(f"cannot read case file: {exc}", file=str(f)) from None
+        except (RecursionError, ValueError) as exc:  # 50,000-deep arrays, 5,000-digit ints
+            raise RuleFileError(
+                f"cannot read case file: {type(exc).__name__}", file=str(f)
+            ) from None
         raw_cases = data.get("cases")
         if not isinstance(raw_cases, list):
             raise RuleFileError("a case file needs [[cases]] tables", file=str(f))
         for i, raw in enumerate(raw_cases):
             where = f"case {i + 1}"
+            _check_case_shape(raw, where, str(f))
             unknown = set(raw) - _KEYS
             if unknown:
                 key = sorted(unknown)[0]
@@ -147,6 +155,36 @@ def load_cases(paths: Iterable[str | Path]) -> list[Case]:
                 )
             )
     return cases
+
+
+_TEXT_KEYS = ("name", "question", "jurisdiction", "expect_status", "expect_error")
+_TEXT_LIST_KEYS = ("expect_missing", "expect_rules")
+
+
+def _check_case_shape(raw: Any, where: str, file: str) -> None:
+    """Refuse a case whose keys have the wrong types, before anything reads them."""
+    if not isinstance(raw, Mapping):
+        raise RuleFileError(f"{where}: each [[cases]] entry must be a table", file=file)
+    for key in _TEXT_KEYS:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            raise RuleFileError(f"{where}: `{key}` must be text, got {safe_repr(value)}", file=file)
+        if isinstance(value, str) and bad_character(value) is not None:
+            raise RuleFileError(f"{where}: `{key}` holds {bad_character(value)}", file=file)
+    for key in _TEXT_LIST_KEYS:
+        value = raw.get(key)
+        if value is not None and (
+            not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+        ):
+            raise RuleFileError(
+                f"{where}: `{key}` must be a list of text, got {safe_repr(value)}", file=file
+            )
+    if "facts" in raw and not isinstance(raw["facts"], Mapping):
+        raise RuleFileError(
+            f"{where}: `facts` must be a table like {{ alder = 40 }}, "
+            f"got {safe_repr(raw['facts'])}",
+            file=file,
+        )
 
 
 def run_case(engine: Engine, case: Case) -> CaseResult:
