@@ -338,16 +338,17 @@ class WatchMachine(RuleBasedStateMachine):
         limited=st.booleans(),
         refused=st.integers(0, 5),
         months=st.integers(1, 24),
+        applied_only=st.integers(0, 3),
     )
-    def decide(self, which: tuple[str, str], limited: bool, refused: int, months: int) -> None:
+    def decide(
+        self, which: tuple[str, str], limited: bool, refused: int, months: int, applied_only: int
+    ) -> None:
         self.n += 1
+        if applied_only == 0:  # an application not yet decided (handling-time watches)
+            self._both(Event(f"c{self.n}", "ansokan", self.clock))
+            return
         data = self._data(which, limited, refused, months)
         self._both(Event(f"c{self.n}", "beslut", self.clock, data))
-
-    @rule()
-    def apply_for(self) -> None:
-        self.n += 1
-        self._both(Event(f"c{self.n}", "ansokan", self.clock))
 
     @precondition(lambda self: self.n > 0)
     @rule(case=st.integers(1, 40), which=st.sampled_from(INSATSER), refused=st.integers(0, 3))
@@ -358,6 +359,12 @@ class WatchMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.n > 0)
     @rule(case=st.integers(1, 40), kind=st.sampled_from(FOLLOWING))
     def follow(self, case: int, kind: str) -> None:
+        self._both(Event(f"c{(case - 1) % self.n + 1}", kind, self.clock))
+
+    @precondition(lambda self: self.n > 0)
+    @rule(case=st.integers(1, 40), kind=st.sampled_from(FOLLOWING), days=st.integers(1, 45))
+    def follow_later(self, case: int, kind: str, days: int) -> None:
+        self.clock += timedelta(days=days)
         self._both(Event(f"c{(case - 1) % self.n + 1}", kind, self.clock))
 
     @precondition(lambda self: self.n > 0)
@@ -398,7 +405,7 @@ class WatchMachine(RuleBasedStateMachine):
 TestWatchMachine = WatchMachine.TestCase
 TestWatchMachine.settings = settings(
     max_examples=100,
-    stateful_step_count=50,
+    stateful_step_count=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
