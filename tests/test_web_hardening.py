@@ -537,7 +537,17 @@ def _check(r: httpx.Response, path: str) -> None:
         assert set(r.json()) == ERROR_KEYS
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# At least 300 examples each in CI; the deep profile's count on demand
+# (HYPOTHESIS_PROFILE=deep LSR_DEEP_EXAMPLES=100000).
+_FUZZ = settings(
+    max_examples=max(300, settings().max_examples),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+
+
+@_FUZZ
 @given(body=_REQUEST, path=_PATHS, batch=st.booleans())
 def test_fuzz_json_requests(fuzz_client: Any, body: dict[str, Any], path: str, batch: bool) -> None:
     if path == "/evaluate/batch" or batch:
@@ -546,7 +556,7 @@ def test_fuzz_json_requests(fuzz_client: Any, body: dict[str, Any], path: str, b
     _check(r, path)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@_FUZZ
 @given(
     raw=st.binary(max_size=300) | _JSON.map(_encode),
     path=_PATHS,

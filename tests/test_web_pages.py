@@ -271,3 +271,13 @@ def test_explorer_can_be_left_out(engine: lsr.Engine) -> None:
     c = TestClient(create_app(engine, api_keys=(), explorer=False))
     assert c.get("/").status_code == 404
     assert c.get("/questions").status_code == 200
+
+
+def test_language_switch_keeps_the_question_not_the_case(client: TestClient) -> None:
+    r = _post(client, "personlig_assistans.huvudman", {"alder": "57"}, regelverk="se/stockholm")
+    link = re.search(r'<a href="([^"]*)" lang="en" hreflang="en">In English</a>', r.text)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&")
+    assert url == "/beslut?fraga=personlig_assistans.huvudman&regelverk=se/stockholm&lang=en"
+    assert "57" not in url
+    assert 'lang="en"' in client.get(url).text

@@ -298,13 +298,9 @@ def add_explorer(app: FastAPI, engine: Engine) -> None:
 
     def page(name: str, request: Request, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         other = "en" if lang == "sv" else "sv"
+        ctx.setdefault("other_lang_url", f"{request.url.path}?{_query(request, lang=other)}")
         html = env.get_template(name).render(
-            lang=lang,
-            t=_T[lang],
-            other_lang=other,
-            other_lang_url=f"{request.url.path}?{_query(request, lang=other)}",
-            path=request.url.path,
-            **ctx,
+            lang=lang, t=_T[lang], other_lang=other, path=request.url.path, **ctx
         )
         return HTMLResponse(html, status_code=status, headers=_HEADERS)
 
@@ -368,6 +364,11 @@ def add_explorer(app: FastAPI, engine: Engine) -> None:
             "decision": None,
             "missing": (),
         }
+        other = "en" if lang == "sv" else "sv"
+        # The language switch keeps the question and jurisdiction, never the case's facts.
+        ctx["other_lang_url"] = (
+            f"/beslut?fraga={quote(question)}&regelverk={quote(jurisdiction)}&lang={other}"
+        )
         names = {q.name for q in questions}
         if question not in names or jurisdiction not in jurisdictions:
             return page("form.html", request, lang, **ctx)
