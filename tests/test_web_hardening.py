@@ -38,7 +38,9 @@ LIMIT = 20_000
 class _Serving:
     """A uvicorn server in a thread, logging everything at TRACE into the root logger."""
 
-    def __init__(self, app: Any, header_timeout: float = 1.0) -> None:
+    def __init__(
+        self, app: Any, header_timeout: float = 1.0, max_connections: int | None = None
+    ) -> None:
         config = uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -47,7 +49,7 @@ class _Serving:
             log_config=None,  # uvicorn's loggers propagate to the root, where caplog listens
             access_log=False,
             lifespan="off",
-            http=with_header_timeout(header_timeout),
+            http=with_header_timeout(header_timeout, max_connections),
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -342,6 +344,49 @@ def test_slow_headers_are_dropped(national: lsr.Engine) -> None:
             while s.recv(1024):
                 pass
             assert time.monotonic() - started < 3
+
+
+def _read_all(s: socket.socket) -> bytes:
+    reply = b""
+    while chunk := s.recv(4096):
+        reply += chunk
+    return reply
+
+
+def _error_of(reply: bytes) -> tuple[int, dict[str, Any]]:
+    head, _, body = reply.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1])
+    parsed: dict[str, Any] = json.loads(body)
+    assert set(parsed) == ERROR_KEYS
+    assert b"content-type: application/json" in head.lower()
+    return status, parsed
+
+
+def test_below_the_app_errors_have_the_same_shape(national: lsr.Engine) -> None:
+    """What uvicorn would answer in plain text — not HTTP at all, too many connections —
+    comes in the service's error shape too."""
+    app = create_app(national, api_keys=())
+    with _Serving(app, header_timeout=5, max_connections=2) as (_, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"THIS IS NOT HTTP\r\n\r\n")
+            status, body = _error_of(_read_all(s))
+            assert (status, body["error"]) == (400, "BadHTTPRequest")
+            assert body["message_sv"]
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(2)]
+        try:
+            time.sleep(0.3)
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                reply = _read_all(s)  # answered at once, before any request is read
+                status, body = _error_of(reply)
+                assert (status, body["error"], body["limit"]) == (503, "ServiceBusy", 2)
+                assert b"retry-after: 1" in reply.lower()
+        finally:
+            for s in idle:
+                s.close()
+        time.sleep(0.3)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert b" 200 " in _read_all(s).split(b"\r\n")[0]
 
 
 def test_slow_body_gets_408(national: lsr.Engine) -> None:

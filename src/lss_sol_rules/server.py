@@ -483,7 +483,8 @@ def run(
     access_log: bool = False,
 ) -> None:
     """Serve *app* with uvicorn, hardened: a header timeout, a keep-alive timeout, a cap on
-    open connections (503 beyond it), optional TLS, and the server's own access log off
+    open connections (503 ``ServiceBusy`` beyond it, and 400 ``BadHTTPRequest`` for what is
+    not HTTP, both in the service's error shape), optional TLS, and the server's access log off
     (the guard's, without query strings, is used instead when *access_log* is set)."""
     import uvicorn  # noqa: PLC0415 - optional extra
 
@@ -499,9 +500,8 @@ def run(
         app,
         host=host,
         port=port,
-        http=with_header_timeout(header_timeout),
+        http=with_header_timeout(header_timeout, max_connections),
         timeout_keep_alive=keep_alive,
-        limit_concurrency=max_connections,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
         forwarded_allow_ips=list(forwarded_allow_ips) if forwarded_allow_ips else None,

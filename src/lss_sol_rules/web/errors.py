@@ -127,6 +127,11 @@ _SERVICE: dict[str, tuple[int, str, str]] = {
         "a number in the request has more digits than the service reads ({limit})",
         "ett tal i begäran har fler siffror än tjänsten läser ({limit})",
     ),
+    "BadHTTPRequest": (
+        400,
+        "the request is not valid HTTP/1.1",
+        "begäran är inte giltig HTTP/1.1",
+    ),
     "NotFound": (
         404,
         "no such page or endpoint; GET /openapi.json lists the endpoints",
