@@ -599,3 +599,58 @@ def test_a_when_that_reads_a_parameter_or_the_date_agrees_on_both_paths(tmp_path
         alerts = agree(cl, dw, on, "se/villkor", engine)
         seen.append(sorted(a.watch for a in alerts if a.watch in ("parametern", "datumet")))
     assert seen == [[], ["datumet"], ["datumet"], ["datumet", "parametern"]]
+
+
+def test_random_watch_declarations_load_or_give_a_rule_file_error(tmp_path: Path) -> None:
+    import random
+
+    values = [
+        "5",
+        '"x"',
+        "[]",
+        '["beslutsdatum"]',
+        "{}",
+        '{ sv = "a", en = "b" }',
+        "true",
+        "2026-01-01",
+        "[1, 2]",
+        "{ a = 5 }",
+        '"lag =="',
+        '"ej_verkstallt.ska_rapporteras"',
+        '"overklagande.sista_dag"',
+        '"ivo"',
+        '"from"',
+        '"all"',
+        '{ beslut = "lag" }',
+        '{ ansokan = "beslutsdatum" }',
+        '["verkstallighetsdatum", "verkstallighetsdatum"]',
+    ]
+    keys = [
+        "question",
+        "label",
+        "list",
+        "kind",
+        "cases",
+        "opened_by",
+        "closed_by",
+        "moved_by",
+        "repeatable",
+        "events",
+        "favourable",
+        "when",
+        "reported_when_closed",
+        "bogus",
+    ]
+    rng = random.Random(2026)  # noqa: S311 - reproducible test input
+    loaded, messages = 0, []
+    for i in range(60):
+        body = "\n".join(f"{k} = {rng.choice(values)}" for k in rng.sample(keys, rng.randint(1, 6)))
+        path = tmp_path / f"w{i}.toml"
+        path.write_text(f'[rulebook]\nid = "t.f"\n\n[watches.w{i}]\n{body}\n', encoding="utf-8")
+        try:
+            lsr.load(paths=[path], plugins=False)
+            loaded += 1
+        except lsr.RuleFileError as exc:
+            messages.append((str(path), str(exc)))
+    assert loaded < 60
+    assert all(where in message for where, message in messages)
