@@ -54,9 +54,21 @@ __all__ = [
 ]
 
 
+_MOVED = {
+    "WATCHES": "watches(engine, jurisdiction)",
+    "WatchSpec": "WatchDecl",
+    "EVENT_KINDS": "event_kinds(engine)",
+}
+
+
 def __getattr__(name: str) -> Any:
     if name in ("DurableWatch", "WatchCapacityError", "WatchClosedError"):
         from . import durable_backend  # noqa: PLC0415 - optional extra
 
         return getattr(durable_backend, name)
-    raise AttributeError(name)
+    if name in _MOVED:
+        raise AttributeError(
+            f"lss_sol_rules.watch.{name} is gone: the rulebooks declare their watches "
+            f"([watches.NAME] in the rule files); use lss_sol_rules.watch.{_MOVED[name]}"
+        )
+    raise AttributeError(f"module 'lss_sol_rules.watch' has no attribute {name!r}")
