@@ -293,3 +293,30 @@ def test_columnar_equals_row_by_row_with_ids_and_bad_cells(
             assert err.ids == (("case_id", f"A-{err.row - 1}"),)
             assert got.statuses[err.row - 1] == "error"
         assert got.to_arrow().column("case_id").to_pylist() == got.ids["case_id"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["personlig_assistans.aldersgrans_datum", "personlig_assistans.huvudman", "lss.personkrets"],
+)
+def test_many_cases_sharing_few_dates_answer_as_row_by_row(question: str) -> None:
+    # Past 4,096 cases with few distinct dates, date arithmetic runs once per distinct date
+    # (columnar._distinct); the hypothesis tests above never reach that size.
+    import numpy as np
+
+    n = 5000
+    rng = np.random.default_rng(12)
+    births = [date(1940 + k, 1 + k % 12, 1 + k % 28) for k in range(40)] + [date(1960, 2, 29)]
+    table = pa.table(
+        {
+            "fodelsedatum": pa.array(
+                [births[i] for i in rng.integers(0, len(births), n)], pa.date32()
+            ),
+            H: pa.array(rng.integers(0, 400, n) / 10),
+            "diagnoser": pa.array([["autism"]] * n, pa.list_(pa.string())),
+        }
+    )
+    for on in (date(2026, 1, 1), date(2031, 6, 30)):
+        _same(
+            _run(question, table, on, "se", "columnar"), _run(question, table, on, "se", "row")
+        )

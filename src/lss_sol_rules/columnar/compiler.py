@@ -48,6 +48,7 @@ class BatchContext(Protocol):
     n: int
     on: date
     flag: npt.NDArray[np.bool_]
+    distinct: dict[int, tuple[Any, Any]]  # id(column) -> (column, its distinct values or None)
 
     def fact(self, name: str) -> Vec:
         """The fact's column (derived where not given), unknown where absent."""
@@ -409,6 +410,10 @@ def _age(ctx: BatchContext, vals: list[Vec]) -> Any:
     if not on.is_const or birth.is_const:
         return None
     when = date.fromordinal(int(on.v))
+    few = _distinct(ctx, birth.v)
+    if few is not None:  # once per distinct birth date
+        uniq, inverse = few
+        return _spread(ctx, _age(ctx, [Vec(uniq, None, birth.t), on]), inverse)
     y, m, d = _ymd(birth.v)
     leap = when.year % 4 == 0 and (when.year % 100 != 0 or when.year % 400 == 0)
     if not leap:
@@ -429,12 +434,51 @@ def _add_days(ctx: BatchContext, vals: list[Vec]) -> Any:
     return out
 
 
+def _distinct(ctx: BatchContext, column: Any) -> tuple[Any, Any] | None:
+    """``(values, inverse)`` when a large column holds few distinct values (a birth date
+    derived from an age, a date shared by many cases): date arithmetic then runs once per
+    distinct value. Sorted once per column and batch; ``None`` when not worth it."""
+    if not isinstance(column, np.ndarray) or column.ndim != 1 or len(column) < 4096:
+        return None
+    got = ctx.distinct.get(id(column))
+    if got is not None and got[0] is column:
+        return got[1]  # type: ignore[no-any-return]
+    uniq, inverse = np.unique(column, return_inverse=True)
+    found = (uniq, inverse.reshape(-1)) if len(uniq) * 8 <= len(column) else None
+    # (values need not be sorted or unique: _spread records results the same way)
+    ctx.distinct[id(column)] = (column, found)  # the column is kept: its id stays its own
+    return found
+
+
+def _spread(ctx: BatchContext, values: Any, inverse: Any) -> Any:
+    """``values[inverse]``, remembered as few distinct values for what reads it next."""
+    out = values[inverse]
+    ctx.distinct[id(out)] = (out, (values, inverse))
+    return out
+
+
 def _shift_months(ctx: BatchContext, d: Vec, months: Any) -> Any:
     """``add_months`` on ordinals: the same day *months* later, clamped to the month's end.
 
     ``None`` (case by case, exact errors) when a known case would leave years 1..9999."""
     if not _small_ints(d.v):
         return None
+    few = _distinct(ctx, d.v) if np.ndim(months) == 0 else None
+    if few is not None:  # once per distinct date, then spread over the cases
+        uniq, inverse = few
+        y, m, day = _ymd(uniq)
+        total = y * 12 + (m - 1) + int(months)
+        year = total // 12
+        month = total % 12 + 1
+        if np.any((year < 1) | (year > 9999)):
+            # Some distinct date leaves the calendar: decide case by case which matter.
+            return _shift_months_each(ctx, d, months)
+        shifted = _ordinals(year, month, np.minimum(day, _month_length(year, month)))
+        return _spread(ctx, shifted, inverse)
+    return _shift_months_each(ctx, d, months)
+
+
+def _shift_months_each(ctx: BatchContext, d: Vec, months: Any) -> Any:
     y, m, day = _ymd(d.v)
     total = y * 12 + (m - 1) + np.asarray(months, dtype=np.int64)
     year = total // 12
@@ -447,17 +491,35 @@ def _shift_months(ctx: BatchContext, d: Vec, months: Any) -> Any:
 
 
 def _add_months(ctx: BatchContext, vals: list[Vec]) -> Any:
-    d, k = vals
-    if k.unk is not None or not _small_ints(k.v):
-        return None
-    return _shift_months(ctx, d, k.v)
+    return _add(ctx, vals, 1)
 
 
 def _add_years(ctx: BatchContext, vals: list[Vec]) -> Any:
+    return _add(ctx, vals, 12)
+
+
+def _add(ctx: BatchContext, vals: list[Vec], per: int) -> Any:
     d, k = vals
-    if k.unk is not None or not _small_ints(k.v):
+    if not _small_ints(k.v):
         return None
-    return _shift_months(ctx, d, np.multiply(k.v, 12, dtype=np.int64))
+    few = _distinct(ctx, k.v) if d.is_const else None
+    if few is not None and d.unk is None:
+        # One date (e.g. the evaluation date) moved by a column with few distinct values.
+        uniq, inverse = few
+        sub = _FakeCtx(len(uniq))
+        out = _shift_months(sub, d, np.multiply(uniq, per, dtype=np.int64))  # type: ignore[arg-type]
+        if out is None:
+            return None
+        return _spread(ctx, out, inverse)
+    return _shift_months(ctx, d, np.multiply(k.v, per, dtype=np.int64))
+
+
+class _FakeCtx:
+    """A context of *n* known cases, for arithmetic on a column's distinct values."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.distinct: dict[int, tuple[Any, Any]] = {}
 
 
 def _days_between(ctx: BatchContext, vals: list[Vec]) -> Any:

@@ -51,7 +51,7 @@ class Answer:
     *raw* and coded by :meth:`codes`.
     """
 
-    __slots__ = ("_codes", "_raw", "_reps", "_t", "_table", "_values", "unk")
+    __slots__ = ("_codes", "_columns", "_raw", "_reps", "_t", "_table", "_values", "unk")
 
     def __init__(
         self,
@@ -70,6 +70,7 @@ class Answer:
         self._raw = raw  # computed values as Python objects
         self._reps = reps  # computed values in their representation (dates as ordinals)
         self._t = t
+        self._columns: dict[tuple[str, str | None], Any] = {}
 
     @property
     def values(self) -> npt.NDArray[Any]:
@@ -84,7 +85,14 @@ class Answer:
 
     def column(self, t: tuple[str, str | None]) -> Any:
         """The values in the representation of type *t* (for questions that read this one),
-        without a Python object per case where the values allow."""
+        without a Python object per case where the values allow; built once (one array, so
+        what is learnt about it, e.g. its distinct values, holds for every reader)."""
+        got = self._columns.get(t)
+        if got is None:
+            got = self._columns[t] = self._column(t)
+        return got
+
+    def _column(self, t: tuple[str, str | None]) -> Any:
         codes = self._codes
         if codes is None or self._raw is not None or t[0] not in ("date", "int", "bool", "text"):
             return _represent(self.values, t)
@@ -276,6 +284,7 @@ class BatchEvaluator:
         self.flag = columns.bad.copy()
         self.memo: dict[str, Answer] = {}
         self.derived: dict[str, Vec] = {}
+        self.distinct: dict[int, tuple[Any, Any]] = {}  # see compiler._distinct
 
     # -- the BatchContext protocol -----------------------------------------------------
     def fact(self, name: str) -> Vec:
