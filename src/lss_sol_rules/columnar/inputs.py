@@ -193,9 +193,46 @@ def from_arrow(table: Any, schema: Mapping[str, FactDecl], on: date) -> Columns:
             continue
         arr = table.column(name).combine_chunks()
         if pa.types.is_dictionary(arr.type):
+            if decl.type == "text" and _is_string(arr.type.value_type):
+                _text_column(cols, decl, arr)  # the dictionary read once, not each cell
+                continue
             arr = arr.dictionary_decode()
+        if decl.type == "text" and _is_string(arr.type):
+            import pyarrow.compute as pc  # noqa: PLC0415
+
+            _text_column(cols, decl, pc.dictionary_encode(arr))
+            continue
         _arrow_column(cols, decl, arr, on)
     return cols
+
+
+def _is_string(t: Any) -> bool:
+    import pyarrow as pa  # noqa: PLC0415
+
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def _text_column(cols: Columns, decl: FactDecl, arr: Any) -> None:
+    """A text fact from a dictionary-encoded Arrow column: each distinct text becomes one
+    Python string, checked once (length, allowed values), and shared by its cases."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    words = arr.dictionary
+    present = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    index = np.asarray(arr.indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    texts = np.empty(len(words) + 1, dtype=object)
+    texts[:-1] = words.to_pylist()
+    texts[-1] = ""
+    too_long = pc.greater(pc.utf8_length(words), MAX_TEXT_LENGTH)
+    wrong = np.asarray(too_long.to_numpy(zero_copy_only=False), dtype=bool)
+    if decl.values is not None:
+        allowed = pc.is_in(words, value_set=pa.array(list(decl.values), type=words.type))
+        wrong |= ~np.asarray(allowed.to_numpy(zero_copy_only=False), dtype=bool)
+    wrong = np.append(wrong, False)
+    index = np.where(present, index, len(words))  # absent cells: the filler ""
+    cols.bad |= present & wrong[index]
+    cols.set(decl.name, texts[index], present)
 
 
 def _midnight_dates(table: Any, schema: Mapping[str, FactDecl]) -> Any:
