@@ -369,7 +369,7 @@ def closing_days(w: WatchDecl, case: CaseState, start: date, end: date) -> list[
     """Days from *start* to *end* on which one of *w*'s closing facts was recorded."""
     days = []
     for snap in case.history:
-        if start <= snap.on <= end and any(snap.facts.get(f) == snap.on for f in w.closed_by):
+        if start <= snap.on <= end and any(snap.changed.get(f) == snap.on for f in w.closed_by):
             days.append(snap.on)
     return days
 

@@ -179,11 +179,24 @@ def _text(value: Any) -> str:
 
 @attrs.frozen
 class _Snapshot:
+    """A case at the end of one day: the facts set, changed or removed that day (a delta
+    from the day before, so a long history costs little), and its life-cycle state."""
+
     on: date
-    facts: Mapping[str, Value]
+    changed: Mapping[str, Value]
+    removed: tuple[str, ...]
     decided: bool
     closed: bool
     outcome: str
+
+
+def _fold(history: Iterable[_Snapshot]) -> dict[str, Value]:
+    facts: dict[str, Value] = {}
+    for snap in history:
+        facts.update(snap.changed)
+        for name in snap.removed:
+            facts.pop(name, None)
+    return facts
 
 
 @attrs.define
@@ -214,7 +227,7 @@ class CaseState:
         s = self.history[i - 1]
         return CaseState(
             self.case_id,
-            dict(s.facts),
+            _fold(self.history[:i]),
             s.on,
             s.decided,
             s.closed,
@@ -360,14 +373,19 @@ class Caseload:
             clean = self.engine.check_facts(facts, on=event.on)
         except FactError as exc:
             raise EventError(cid, kind, str(exc)) from None
+        before = case.facts
         case.facts = clean
         case.outcome = outcome
         case.last = event.on
         case.seen[key] = fingerprint
         case.decided = case.decided or kind == "beslut"
         case.closed = kind == "avslutat"
-        snap = _Snapshot(event.on, dict(clean), case.decided, case.closed, outcome)
-        if case.history and case.history[-1].on == event.on:
+        same_day = bool(case.history) and case.history[-1].on == event.on
+        base = _fold(case.history[:-1]) if same_day else before
+        changed = {k: v for k, v in clean.items() if k not in base or base[k] != v}
+        removed = tuple(k for k in base if k not in clean)
+        snap = _Snapshot(event.on, changed, removed, case.decided, case.closed, outcome)
+        if same_day:
             case.history[-1] = snap  # the end of the day is what counts
         else:
             case.history.append(snap)
