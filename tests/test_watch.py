@@ -73,6 +73,7 @@ def test_duplicates_are_idempotent_and_counted() -> None:
         ),
         ([BESLUT, ev("a", "avslutat", D), ev("a", "uppfoljning", D)], "closed"),
         ([ev("a", "flytt", D)], "unknown event kind"),
+        ([BESLUT, ev("a", "ansokan", D)], "opens a case"),
         ([ev("a", "beslut", D, insats="flygresa", lag="LSS")], "flygresa"),
         ([ev("a", "beslut", D, insats="kontaktperson", lag="LSS", utfall="kanske")], "utfall"),
         ([BESLUT, ev("a", "verkstallt", D, extra=1)], "takes no data"),

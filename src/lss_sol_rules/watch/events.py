@@ -330,6 +330,10 @@ class Caseload:
                 )
         if case.closed:
             raise EventError(cid, kind, "the case was closed by 'avslutat'")
+        if kind == "ansokan" and case.last is not None:
+            raise EventError(
+                cid, kind, "the application opens a case; this case already has events"
+            )
         if case.last is not None and event.on < case.last:
             raise EventError(
                 cid,
