@@ -235,9 +235,6 @@ class CaseState:
             favourable_fact=self.favourable_fact,
         )
 
-    def check_watch_date(self, on: date) -> None:
-        """Kept for hosts that called it: a watch date before an event is no longer an error."""
-
     @property
     def favourable(self) -> bool:
         """Whether anything was granted (only then is there something to carry out)."""
