@@ -26,10 +26,18 @@ from .engine import Engine
 
 __all__ = ["EngineSpec", "evaluate_dask"]
 
-#: The columns of the result frame after the id columns, in order (all text: compact to
-#: ship from the workers).
+#: The columns of the result frame after the id columns, in order: ``value``, ``status``
+#: and ``error_fact`` categorical, ``missing`` and ``error`` text (compact to ship from the
+#: workers, and no Python string per case).
 RESULT_COLUMNS = ("value", "status", "missing", "error", "error_fact")
+_CATEGORICAL = ("value", "status", "error_fact")
 _TEXT = "string[pyarrow]"
+
+
+def _category() -> Any:
+    import pandas as pd  # noqa: PLC0415 - optional extra
+
+    return pd.CategoricalDtype(pd.Index([], dtype=object))
 
 
 def _resolved(paths: Iterable[str | Path]) -> tuple[str, ...]:
@@ -95,12 +103,16 @@ def _answer_partition(
     table = result.to_arrow()
     out = {name: part[name] for name in ids}  # the ids as they came, dtype and all
     for name in RESULT_COLUMNS:
-        col = table.column(name)
-        if pa.types.is_dictionary(col.type):
-            col = col.cast(pa.string())
-        elif pa.types.is_list(col.type):
-            col = pc.binary_join(col, ";")
-        out[name] = pd.Series(pd.arrays.ArrowStringArray(col), index=part.index)
+        col = table.column(name).combine_chunks()
+        if pa.types.is_dictionary(col.type):  # categorical: no string per case
+            codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            categories = pd.Index(col.dictionary.to_pylist(), dtype=object)
+            series = pd.Series(pd.Categorical.from_codes(codes, categories), index=part.index)
+        else:
+            if pa.types.is_list(col.type):
+                col = pc.binary_join(col, ";")
+            series = pd.Series(pd.arrays.ArrowStringArray(col), index=part.index)
+        out[name] = series
     return pd.DataFrame(out, index=part.index)
 
 
@@ -118,10 +130,11 @@ def evaluate_dask(
     """Answer *question* for every row of a ``dask.dataframe.DataFrame``, lazily.
 
     Returns a Dask DataFrame with the input's index: the *id* columns as they are in the
-    input, then text columns ``value`` (the answer as ``lss-sol-rules batch`` writes it:
-    lists ``;``-joined, ``true``/``false``; null when there is none), ``status``
-    (``decided`` / ``undetermined`` / ``error``), ``missing`` (``;``-joined fact names),
-    ``error`` (the refusal, for bad rows) and ``error_fact``. Call ``.compute()`` or write it
+    input, then ``value`` (the answer as ``lss-sol-rules batch`` writes it: lists
+    ``;``-joined, ``true``/``false``; null when there is none), ``status`` (``decided`` /
+    ``undetermined`` / ``error``), ``missing`` (``;``-joined fact names), ``error`` (the
+    refusal, for bad rows) and ``error_fact``; ``value``, ``status`` and ``error_fact`` are
+    categorical, the others text. Call ``.compute()`` or write it
     with ``.to_parquet(...)``. *on* is required: a cluster job must not depend on the date
     each worker thinks it is.
 
@@ -146,7 +159,15 @@ def evaluate_dask(
         columns, engine.rulebook.facts, ids, tuple(ignore_columns), ignore_unknown_columns
     )
     meta_ids = {name: frame._meta[name] for name in ids}
-    meta = pd.DataFrame({**meta_ids, **{c: pd.Series([], dtype=_TEXT) for c in RESULT_COLUMNS}})
+    meta = pd.DataFrame(
+        {
+            **meta_ids,
+            **{
+                c: pd.Series([], dtype=_category() if c in _CATEGORICAL else _TEXT)
+                for c in RESULT_COLUMNS
+            },
+        }
+    )
     return frame.map_partitions(
         _answer_partition,
         question,
