@@ -26,18 +26,11 @@ from .engine import Engine
 
 __all__ = ["EngineSpec", "evaluate_dask"]
 
-#: The columns of the result frame after the id columns, in order: ``value``, ``status``
-#: and ``error_fact`` categorical, ``missing`` and ``error`` text (compact to ship from the
-#: workers, and no Python string per case).
+#: The columns of the result frame after the id columns, in order (all text, Arrow-backed:
+#: compact to ship from the workers, no Python string per case; one schema for every
+#: partition, so ``to_parquet`` writes them as one dataset).
 RESULT_COLUMNS = ("value", "status", "missing", "error", "error_fact")
-_CATEGORICAL = ("value", "status", "error_fact")
 _TEXT = "string[pyarrow]"
-
-
-def _category() -> Any:
-    import pandas as pd  # noqa: PLC0415 - optional extra
-
-    return pd.CategoricalDtype(pd.Index([], dtype=object))
 
 
 def _resolved(paths: Iterable[str | Path]) -> tuple[str, ...]:
@@ -104,15 +97,11 @@ def _answer_partition(
     out = {name: part[name] for name in ids}  # the ids as they came, dtype and all
     for name in RESULT_COLUMNS:
         col = table.column(name).combine_chunks()
-        if pa.types.is_dictionary(col.type):  # categorical: no string per case
-            codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            categories = pd.Index(col.dictionary.to_pylist(), dtype=object)
-            series = pd.Series(pd.Categorical.from_codes(codes, categories), index=part.index)
-        else:
-            if pa.types.is_list(col.type):
-                col = pc.binary_join(col, ";")
-            series = pd.Series(pd.arrays.ArrowStringArray(col), index=part.index)
-        out[name] = series
+        if pa.types.is_dictionary(col.type):
+            col = pc.take(col.dictionary, col.indices)  # Arrow strings, no Python object
+        elif pa.types.is_list(col.type):
+            col = pc.binary_join(col, ";")
+        out[name] = pd.Series(pd.arrays.ArrowStringArray(col), index=part.index)
     return pd.DataFrame(out, index=part.index)
 
 
@@ -133,8 +122,7 @@ def evaluate_dask(
     input, then ``value`` (the answer as ``lss-sol-rules batch`` writes it: lists
     ``;``-joined, ``true``/``false``; null when there is none), ``status`` (``decided`` /
     ``undetermined`` / ``error``), ``missing`` (``;``-joined fact names), ``error`` (the
-    refusal, for bad rows) and ``error_fact``; ``value``, ``status`` and ``error_fact`` are
-    categorical, the others text. Call ``.compute()`` or write it
+    refusal, for bad rows) and ``error_fact``, all text. Call ``.compute()`` or write it
     with ``.to_parquet(...)``. *on* is required: a cluster job must not depend on the date
     each worker thinks it is.
 
@@ -162,10 +150,7 @@ def evaluate_dask(
     meta = pd.DataFrame(
         {
             **meta_ids,
-            **{
-                c: pd.Series([], dtype=_category() if c in _CATEGORICAL else _TEXT)
-                for c in RESULT_COLUMNS
-            },
+            **{c: pd.Series([], dtype=_TEXT) for c in RESULT_COLUMNS},
         }
     )
     return frame.map_partitions(
