@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -244,12 +244,14 @@ def test_subclasses_of_plain_types_are_read_as_the_plain_value(engine: lsr.Engin
         pass
 
     clean = engine.check_facts({"insats": MyStr("kontaktperson"), "alder": MyInt(40)}, on=ON)
-    assert type(clean["insats"]) is str and type(clean["alder"]) is int
+    assert type(clean["insats"]) is str
+    assert type(clean["alder"]) is int
     # Their own __eq__/__hash__ never run: a subclass that raises in them is read as its text.
     clean = engine.check_facts(
         {"insats": EvilEq("kontaktperson"), "diagnoser": [EvilEq("autism")]}, on=ON
     )
-    assert clean["insats"] == "kontaktperson" and clean["diagnoser"] == ("autism",)
+    assert clean["insats"] == "kontaktperson"
+    assert clean["diagnoser"] == ("autism",)
     d = engine.evaluate("lss.personkrets", {"diagnoser": [EvilEq("autism")]}, on=ON)
     assert d.status in ("decided", "undetermined")
     clean = engine.check_facts(
@@ -294,15 +296,14 @@ def test_bad_arguments_give_typed_errors(engine: lsr.Engine, kwargs: dict[str, A
 
 @pytest.mark.parametrize("call", ["check_facts", "parameters", "question", "view_for"])
 def test_other_entry_points_check_their_arguments(engine: lsr.Engine, call: str) -> None:
-    with pytest.raises(LssSolRulesError):
-        if call == "check_facts":
-            engine.check_facts({}, on=ON, jurisdiction=None)  # type: ignore[arg-type]
-        elif call == "parameters":
-            engine.parameters(jurisdiction=5)  # type: ignore[arg-type]
-        elif call == "question":
-            engine.question(5)  # type: ignore[arg-type]
-        else:
-            engine.view_for(None, "se")  # type: ignore[arg-type]
+    calls: dict[str, Callable[[], object]] = {
+        "check_facts": lambda: engine.check_facts({}, on=ON, jurisdiction=None),  # type: ignore[arg-type]
+        "parameters": lambda: engine.parameters(jurisdiction=5),  # type: ignore[arg-type]
+        "question": lambda: engine.question(5),  # type: ignore[arg-type]
+        "view_for": lambda: engine.view_for(None, "se"),  # type: ignore[arg-type]
+    }
+    with pytest.raises(ArgumentError):
+        calls[call]()
 
 
 def test_a_str_subclass_question_is_answered_as_its_text(engine: lsr.Engine) -> None:
@@ -315,13 +316,24 @@ def test_a_str_subclass_question_is_answered_as_its_text(engine: lsr.Engine) -> 
 # -- dates -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text",
-    ["2020-W01-1", "2020W011", "2020-001", "20200101", "2020-1-1", " 2020-01-01",
-     "2020-01-01T00:00", "２０２０-01-01", "٢٠٢٠-01-01", "+2020-01-01", "2020-02-30"],
+    [
+        "2020-W01-1",
+        "2020W011",
+        "2020-001",
+        "20200101",
+        "2020-1-1",
+        " 2020-01-01",
+        "2020-01-01T00:00",
+        "２０２０-01-01",
+        "٢٠٢٠-01-01",
+        "+2020-01-01",
+        "2020-02-30",
+    ],
 )
 def test_only_yyyy_mm_dd_is_a_date(engine: lsr.Engine, text: str) -> None:
     err = fact_error(engine, {"fodelsedatum": text})
     assert "YYYY-MM-DD" in str(err) or "not a real date" in str(err)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="date"):
         parse_date(text)
 
 
@@ -336,9 +348,9 @@ def test_a_plain_iso_date_is_read(engine: lsr.Engine) -> None:
     "text", ["٣", "５", "1٣", "1_000", " 1", "0x10", "nan", "Infinity", "1" * 101]
 )
 def test_text_numbers_are_ascii_decimals(text: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="number"):
         to_decimal(text)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="number"):
         from_json(text, "number")
 
 
@@ -357,18 +369,31 @@ def test_csv_cells_are_ascii_decimals_in_range(
 
     path = tmp_path / "cases.csv"
     path.write_text(f"{column}\n{cell}\n", encoding="utf-8")
-    with budget(2, 50), pytest.raises(FactError):
+
+    def read_and_evaluate() -> None:
         cases = read_csv(engine, path, errors="raise")
         engine.evaluate(Q, cases.records[0], on=ON)
+
+    with budget(2, 50), pytest.raises(FactError):
+        read_and_evaluate()
 
 
 # -- safe_repr --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "value",
-    [lambda: nested(10_000), EvilRepr, EvilHash, lambda: EvilInt(3), lambda: 10**5000,
-     lambda: Decimal("1e-999999999"), lambda: "x" * 10**6, evil_class],
+    [
+        lambda: nested(10_000),
+        EvilRepr,
+        EvilHash,
+        lambda: EvilInt(3),
+        lambda: 10**5000,
+        lambda: Decimal("1e-999999999"),
+        lambda: "x" * 10**6,
+        evil_class,
+    ],
     ids=["deep", "repr", "hash", "int", "bigint", "tiny", "long", "class"],
 )
 def test_safe_repr_never_raises_and_stays_short(value: Any) -> None:
     text = safe_repr(value())
-    assert isinstance(text, str) and len(text) <= 60
+    assert isinstance(text, str)
+    assert len(text) <= 60
