@@ -205,9 +205,11 @@ class DiffReport:
         lines = [head]
         if self.shift is not None:
             lines.append("  " + self.shift.render(lang))
+        word = {"date": "datum", "undetermined": "kan inte avgöras", "error": "fel"}
         for c in self.changes:
-            lines.append(f"  {c.old} → {c.new}: {c.count}")
-            if c.shift is not None:
+            old, new = (word.get(c.old, c.old), word.get(c.new, c.new)) if sv else (c.old, c.new)
+            lines.append(f"  {old} → {new}: {c.count}")
+            if c.shift is not None and len(self.changes) > 1:
                 lines.append("    " + c.shift.render(lang))
             for d in c.because:
                 lines.append(("    eftersom " if sv else "    because ") + d.render(lang))
