@@ -670,3 +670,76 @@ def test_diff_shows_progress_on_long_runs() -> None:
     )
     assert seen
     assert seen[-1][0] == seen[-1][1]
+
+
+# -- hostile case files: only the library's own errors, and rows in == rows out --------------
+CELLS = st.sampled_from(
+    [
+        "",
+        "12",
+        "20,5",
+        "-4",
+        "abc",
+        "ja",
+        "nej",
+        "1e-999999999",
+        "9" * 400,
+        '"',
+        '""',
+        "\u00e5",
+        "2026-02-30",
+        "autism;annan",
+        " ",
+        "\t",
+        "NaN",
+        "inf",
+    ]
+)
+
+
+@given(
+    header=st.lists(
+        st.sampled_from([H, "alder", "skolungdom", "diagnoser", "case_id", "x", ""]),
+        min_size=1,
+        max_size=4,
+    ),
+    rows=st.lists(st.lists(CELLS, min_size=0, max_size=5), max_size=8),
+    sep=st.sampled_from([",", ";"]),
+)
+def test_hostile_csv_text_gives_typed_errors_or_one_answer_per_row(
+    tmp_path_factory: pytest.TempPathFactory, header: list[str], rows: list[list[str]], sep: str
+) -> None:
+    from lss_sol_rules.batch import CaseFileError
+
+    path = tmp_path_factory.mktemp("fuzz") / "cases.csv"
+    text = sep.join(header) + "\n" + "".join(sep.join(r) + "\n" for r in rows)
+    path.write_text(text, encoding="utf-8")
+    try:
+        cases = read_csv(
+            ENGINE,
+            path,
+            id=["case_id"] if "case_id" in header else None,
+            ignore_unknown_columns=True,
+        )
+    except (CaseFileError, lsr.FactError):
+        return
+    result = ENGINE.evaluate_many(Q, cases, on=ON)
+    assert len(result) == len(cases) == len(cases.lines)
+    for err in result.row_errors:
+        assert result.statuses[err.row - 1] == "error"
+        assert err.line is not None
+
+
+@given(data=st.binary(max_size=300))
+def test_hostile_bytes_give_a_case_file_error_or_cases(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    from lss_sol_rules.batch import CaseFileError
+
+    path = tmp_path_factory.mktemp("bytes") / "cases.csv"
+    path.write_bytes(data)
+    try:
+        cases = read_csv(ENGINE, path, ignore_unknown_columns=True)
+    except (CaseFileError, lsr.FactError):
+        return
+    assert len(ENGINE.evaluate_many(Q, cases, on=ON)) == len(cases)
