@@ -143,6 +143,20 @@ HOSTILE = {
     "[[parameters.p.values]]\nvalue = 1e999999\nvalid_from = 2020-01-01\n"
     'citations = ["x"]\n',
     "not utf-8 once decoded": 'id = "\\udcff"\n',
+    "tiny parameter": '[parameters.p]\ntype = "number"\nlabel = { sv = "p", en = "p" }\n'
+    "[[parameters.p.values]]\nvalue = 1e-999999999\nvalid_from = 2020-01-01\n"
+    'citations = ["x"]\n',
+    "nan rule value": '[questions."q"]\ntype = "number"\nlabel = { sv = "q", en = "q" }\n'
+    '[[rules]]\nid = "r"\nquestion = "q"\nvalue = nan\ncitations = ["x"]\n'
+    'explain = { sv = "s", en = "e" }\n',
+    "left-deep chain": '[questions."q"]\ntype = "bool"\nlabel = { sv = "q", en = "q" }\n'
+    '[[rules]]\nid = "r"\nquestion = "q"\nwhen = "' + "+".join(["1"] * 500) + ' > 1"\n'
+    'value = true\ncitations = ["x"]\nexplain = { sv = "s", en = "e" }\n',
+    "bidi id": '[questions."q"]\ntype = "bool"\nlabel = { sv = "q", en = "q" }\n'
+    '[[rules]]\nid = "r\\u202e"\nquestion = "q"\nvalue = true\ncitations = ["x"]\n'
+    'explain = { sv = "s", en = "e" }\n',
+    "given in a check": '[facts.f]\ntype = "int"\nlabel = { sv = "f", en = "f" }\n'
+    '[[constraints]]\nid = "c"\ncheck = "given(f)"\nmessage = { sv = "s", en = "e" }\n',
 }
 
 RULE = """

@@ -28,6 +28,7 @@ from typing import cast as _cast
 
 from .engine import Engine
 from .errors import (
+    ArgumentError,
     EvaluationError,
     EventError,
     ExpressionError,
@@ -64,6 +65,7 @@ from .plugins import get_plugin_manager as _get_plugin_manager
 from .rulebook import Rulebook as _Rulebook
 
 __all__ = [
+    "ArgumentError",
     "Citation",
     "ConditionResult",
     "Decision",
