@@ -528,7 +528,8 @@ def batch(
     are reported, not fatal: each gets status "error" and the message in the output, and a
     summary goes to standard error; every row of the input has a row in the output. The
     date, question, jurisdiction, output path and columns are checked before any work.
-    Exit status 0 when the answers were written (even with bad rows), 1 otherwise.
+    Exit status 0 when the answers were written (even with bad rows), 1 when they were
+    not (2 for a mistake in the command line).
     """
     from .batch import check_output_path, evaluate_many, write_result  # noqa: PLC0415
 
