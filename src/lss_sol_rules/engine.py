@@ -128,12 +128,18 @@ class _Context:
     def question(self, name: str) -> Any:
         return self.resolve(name).result
 
+    def _input(self, name: str) -> Any:
+        """A decision table's indexed input: a fact's or a question's value."""
+        if name in self.book.questions:
+            return self.question(name)
+        return self.fact(name)
+
     # -- answering a question ----------------------------------------------------------
     def resolve(self, question: str) -> _Outcome:
         done = self.memo.get(question)
         if done is not None:
             return done
-        rules = self.view.in_force(question, self.on)
+        rules = self.view.candidates(question, self.on, self._input)
         runs: list[_RuleRun] = []
         held_by_id: dict[str, Any] = {}
         for rule in rules:
@@ -154,7 +160,12 @@ class _Context:
             if run.held is False:
                 continue
             blocked: Unknown | None = None
-            for other in overriders[run.rule.id]:
+            mine = overriders[run.rule.id]
+            # A default row of a big table is overridden by every row: walk the shorter side.
+            others = mine if len(mine) <= len(held_by_id) else [
+                o for o in held_by_id if o in mine
+            ]
+            for other in others:
                 h = held_by_id.get(other)
                 if h is None or h is False:
                     continue
@@ -567,8 +578,18 @@ class _DecisionBuilder:
         def note(names: frozenset[str]) -> None:
             for name in names:
                 decl = decls.get(name)
-                if decl is not None and decl.assumed is not None and name not in facts:
+                if (
+                    decl is not None
+                    and decl.assumed is not None
+                    and isinstance(ctx.fact(name), Unknown)
+                ):
                     out.setdefault(name, Assumption(name, decl.assumed, rule.id))
+
+        for cond, held in zip(rule.conditions, run.conditions, strict=True):
+            if isinstance(held, bool):
+                # Decided although a fact it reads is missing: it read the stand-in
+                # (given(...) guards). An undecided condition assumed nothing.
+                note(cond.expr.facts)
             if held is False:
                 return
         if run.effective is True and rule.compute is not None:
@@ -579,12 +600,6 @@ class _DecisionBuilder:
         if qdecl.subject is None:
             return None
         value = self.ctx.facts.get(qdecl.subject)
-
-        for cond, held in zip(rule.conditions, run.conditions, strict=True):
-            if isinstance(held, bool):
-                # Decided although a fact it reads is missing: it read the stand-in
-                # (given(...) guards). An undecided condition assumed nothing.
-                note(cond.expr.facts)
         decl = self.ctx.book.facts.get(qdecl.subject)
         if value is None or decl is None:
             return None
@@ -609,5 +624,12 @@ class _DecisionBuilder:
         key = (name, pv.valid_from)
         if key not in out:
             out[key] = ParameterUse(
-                name, pv.value, pv.valid_from, pv.valid_to, pv.citations, param.layer, param.label
+                name,
+                pv.value,
+                pv.valid_from,
+                pv.valid_to,
+                pv.citations,
+                param.layer,
+                param.label,
+                param.unit,
             )

@@ -254,8 +254,9 @@ def _render(decision: Decision, lang: str, depth: int, seen: set[str]) -> list[s
             label = p.label.get(lang) if p.label else p.name
             until = f" {words['to']} {p.valid_to.isoformat()}" if p.valid_to else ""
             cites = "; ".join(str(c) for c in p.citations)
+            unit = f" {p.unit}" if p.unit and lang == "sv" else ""
             lines.append(
-                f"{pad}  - {label} = {format_value(p.value, lang)} "
+                f"{pad}  - {label} = {format_value(p.value, lang)}{unit} "
                 f"({words['valid']} {p.valid_from.isoformat()}{until}; {cites})"
                 f"{_layer(p.layer, words)}"
             )

@@ -28,6 +28,7 @@ from .errors import ExpressionError, RuleFileError, did_you_mean
 from .expr import parse
 from .expr.ast import Node
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
+from .tables import TableSpec, read_tables
 from .values import (
     MAX_DECIMAL_PLACES,
     SCALAR_TYPES,
@@ -188,6 +189,7 @@ class RuleSpec:
     title: Label
     file: str
     line: int | None
+    table: str | None = None  # the decision table the rule is a row of (tables.py)
 
 
 @attrs.frozen
@@ -215,6 +217,7 @@ class RuleFile:
     rules: tuple[RuleSpec, ...]
     constraints: tuple[ConstraintSpec, ...]
     watches: tuple[WatchDecl, ...] = ()  # [watches.NAME]: see watchdecl.py
+    tables: tuple[TableSpec, ...] = ()  # [[tables]]: see tables.py (their rows are in `rules`)
     lines: Mapping[tuple[str, str], int] = attrs.field(factory=dict, eq=False)
     """The first line of each declaration: ``("facts", name)`` -> line."""
 
@@ -1002,7 +1005,16 @@ def read_rule_file(
     r.check_scalars(data)
     r.keys(
         data,
-        {"rulebook", "facts", "parameters", "questions", "rules", "constraints", "watches"},
+        {
+            "rulebook",
+            "facts",
+            "parameters",
+            "questions",
+            "rules",
+            "constraints",
+            "watches",
+            "tables",
+        },
         "the file's top level",
         None,
     )
@@ -1035,7 +1047,9 @@ def read_rule_file(
             raise r.fail(f"`{key}` must be an array of tables: [[{key}]]")
         return value
 
+    tables = read_tables(r, array("tables"), jurisdiction)
     rules = tuple(r.rule(i, raw) for i, raw in enumerate(array("rules")))
+    rules += tuple(spec for t in tables for spec in t.rules)
     seen: dict[str, RuleSpec] = {}
     for rule in rules:
         if rule.id in seen:
@@ -1063,5 +1077,6 @@ def read_rule_file(
         rules=rules,
         constraints=tuple(r.constraint(i, c) for i, c in enumerate(array("constraints"))),
         watches=read_watches(r, section("watches"), jurisdiction),
+        tables=tables,
         lines=dict(r.loc.headers),
     )

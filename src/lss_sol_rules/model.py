@@ -201,11 +201,13 @@ class ParameterUse:
     citations: tuple[Citation, ...]
     layer: str = "national"
     label: Label | None = None
+    unit: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
             "name": self.name,
+            "unit": self.unit,
             "value": to_json(self.value),
             "value_type": _json_type(self.value),
             "valid_from": self.valid_from.isoformat(),
@@ -229,6 +231,7 @@ class ParameterUse:
             citations=tuple(Citation.from_dict(c) for c in raw["citations"]),
             layer=raw["layer"],
             label=None if raw.get("label") is None else Label(**raw["label"]),
+            unit=raw.get("unit"),
         )
 
 

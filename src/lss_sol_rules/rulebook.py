@@ -13,11 +13,12 @@ on while the national value still applies before it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 
@@ -27,6 +28,7 @@ from .expr.ast import BoolOp, Call, Node, height, walk
 from .expr.exclusive import can_both_hold
 from .loader import ConditionSpec, ConstraintSpec, RuleFile, RuleSpec
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
+from .tables import TableIndex, build_index, check_table
 from .values import Value, is_of_type
 from .watchdecl import check_watches
 
@@ -50,6 +52,8 @@ chains are refused when the rulebook loads, so that evaluating never exhausts Py
 stack (and leaves room for the host's own)."""
 
 MAX_RULES_PER_QUESTION = 500
+#: Decision tables with at least this many rows are indexed for evaluation.
+INDEX_MIN_ROWS = 8
 """How many rules may answer one question in one jurisdiction (all their versions counted):
 every pair is checked for a possible collision when the rulebook loads, so the cost grows
 with the square of this number (500 rules: about a second)."""
@@ -97,6 +101,7 @@ class CompiledRule:
     questions: tuple[str, ...]
     params_at: tuple[tuple[str, date], ...]
     node: Node | None
+    table: str | None = None  # the decision table the rule is a row of
 
     def in_force(self, on: date) -> bool:
         """Whether the rule applies on *on*."""
@@ -167,6 +172,7 @@ class View:
             self.params[name] = tuple((p, p.layer) for p in ordered)
         self.constraints = tuple(c for c in book.constraints if c.jurisdiction in inside)
         self.overriders = self._overriders()
+        self._indexes: dict[str, tuple[TableIndex, ...]] = {}
 
     def _overriders(self) -> dict[str, frozenset[str]]:
         """For each rule, every rule whose firing blocks it (``overrides``, transitively).
@@ -240,6 +246,44 @@ class View:
             raise NoRuleInForceError(question, on, self.jurisdiction)
         return rules
 
+    def candidates(self, question: str, on: date, value_of: Callable[[str], Any]) -> list[
+        CompiledRule
+    ]:
+        """The rules of *question* in force on *on* that can apply to a case.
+
+        Like :meth:`in_force`, but rows of an indexed decision table whose indexed input
+        (read with *value_of*: a fact's or question's value, or an ``Unknown``) their cell
+        does not cover are left out: their condition is false. Other rules are all kept.
+        """
+        rules = self.in_force(question, on)
+        indexes = self._indexes.get(question)
+        if indexes is None:
+            indexes = self._indexes.setdefault(question, self._build_indexes(question))
+        if not indexes:
+            return rules
+        drop: set[str] = set()
+        for index in indexes:
+            keep = index.lookup(value_of(index.name))
+            if keep is not None:
+                drop.update(index.rule_ids - keep)
+        if not drop:
+            return rules
+        return [r for r in rules if r.id not in drop]
+
+    def _build_indexes(self, question: str) -> tuple[TableIndex, ...]:
+        tables = {r.table for r in self.rules.get(question, ()) if r.table is not None}
+        out = []
+        for tid in sorted(tables):
+            spec = self.book.table_specs.get(tid)
+            if spec is None or len(spec.rows) < INDEX_MIN_ROWS:
+                continue
+            index = build_index(spec)
+            if index is not None and (
+                index.name in self.book.facts or index.name in self.book.questions
+            ):
+                out.append(index)
+        return tuple(out)
+
     def rules_reached(self, question: str) -> tuple[CompiledRule, ...]:
         """Every rule *question* may run: its own, and those of the questions they read."""
         seen: set[str] = set()
@@ -275,41 +319,62 @@ class View:
                     line=rule.line,
                     rule_id=rid,
                 )
+        proven = self.book.proven_tables
         for question, rules in self.rules.items():
-            if len(rules) > MAX_RULES_PER_QUESTION:
+            # Rows of a decision table whose cells are all intervals or value sets were
+            # checked against each other by tables.check_table (sorted, n log n); only the
+            # other pairs are proved here, and only they count toward the limit.
+            loose = [r for r in rules if r.table is None or r.table not in proven]
+            if len(loose) > MAX_RULES_PER_QUESTION:
                 raise _rule_error(
-                    rules[MAX_RULES_PER_QUESTION],
-                    f"{len(rules):,} rules answer {question!r} in jurisdiction "
+                    loose[MAX_RULES_PER_QUESTION],
+                    f"{len(loose):,} rules answer {question!r} in jurisdiction "
                     f"{self.jurisdiction!r}; at most {MAX_RULES_PER_QUESTION} may (every pair "
                     f"is checked for a collision when the rules load): split the question into "
-                    f"several, for example one per group of cases",
+                    f"several, or write the rows as a decision table ([[tables]]), whose rows "
+                    f"are checked by sorting",
                 )
             qdecl = self.book.questions[question]
-            for i, a in enumerate(rules):
-                for b in rules[i + 1 :]:
-                    if not _overlap(a, b):
-                        continue
-                    if a.id in self.overriders[b.id] or b.id in self.overriders[a.id]:
-                        continue
-                    if a.default and b.default:
-                        raise _rule_error(
-                            b,
-                            f"two `default = true` rules answer {question!r} at the same time: "
-                            f"{a.id!r} ({a.where}) and {b.id!r} ({b.where}); give them "
-                            f"valid_from/valid_to that do not overlap",
-                        )
-                    same_value = a.compute is None and b.compute is None and a.value == b.value
-                    if same_value or qdecl.hit_policy == "collect":
-                        continue
-                    if can_both_hold(a.node, b.node):
-                        raise _rule_error(
-                            b,
-                            f"rules {a.id!r} ({a.where}, layer {a.layer!r}) and {b.id!r} "
-                            f"({b.where}, layer {b.layer!r}) both answer "
-                            f"{question!r} with different values and nothing proves they cannot "
-                            f'both apply; add `overrides = ["{a.id}"]` to the exception, or make '
-                            f"the conditions exclusive (for example `x > p` and `x <= p`)",
-                        )
+            loose_ids = {r.id for r in loose}
+            rows_of: dict[str, list[CompiledRule]] = {}
+            for r in rules:
+                if r.id not in loose_ids:
+                    rows_of.setdefault(r.table or "", []).append(r)
+            tables = list(rows_of.values())
+            pairs = itertools.chain(
+                itertools.combinations(loose, 2),
+                ((a, b) for rows in tables for a in loose for b in rows),
+                (
+                    (a, b)
+                    for x, y in itertools.combinations(tables, 2)
+                    for a in x
+                    for b in y
+                ),
+            )
+            for a, b in pairs:
+                if not _overlap(a, b):
+                    continue
+                if a.id in self.overriders[b.id] or b.id in self.overriders[a.id]:
+                    continue
+                if a.default and b.default:
+                    raise _rule_error(
+                        b,
+                        f"two `default = true` rules answer {question!r} at the same time: "
+                        f"{a.id!r} ({a.where}) and {b.id!r} ({b.where}); give them "
+                        f"valid_from/valid_to that do not overlap",
+                    )
+                same_value = a.compute is None and b.compute is None and a.value == b.value
+                if same_value or qdecl.hit_policy == "collect":
+                    continue
+                if can_both_hold(a.node, b.node):
+                    raise _rule_error(
+                        b,
+                        f"rules {a.id!r} ({a.where}, layer {a.layer!r}) and {b.id!r} "
+                        f"({b.where}, layer {b.layer!r}) both answer "
+                        f"{question!r} with different values and nothing proves they cannot "
+                        f'both apply; add `overrides = ["{a.id}"]` to the exception, or make '
+                        f"the conditions exclusive (for example `x > p` and `x <= p`)",
+                    )
 
 
 class Rulebook:
@@ -334,6 +399,18 @@ class Rulebook:
         self.scope = self._scope()
         self._compile()
         self.watches = check_watches(self)  # [watches.NAME] declarations (watchdecl.py)
+        # Decision tables check their own rows (overlaps, gaps) by sorting their cells; the
+        # pairwise proof below then skips pairs of rows of one table whose cells are all
+        # intervals or value sets (tables.py).
+        self.proven_tables: frozenset[str] = frozenset(
+            t.id
+            for rf, _ in self.files
+            for t in rf.tables
+            if not any(c.kind == "opaque" for row in t.rows for c in row.cells)
+        )
+        self.table_specs = {t.id: t for rf, _ in self.files for t in rf.tables}
+        for t in self.table_specs.values():
+            check_table(t, self.facts)
         for j in sorted({rf.jurisdiction for rf, _ in self.files} | {"se"}):
             self.view(j).check()
 
@@ -577,6 +654,7 @@ class Rulebook:
             questions=tuple(questions),
             params_at=tuple(params_at),
             node=node,
+            table=spec.table,
         )
 
     def _check_question_cycles(self) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "NAMED_EVES",
+    "day_name",
     "deadline_day",
     "is_non_working_day",
     "non_working_days",
@@ -132,3 +133,38 @@ def deadline_day(d: date) -> date:
             raise OverflowError("date out of range")
         d += _ONE_DAY
     return d
+
+
+_WEEKDAYS = {
+    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+@lru_cache(maxsize=512)
+def _names(year: int, lang: str) -> dict[date, str]:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return {}
+    import holidays  # noqa: PLC0415
+
+    cal = holidays.country_holidays(
+        "SE",
+        years=year,
+        language="sv" if lang == "sv" else "en_US",
+        categories=("public", "de_facto"),
+        include_sundays=False,
+    )
+    return {d: str(n) for d, n in cal.items() if d in non_working_days(year)}
+
+
+def day_name(d: date, lang: str = "sv") -> str:
+    """What *d* is, for a reader: ``"julafton"``, ``"söndag"``; ``"Christmas Eve"`` in English.
+
+    A holiday or named eve of lag 1930:173 2 § by its name, otherwise the weekday.
+    """
+    if lang not in _WEEKDAYS:
+        raise ValueError(f"lang must be 'sv' or 'en', got {lang!r}")
+    name = _names(d.year, lang).get(d)
+    if name is None:
+        return _WEEKDAYS[lang][d.weekday()]
+    return name[:1].lower() + name[1:] if lang == "sv" else name

@@ -121,6 +121,12 @@ def _deadline_day(d: date) -> date:
     return deadline_day(d)
 
 
+def _day_name(d: date, lang: str) -> str:
+    from ..swedish_calendar import day_name  # noqa: PLC0415
+
+    return day_name(d, lang)
+
+
 def _is_non_working_day(d: date) -> bool:
     from ..swedish_calendar import is_non_working_day  # noqa: PLC0415
 
@@ -229,6 +235,13 @@ STANDARD_FUNCTIONS: dict[str, Function] = {
             _deadline_day,
             "deadline_day(d): d, or if d is a Saturday, Sunday, public holiday, midsommarafton,"
             " julafton or nyårsafton, the next weekday (lag 1930:173 2 §)",
+        ),
+        Function(
+            "day_name",
+            ("date", "text"),
+            "text",
+            _day_name,
+            "day_name(d, lang): what d is, 'julafton', 'söndag' (lang 'sv' or 'en')",
         ),
         Function(
             "is_non_working_day",
