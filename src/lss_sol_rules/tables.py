@@ -134,6 +134,7 @@ class TableSpec:
     file: str
     line: int | None
     rules: tuple[RuleSpec, ...]
+    extends: str | None = None
 
 
 def _literal_text(v: Any) -> str:
@@ -472,6 +473,7 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                 file=reader.path,
                 line=line,
                 rules=tuple(specs),
+                extends=extends,
             )
         )
     return tuple(out)
@@ -735,7 +737,9 @@ def check_table(table: TableSpec, facts: Mapping[str, FactDecl]) -> None:
                 line=b.line,
                 rule_id=b.rule_id,
             )
-    if not table.has_default and table.policy != "collect":
+    if not table.has_default and table.policy != "collect" and table.extends is None:
+        # (A table that extends another only replaces some of its rows: the gaps are the
+        # extended table's to close.)
         gap = find_gap(table, facts)
         if gap is not None:
             shown = ", ".join(f"{e} = {v}" for e, v in zip(table.inputs, gap, strict=True))
