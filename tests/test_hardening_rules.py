@@ -151,13 +151,20 @@ def test_a_reasonable_question_chain_evaluates(rule_file: Callable[..., Path]) -
 def test_a_loaded_rulebook_evaluates_from_a_deep_caller_stack(
     rule_file: Callable[..., Path],
 ) -> None:
-    """Whatever loads, evaluates: even with half the recursion limit used by the host."""
-    engine = load(rule_file, chain(12))
+    """Whatever loads, evaluates: the deepest chain the limit lets through (49 questions)
+    answers, explains and serialises even with 400 frames of the stack used by the host."""
+    engine = load(rule_file, chain(48))
+    with pytest.raises(RuleFileError, match="too deep"):
+        load(rule_file, chain(49))
 
     def deep(n: int) -> object:
-        return deep(n - 1) if n else engine.evaluate("t.q0", {"h_x": 5}, on=ON).to_dict()
+        if n:
+            return deep(n - 1)
+        d = engine.evaluate("t.q0", {"h_x": 5}, on=ON)
+        d.explain("sv")
+        return lsr.Decision.from_dict(d.to_dict())
 
-    assert deep(400)
+    assert deep(400) is not None
 
 
 def test_derived_facts_that_derive_from_each_other_are_a_cycle(
