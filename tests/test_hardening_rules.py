@@ -628,3 +628,23 @@ def test_a_case_file_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(RuleFileError, match="not a regular file"):
         load_cases([fifo])
+
+
+def test_conditions_too_costly_to_prove_exclusive_are_refused_quickly(
+    rule_file: Callable[..., Path],
+) -> None:
+    """Each condition expands into 256 and-clauses: one pair of rules costs 65,536 clause
+    comparisons, 200 rules would take hours; a work budget stops it within seconds."""
+    bools = "".join(
+        f'[facts.b{k}]\ntype = "bool"\nlabel = {{ sv = "b", en = "b" }}\n' for k in range(16)
+    )
+    groups = " and ".join(
+        "(" + " or ".join(f"b{4 * g + k}" for k in range(4)) + ")" for g in range(4)
+    )
+    parts = [FACT_X, bools, question("t.q", "int")]
+    for i in range(200):
+        parts.append(rule(f"t.r{i}", "t.q", f'when = "h_x == {i} and {groups}"\nvalue = {i}'))
+    with budget(20, 300, trace=False):
+        err = load_error(rule_file, "".join(parts))
+    assert "comparisons" in str(err)
+    assert err.rule_id is not None

@@ -25,7 +25,7 @@ import attrs
 from .errors import ExpressionError, NoRuleInForceError, RuleFileError, did_you_mean
 from .expr import CompiledExpr, Function, Scope, Symbol, compile_expr, parse
 from .expr.ast import BoolOp, Call, Node, height, walk
-from .expr.exclusive import can_both_hold
+from .expr.exclusive import can_both_hold, proof_size
 from .loader import ConditionSpec, ConstraintSpec, RuleFile, RuleSpec
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
 from .tables import TableIndex, build_index, check_table
@@ -35,6 +35,7 @@ from .watchdecl import check_watches
 __all__ = [
     "MAX_EVALUATION_DEPTH",
     "MAX_OVERRIDE_PAIRS",
+    "MAX_PROOF_WORK",
     "MAX_RULES_PER_QUESTION",
     "CompiledCondition",
     "CompiledConstraint",
@@ -57,6 +58,12 @@ INDEX_MIN_ROWS = 8
 """How many rules may answer one question in one jurisdiction (all their versions counted):
 every pair is checked for a possible collision when the rulebook loads, so the cost grows
 with the square of this number (500 rules: about a second)."""
+
+MAX_PROOF_WORK = 200_000
+"""How many pairs of and-clauses :meth:`View.check` may compare to prove that rules answering
+the same question cannot collide (about a second of work): two conditions like
+``(a or b or c or d) and (e or f or g or h) and …`` expand into 256 clauses each, so one pair
+of such rules alone costs 65,536."""
 
 MAX_OVERRIDE_PAIRS = 200_000
 """How many (rule, rule that blocks it) pairs the ``overrides`` of one jurisdiction may
@@ -172,6 +179,7 @@ class View:
             self.params[name] = tuple((p, p.layer) for p in ordered)
         self.constraints = tuple(c for c in book.constraints if c.jurisdiction in inside)
         self.overriders = self._overriders()
+        self.proof_work = 0  # clause pairs compared by check(), bounded by MAX_PROOF_WORK
         self._indexes: dict[str, tuple[TableIndex, ...]] = {}
 
     def _overriders(self) -> dict[str, frozenset[str]]:
@@ -366,6 +374,17 @@ class View:
                 same_value = a.compute is None and b.compute is None and a.value == b.value
                 if same_value or qdecl.hit_policy == "collect":
                     continue
+                self.proof_work += proof_size(a.node, b.node)
+                if self.proof_work > MAX_PROOF_WORK:
+                    raise _rule_error(
+                        b,
+                        f"proving that the rules answering {question!r} in jurisdiction "
+                        f"{self.jurisdiction!r} cannot collide needs more than "
+                        f"{MAX_PROOF_WORK:,} comparisons of their conditions (each condition is "
+                        f"expanded into and-clauses; {a.id!r} and {b.id!r} alone need "
+                        f"{proof_size(a.node, b.node):,}); add `overrides` between exceptions, "
+                        f"or simplify long and/or combinations (move them into a question)",
+                    )
                 if can_both_hold(a.node, b.node):
                     raise _rule_error(
                         b,

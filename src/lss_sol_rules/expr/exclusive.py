@@ -18,7 +18,7 @@ from typing import Any
 
 from .ast import BoolOp, Compare, ListExpr, Literal, Node, Unary
 
-__all__ = ["MAX_CLAUSES", "can_both_hold", "dnf"]
+__all__ = ["MAX_CLAUSES", "can_both_hold", "dnf", "proof_size"]
 
 MAX_CLAUSES = 256
 
@@ -180,6 +180,13 @@ def _dnf_of(node: Node | None) -> tuple[Clause, ...] | None:
     """:func:`dnf`, remembered: the loader asks for each rule once per rule it might meet."""
     d = dnf(node)
     return None if d is None else tuple(d)
+
+
+def proof_size(a: Node | None, b: Node | None) -> int:
+    """How many pairs of conjunctions :func:`can_both_hold` may compare for *a* and *b*
+    (its cost, for a budget: two conditions of 256 conjunctions each are 65,536 pairs)."""
+    da, db = _dnf_of(a), _dnf_of(b)
+    return 1 if da is None or db is None else max(1, len(da) * len(db))
 
 
 def can_both_hold(a: Node | None, b: Node | None) -> bool:
