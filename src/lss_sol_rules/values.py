@@ -276,10 +276,14 @@ def from_json(raw: object, vtype: str, of: str | None = None) -> Value | None:
         return tuple(v for v in items if v is not None)
     if vtype == "date" and isinstance(raw, str):
         return parse_date(raw)
-    if vtype == "number" and isinstance(raw, str):
-        return to_decimal(raw)
-    if vtype == "number" and isinstance(raw, float):
-        return to_decimal(raw)
+    if vtype == "number" and isinstance(raw, (str, float)):
+        value = to_decimal(raw)
+        problem = number_problem(value, 30, 60)  # what rules compute: see expr.compiler
+        if problem is not None:
+            raise ValueError(f"{safe_repr(raw)} {problem}")
+        return value
+    if isinstance(raw, int) and not isinstance(raw, bool) and not -(10**30) < raw < 10**30:
+        raise ValueError(f"{safe_repr(raw)} is out of range")
     if isinstance(raw, (bool, int, str)):
         return raw
     raise TypeError(f"cannot read a {vtype} from {raw!r}")
