@@ -17,6 +17,7 @@ extra rule files; :func:`evaluate` uses a shared default engine.
 
 from __future__ import annotations
 
+import gc as _gc
 import threading as _threading
 from collections.abc import Iterable as _Iterable
 from collections.abc import Mapping as _Mapping
@@ -174,7 +175,16 @@ def load(
                 )
             functions[f.name] = f
             owners[f.name] = impl.plugin_name
-    return Engine(_Rulebook(files, functions), pm)
+    # Compiling builds many long-lived objects; the cyclic garbage collector would rescan
+    # them again and again (half the load time of a 10,000-row table). Reference counting
+    # still frees everything; the collector is switched back on at once.
+    was_enabled = _gc.isenabled()
+    _gc.disable()
+    try:
+        return Engine(_Rulebook(files, functions), pm)
+    finally:
+        if was_enabled:
+            _gc.enable()
 
 
 _default_engine: Engine | None = None

@@ -13,6 +13,7 @@ on while the national value still applies before it.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import threading
@@ -165,10 +166,13 @@ class View:
         self.chain = _ancestors(jurisdiction)
         inside = set(self.chain)
         self.book = book
-        self.rules: dict[str, tuple[CompiledRule, ...]] = {}
+        grouped: dict[str, list[CompiledRule]] = {}
         for rule in book.rules:
             if rule.jurisdiction in inside:
-                self.rules[rule.question] = (*self.rules.get(rule.question, ()), rule)
+                grouped.setdefault(rule.question, []).append(rule)
+        self.rules: dict[str, tuple[CompiledRule, ...]] = {
+            q: tuple(rules) for q, rules in grouped.items()
+        }
         # Parameter histories, innermost jurisdiction first.
         self.params: dict[str, tuple[tuple[Parameter, str], ...]] = {}
         for name, versions in book.parameters.items():
@@ -181,6 +185,13 @@ class View:
         self.overriders = self._overriders()
         self.proof_work = 0  # clause pairs compared by check(), bounded by MAX_PROOF_WORK
         self._indexes: dict[str, tuple[TableIndex, ...]] = {}
+        self._segments: dict[
+            str,
+            tuple[
+                tuple[date, ...], tuple[tuple[tuple[CompiledRule, ...], dict[str, int]], ...]
+            ],
+        ] = {}
+        self._others: dict[tuple[str, int, tuple[int, ...]], tuple[int, ...]] = {}
 
     def _overriders(self) -> dict[str, frozenset[str]]:
         """For each rule, every rule whose firing blocks it (``overrides``, transitively).
@@ -249,10 +260,37 @@ class View:
 
     def in_force(self, question: str, on: date) -> list[CompiledRule]:
         """The rules of *question* in force on *on*; :class:`NoRuleInForceError` if none."""
-        rules = [r for r in self.rules.get(question, ()) if r.in_force(on)]
+        rules = list(self._segment(question, on)[0])
         if not rules:
             raise NoRuleInForceError(question, on, self.jurisdiction)
         return rules
+
+    def _segment(
+        self, question: str, on: date
+    ) -> tuple[tuple[CompiledRule, ...], dict[str, int]]:
+        """The rules of *question* in force on *on*, and each one's position among them.
+
+        Rules change only on their ``valid_from`` and the day after their ``valid_to``, so
+        the answer is worked out once per period between such days and looked up by a
+        binary search (a question with thousands of rows is not filtered on every call).
+        """
+        cached = self._segments.get(question)
+        if cached is None:
+            rules = self.rules.get(question, ())
+            cuts: set[date] = set()
+            for r in rules:
+                if r.valid_from is not None:
+                    cuts.add(r.valid_from)
+                if r.valid_to is not None and r.valid_to < date.max:
+                    cuts.add(date.fromordinal(r.valid_to.toordinal() + 1))
+            starts = sorted(cuts)
+            periods: list[tuple[tuple[CompiledRule, ...], dict[str, int]]] = []
+            for probe in [date.min, *starts]:
+                inside = tuple(r for r in rules if r.in_force(probe))
+                periods.append((inside, {r.id: i for i, r in enumerate(inside)}))
+            cached = self._segments.setdefault(question, (tuple(starts), tuple(periods)))
+        starts_t, periods_t = cached
+        return periods_t[bisect.bisect_right(starts_t, on)]
 
     def candidates(self, question: str, on: date, value_of: Callable[[str], Any]) -> list[
         CompiledRule
@@ -263,20 +301,45 @@ class View:
         (read with *value_of*: a fact's or question's value, or an ``Unknown``) their cell
         does not cover are left out: their condition is false. Other rules are all kept.
         """
-        rules = self.in_force(question, on)
         indexes = self._indexes.get(question)
         if indexes is None:
             indexes = self._indexes.setdefault(question, self._build_indexes(question))
         if not indexes:
-            return rules
-        drop: set[str] = set()
-        for index in indexes:
+            return self.in_force(question, on)
+        rules, position = self._segment(question, on)
+        if not rules:
+            raise NoRuleInForceError(question, on, self.jurisdiction)
+        keep_pos: list[int] = []
+        used: list[int] = []
+        for n, index in enumerate(indexes):
             keep = index.lookup(value_of(index.name))
-            if keep is not None:
-                drop.update(index.rule_ids - keep)
-        if not drop:
-            return rules
-        return [r for r in rules if r.id not in drop]
+            if keep is None:
+                continue
+            used.append(n)
+            keep_pos.extend(position[i] for i in keep if i in position)
+        if not used:
+            return list(rules)
+        others = self._unindexed(question, rules, indexes, tuple(used))
+        return [rules[i] for i in sorted({*others, *keep_pos})]
+
+    def _unindexed(
+        self,
+        question: str,
+        rules: tuple[CompiledRule, ...],
+        indexes: tuple[TableIndex, ...],
+        used: tuple[int, ...],
+    ) -> tuple[int, ...]:
+        """Positions of the rules of a period that the *used* indexes do not cover (cached)."""
+        key = (question, id(rules), used)
+        found = self._others.get(key)
+        if found is None:
+            covered: set[str] = set()
+            for n in used:
+                covered |= indexes[n].rule_ids
+            found = tuple(i for i, r in enumerate(rules) if r.id not in covered)
+            if len(self._others) < 4096:
+                self._others[key] = found
+        return found
 
     def _build_indexes(self, question: str) -> tuple[TableIndex, ...]:
         tables = {r.table for r in self.rules.get(question, ()) if r.table is not None}

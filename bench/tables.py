@@ -1,0 +1,171 @@
+"""How decision tables scale: load and per-decision cost from 10 to 10,000 rows.
+
+One question answered by a table of n interval rows (row i: ``(i..i+1]``), the shape of a
+time-allocation guideline or a fee table. Measured in the same run, for each n:
+
+- lss-sol-rules: load and compile the table (``lsr.load``, national rules excluded by
+  loading the table alone and subtracting a load of nothing), then one decision with its
+  full explanation (``evaluate``), as the median of repeated runs;
+- GoRules ZEN (``zen-engine``): ``create_decision`` on the same table as a JDM decision
+  table, and one ``evaluate`` with trace (the peer the issue names);
+- plain Python: the same rows compiled into an if-chain with ``compile``/``exec`` in this
+  script (a floor, not a rule engine: no explanation, no missing facts).
+
+Ratios are against the peers in this run. Writes ``bench/tables.json`` and prints a table.
+Run: ``python bench/tables.py`` (``pip install -e '.[bench]'``); ``--sizes 10,100,1000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import lss_sol_rules as lsr
+
+ON = date(2026, 1, 1)
+
+
+def table_toml(n: int) -> str:
+    rows = "\n".join(
+        f'  {{ id = "r{i}", cells = ["({i}..{i + 1}]"], value = {i} }},' for i in range(n)
+    )
+    return f"""
+[rulebook]
+id = "bench.tabell"
+[facts.varde]
+type = "number"
+min = 0
+label = {{ sv = "Värde", en = "Value" }}
+[questions."bench.tabell"]
+type = "int"
+label = {{ sv = "Rad", en = "Row" }}
+[[tables]]
+id = "bench.tabell"
+question = "bench.tabell"
+inputs = ["varde"]
+citations = ["bench"]
+explain = {{ sv = "Rad {{value}}.", en = "Row {{value}}." }}
+rows = [
+  {{ id = "noll", cells = ["[0..0]"], value = -1 }},
+{rows}
+  {{ id = "over", cells = ["> {n}"], value = -2 }},
+]
+"""
+
+
+def zen_table(n: int) -> str:
+    rules = [{"_id": "noll", "i0": "[0..0]", "o": "-1"}]
+    rules += [{"_id": f"r{i}", "i0": f"({i}..{i + 1}]", "o": str(i)} for i in range(n)]
+    rules.append({"_id": "over", "i0": f"> {n}", "o": "-2"})
+    content = {
+        "nodes": [
+            {"id": "in", "type": "inputNode", "name": "in", "position": {"x": 0, "y": 0}},
+            {
+                "id": "dt",
+                "type": "decisionTableNode",
+                "name": "dt",
+                "position": {"x": 0, "y": 0},
+                "content": {
+                    "hitPolicy": "first",
+                    "inputs": [{"id": "i0", "name": "varde", "field": "varde"}],
+                    "outputs": [{"id": "o", "name": "value", "field": "value"}],
+                    "rules": rules,
+                },
+            },
+            {"id": "out", "type": "outputNode", "name": "out", "position": {"x": 0, "y": 0}},
+        ],
+        "edges": [
+            {"id": "e1", "sourceId": "in", "targetId": "dt", "type": "edge"},
+            {"id": "e2", "sourceId": "dt", "targetId": "out", "type": "edge"},
+        ],
+    }
+    return json.dumps(content)
+
+
+def if_chain(n: int) -> Any:
+    lines = ["def f(v):", "    if 0 <= v <= 0: return -1"]
+    lines += [f"    if {i} < v <= {i + 1}: return {i}" for i in range(n)]
+    lines.append(f"    if v > {n}: return -2")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<chain>", "exec"), namespace)  # noqa: S102 - the peer
+    return namespace["f"]
+
+
+def timed(fn: Any, repeat: int) -> float:
+    """Median seconds of *repeat* calls of *fn*."""
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def measure(n: int, folder: Path) -> dict[str, Any]:
+    path = folder / f"t{n}.toml"
+    path.write_text(table_toml(n), encoding="utf-8")
+    empty = folder / "empty.toml"
+    empty.write_text('[rulebook]\nid = "bench.tom"\n', encoding="utf-8")
+    loads = 5 if n <= 1000 else 2
+    base = timed(lambda: lsr.load(plugins=False, paths=[empty]), loads)
+    load = timed(lambda: lsr.load(plugins=False, paths=[path]), loads) - base
+    engine = lsr.load(plugins=False, paths=[path])
+    values = [(i * 7919) % n + 0.5 for i in range(200)]
+    engine.evaluate("bench.tabell", {"varde": values[0]}, on=ON)  # builds the index
+    k = iter(range(10**9))
+
+    def one() -> None:
+        v = values[next(k) % len(values)]
+        d = engine.evaluate("bench.tabell", {"varde": v}, on=ON)
+        d.explain("sv")
+
+    decision = timed(one, 300)
+    out: dict[str, Any] = {"rows": n, "lsr_load_s": load, "lsr_decision_s": decision}
+    chain_load = timed(lambda: if_chain(n), 3)
+    f = if_chain(n)
+    out["python_load_s"] = chain_load
+    out["python_decision_s"] = timed(lambda: f(values[next(k) % len(values)]), 300)
+    try:
+        import zen
+    except ImportError:
+        return out
+    content = zen_table(n)
+    eng = zen.ZenEngine()
+    out["zen_load_s"] = timed(lambda: eng.create_decision(content), 3)
+    dec = eng.create_decision(content)
+    out["zen_decision_s"] = timed(
+        lambda: dec.evaluate({"varde": values[next(k) % len(values)]}, {"trace": True}), 300
+    )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000,10000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        results = [measure(n, Path(tmp)) for n in sizes]
+    (Path(__file__).parent / "tables.json").write_text(
+        json.dumps(results, indent=2) + "\n", encoding="utf-8"
+    )
+    print(f"{'rows':>6} {'load ms':>9} {'ZEN load':>9} {'py load':>8} "
+          f"{'decision µs':>12} {'ZEN µs':>8} {'py µs':>6} {'÷ZEN':>6}")
+    for r in results:
+        zl = r.get("zen_load_s", float("nan")) * 1e3
+        zd = r.get("zen_decision_s", float("nan")) * 1e6
+        print(
+            f"{r['rows']:>6} {r['lsr_load_s'] * 1e3:>9.1f} {zl:>9.1f} "
+            f"{r['python_load_s'] * 1e3:>8.1f} {r['lsr_decision_s'] * 1e6:>12.1f} {zd:>8.1f} "
+            f"{r['python_decision_s'] * 1e6:>6.2f} {r['lsr_decision_s'] * 1e6 / zd:>6.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
