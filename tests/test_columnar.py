@@ -117,6 +117,10 @@ def test_tables_and_frames_answer_as_their_rows(data: st.DataObject) -> None:
     good = lst.facts(question, on, ENGINE, jurisdiction)
     cases = data.draw(st.lists(good, min_size=1, max_size=10))
     table = _table(cases)
+    if data.draw(st.booleans()):  # text facts as Arrow dictionaries, as Parquet often has them
+        for i, field in enumerate(table.schema):
+            if pa.types.is_string(field.type):
+                table = table.set_column(i, field.name, table.column(i).dictionary_encode())
     kind = data.draw(st.sampled_from(["arrow", "pandas", "polars"]))
     frame = {"arrow": table, "pandas": table.to_pandas(), "polars": pl.from_arrow(table)}[kind]
     columnar = _run(question, frame, on, jurisdiction, "columnar")

@@ -256,6 +256,10 @@ class _Compiler:
                 out = np.frompyfunc(cmp, 2, 1)(av, bv)
                 return Vec(np.asarray(out, dtype=bool), unk, t)
             else:
+                if op in ("==", "!=") and a.cats is not None and b.is_const:
+                    codes, texts = a.cats  # each distinct text compared once
+                    hit = np.fromiter((cmp(x, b.v) for x in texts), bool, len(texts))
+                    return Vec(hit[codes], unk, t)
                 av, bv = a.v, b.v
             res = cmp(av, bv)
             if not isinstance(res, np.ndarray):
@@ -278,6 +282,10 @@ class _Compiler:
                 return np.zeros(n, dtype=bool)
             bit = np.uint64(1 << b.enum.index(a.v))
             return (b.v & bit) != 0
+        if b.is_const and a.cats is not None and isinstance(b.v, (tuple, list, frozenset, set)):
+            codes, texts = a.cats  # each distinct text looked up once
+            hit = np.fromiter((x in b.v for x in texts), bool, len(texts))
+            return hit[codes]
         if b.is_const and not a.is_const and a.t[0] in ("text", "int", "date", "bool"):
             items = b.v
             out = np.zeros(n, dtype=bool)

@@ -62,11 +62,14 @@ class Columns:
         """The facts of row *i* as the single-case evaluator would be given them."""
         return self._row(i)
 
-    def set(self, name: str, values: Any, present: npt.NDArray[np.bool_]) -> None:
+    def set(
+        self, name: str, values: Any, present: npt.NDArray[np.bool_], cats: Any = None
+    ) -> None:
         """Store a fact column in its representation; absent rows wait for *name*."""
         decl = self.schema[name]
         enum = _list_enum(decl)
-        self._facts[name] = Vec(values, self._unknown(name, ~present), (decl.type, decl.of), enum)
+        unk = self._unknown(name, ~present)
+        self._facts[name] = Vec(values, unk, (decl.type, decl.of), enum, cats)
         self.given.add(name)
 
     def fact(self, name: str) -> Vec:
@@ -232,7 +235,7 @@ def _text_column(cols: Columns, decl: FactDecl, arr: Any) -> None:
     wrong = np.append(wrong, False)
     index = np.where(present, index, len(words))  # absent cells: the filler ""
     cols.bad |= present & wrong[index]
-    cols.set(decl.name, texts[index], present)
+    cols.set(decl.name, texts[index], present, (index, texts))
 
 
 def _midnight_dates(table: Any, schema: Mapping[str, FactDecl]) -> Any:

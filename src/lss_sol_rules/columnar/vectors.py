@@ -42,7 +42,7 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 class Vec:
     """A column of three-valued results (see the module docstring)."""
 
-    __slots__ = ("enum", "t", "unk", "v")
+    __slots__ = ("cats", "enum", "t", "unk", "v")
 
     def __init__(
         self,
@@ -50,11 +50,15 @@ class Vec:
         unk: Bits | None,
         t: tuple[str, str | None],
         enum: tuple[str, ...] | None = None,
+        cats: tuple[Array, Array] | None = None,
     ) -> None:
         self.v = v
         self.unk = unk
         self.t = t
         self.enum = enum
+        # For a text column read from a dictionary: (codes per case, the distinct texts), so
+        # ``==`` and ``in`` against constants look at each distinct text once.
+        self.cats = cats
 
     @property
     def is_const(self) -> bool:
