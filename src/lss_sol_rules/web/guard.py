@@ -23,8 +23,9 @@ In order, for every HTTP request:
    function), never its message, which may quote the case's facts.
 
 Logging: only ``lss_sol_rules.server`` (errors) and, when asked for,
-``lss_sol_rules.server.access`` (method, path without query string, status, milliseconds).
-No body, no query string, no header value is ever logged.
+``lss_sol_rules.server.access`` (method, route, status, milliseconds). The route is the
+matched route's template or a fixed path, never text the client chose: no body, no query
+string, no path parameter, no header value is ever logged.
 """
 
 from __future__ import annotations
@@ -196,6 +197,20 @@ class Guard:
         self.access_log = access_log
         self.open_paths = frozenset(open_paths)
         self.inside = 0
+        # Paths the log may name as they are: the application's routes without parameters.
+        routes = getattr(app, "routes", ())
+        self.fixed_paths = frozenset(
+            str(r.path) for r in routes if "{" not in str(getattr(r, "path", "{"))
+        )
+
+    def loggable_path(self, scope: Scope) -> str:
+        """The request's route for a log line, never text the client chose: the matched
+        route's template (``/regelverk/{jurisdiction:path}``), a fixed path, or a stand-in."""
+        route = getattr(scope.get("route"), "path", None)
+        if isinstance(route, str):
+            return route
+        path = str(scope.get("path", ""))
+        return path if path in self.fixed_paths else "(other path)"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -239,13 +254,15 @@ class Guard:
             if not status["code"]:
                 await send_error(tracking_send, refused.body, refused.headers)
         except _SendTimeout:
-            log.warning("dropped a client that did not read its response: %s", scope["path"])
+            log.warning(
+                "dropped a client that did not read its response: %s", self.loggable_path(scope)
+            )
         except Exception as exc:  # the last resort: nothing escapes to the server's log
             log.error(
                 "internal error %s in %s %s\n%s",
                 type(exc).__name__,
                 scope.get("method"),
-                scope.get("path"),
+                self.loggable_path(scope),
                 "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__))),
             )
             if not status["code"]:
@@ -256,7 +273,7 @@ class Guard:
                 access.info(
                     "%s %s %s %.1f ms",
                     scope.get("method"),
-                    scope.get("path"),
+                    self.loggable_path(scope),
                     status["code"] or "-",
                     (time.perf_counter() - started) * 1000,
                 )
