@@ -147,3 +147,35 @@ citations = ["Verksamhetsplan 2017, Stöd och serviceenheten, Östermalm"]
     assert narrow.value == "aldre"
     assert wide.value == "funktionsnedsattning_vuxna"
     assert "sthlm.enhet.kvar_efter_65_lss_personkrets" in {r.rule_id for r in wide.reasons}
+
+
+def test_a_municipality_may_start_korttidstillsyn_from_the_autumn_term(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "host.toml"
+    path.write_text(
+        """
+[rulebook]
+id = "se.hosttermin"
+jurisdiction = "se/hosttermin"
+
+[parameters.korttidstillsyn_fran_hostterminen]
+type = "bool"
+label = { sv = "Från höstterminen", en = "From the autumn term" }
+
+[[parameters.korttidstillsyn_fran_hostterminen.values]]
+value = true
+valid_from = 2020-01-01
+citations = ["Kommunens riktlinjer 2020 (exempel)"]
+""",
+        encoding="utf-8",
+    )
+    engine = lsr.load(paths=[path])
+    facts = {"insats": "korttidstillsyn", "diagnoser": ["autism"], "skolungdom": True,
+             "behov_tillgodoses_pa_annat_satt": False, "fodelsedatum": date(2013, 12, 15)}
+    national = engine.evaluate("lss.ratt_till_insats", facts, on=date(2026, 9, 1))
+    local = engine.evaluate("lss.ratt_till_insats", facts, on=date(2026, 9, 1),
+                            jurisdiction="se/hosttermin")
+    before = engine.evaluate("lss.ratt_till_insats", facts, on=date(2026, 6, 30),
+                             jurisdiction="se/hosttermin")
+    assert (national.value, local.value, before.value) == (False, True, False)
