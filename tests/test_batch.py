@@ -738,3 +738,23 @@ def test_hostile_bytes_give_a_case_file_error_or_cases(
     except (CaseFileError, lsr.FactError):
         return
     assert len(ENGINE.evaluate_many(Q, cases, on=ON)) == len(cases)
+
+
+def test_the_row_path_without_numpy_gives_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lss_sol_rules import batch
+
+    cases = [{"case_id": "A", H: 5}, {"case_id": "B", H: -1}, {"case_id": "C"}]
+    with_numpy = ENGINE.evaluate_many(Q, cases, on=ON, id="case_id")
+    monkeypatch.setattr(batch, "_have_numpy", lambda: False)
+    without = ENGINE.evaluate_many(Q, cases, on=ON, id="case_id", method="row")
+    assert type(without._codes).__module__ == "array"
+    assert without.values == with_numpy.values
+    assert without.statuses == with_numpy.statuses
+    assert without.missing == with_numpy.missing
+    assert without.row_errors == with_numpy.row_errors
+    assert without.counts() == with_numpy.counts()
+    assert without.to_records() == with_numpy.to_records()
+    with pytest.raises(ImportError, match="batch"):
+        ENGINE.evaluate_many(Q, cases, on=ON, method="columnar")

@@ -315,15 +315,16 @@ class BatchResult:
         JSON; values as text, as the CSV output writes them."""
         texts = self.value_texts()
         id_cols = {k: _as_list(v) for k, v in self.ids.items()}
+        statuses, missing = self.statuses, self.missing
         out = []
         for i in range(len(self)):
             rec: dict[str, Any] = {k: v[i] for k, v in id_cols.items()}
             err = self._errors.get(i)
             rec.update(
                 row=i + 1,
-                value=texts[i] if _ints(self._status)[i] == _DECIDED else None,
-                status=self.statuses[i],
-                missing=list(self.missing[i]),
+                value=texts[i] if statuses[i] == "decided" else None,
+                status=statuses[i],
+                missing=list(missing[i]),
                 error=None if err is None else err.message,
                 error_fact=None if err is None else err.fact,
             )
@@ -635,13 +636,12 @@ def evaluate_many(
     for i, e in prep.errors.items():
         out.set(i, None, _ERROR, ())
         row_errors[i] = e
-    codes, status, mcodes = _finish(out)
     return BatchResult(
         question,
-        codes,
+        out.codes,
         out.values.table,
-        status,
-        mcodes,
+        out.status,
+        out.mcodes,
         out.missing.table,
         row_errors,
         ids,
@@ -650,11 +650,6 @@ def evaluate_many(
         on,
         jurisdiction,
     )
-
-
-def _finish(out: _Acc) -> tuple[Any, Any, Any]:
-    """The code columns (numpy arrays with the batch extra, typed arrays without)."""
-    return out.codes, out.status, out.mcodes
 
 
 def _have_numpy() -> bool:
