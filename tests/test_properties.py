@@ -237,3 +237,21 @@ def test_plugin_registration_order_does_not_matter(data: st.DataObject) -> None:
 
 def test_every_question_is_covered() -> None:
     assert {q for q, _ in PAIRS} == {q.name for q in ENGINE.questions(include_internal=True)}
+
+
+@pytest.mark.parametrize(("question", "jurisdiction"), PAIRS, ids=IDS)
+@given(data=st.data())
+def test_the_answer_first_and_the_explanation_on_demand_equal_evaluate(
+    question: str, jurisdiction: str, data: st.DataObject
+) -> None:
+    case = data.draw(lst.cases(question, ENGINE, jurisdiction))
+    try:
+        d = case.evaluate()
+    except NotApplicableError:
+        with pytest.raises(NotApplicableError):
+            ENGINE.answer(question, case.facts, case.on, jurisdiction)
+        return
+    a = ENGINE.answer(question, case.facts, case.on, jurisdiction)
+    assert (a.value, a.status, a.missing) == (d.value, d.status, d.missing)
+    assert a.decision() == d
+    assert a.decision() is a.decision()  # built once

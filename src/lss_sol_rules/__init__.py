@@ -27,7 +27,7 @@ from importlib.metadata import version as _version
 from pathlib import Path as _Path
 from typing import cast as _cast
 
-from .engine import Engine
+from .engine import Answer, Engine, Session
 from .errors import (
     ArgumentError,
     EvaluationError,
@@ -50,6 +50,7 @@ from .hookspecs import RuleSource, hookimpl
 from .loader import RuleFile as _RuleFile
 from .loader import read_rule_file as _read_rule_file
 from .model import (
+    Assumption,
     Citation,
     ConditionResult,
     Decision,
@@ -66,7 +67,9 @@ from .plugins import get_plugin_manager as _get_plugin_manager
 from .rulebook import Rulebook as _Rulebook
 
 __all__ = [
+    "Answer",
     "ArgumentError",
+    "Assumption",
     "Citation",
     "ConditionResult",
     "Decision",
@@ -94,6 +97,7 @@ __all__ = [
     "RuleConflictError",
     "RuleFileError",
     "RuleSource",
+    "Session",
     "__version__",
     "evaluate",
     "hookimpl",

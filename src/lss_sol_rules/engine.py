@@ -57,13 +57,18 @@ from .values import Value
 if TYPE_CHECKING:
     from .batch import BatchResult, DiffReport
 
-__all__ = ["Engine"]
+__all__ = ["Answer", "Engine", "Outcome", "RuleRun", "Session"]
 
 _MISSING: Any = object()
 
 
-class _RuleRun:
-    """What one rule did during one evaluation."""
+class RuleRun:
+    """What one rule did during one evaluation.
+
+    ``held`` is whether its conditions held (``True``, ``False`` or an ``Unknown`` naming the
+    facts they wait for); ``effective`` is that after overrides and defaults (``True``,
+    ``False``, an ``Unknown`` or ``"overridden"``); ``value`` its answer once it fired.
+    """
 
     __slots__ = ("conditions", "effective", "held", "rule", "value")
 
@@ -75,17 +80,32 @@ class _RuleRun:
         self.value: Any = None
 
 
-class _Outcome:
+class Outcome:
+    """One question's result in a :class:`Session`: a value or an ``Unknown``, and the runs."""
+
     __slots__ = ("question", "result", "runs")
 
-    def __init__(self, question: str, result: Any, runs: list[_RuleRun]) -> None:
+    def __init__(self, question: str, result: Any, runs: list[RuleRun]) -> None:
         self.question = question
         self.result = result  # a Value or an Unknown
         self.runs = runs
 
 
-class _Context:
-    """Per-evaluation state: the facts, the date, and answers already worked out."""
+class Session:
+    """One evaluation: checked facts on one date in one jurisdiction, and what is worked out.
+
+    The single place the rule semantics live — rules in force, Kleene logic over conditions,
+    blocking by ``overrides`` and defaults, hit policies, exact missing facts. Every path
+    evaluates through it: :meth:`Engine.evaluate` and :meth:`Engine.answer`, both watch
+    backends, the shipped test strategies. Build one with :meth:`Engine.session` (which
+    checks the facts); ``Session(view, facts, on)`` takes facts already checked.
+
+    - :meth:`resolve` answers a question (memoised) and keeps the rule runs behind it;
+    - :meth:`fact`, :meth:`param`, :meth:`question` are what compiled expressions read;
+    - :meth:`decision` builds the full explanation of a resolved question, on demand.
+
+    A session is not shared between threads; the engine and its rulebook are.
+    """
 
     __slots__ = ("book", "derive", "derived", "facts", "memo", "on", "view")
 
@@ -96,7 +116,7 @@ class _Context:
         self.book = view.book
         self.facts = facts
         self.on = on
-        self.memo: dict[str, _Outcome] = {}
+        self.memo: dict[str, Outcome] = {}
         self.derived: dict[str, Any] = {}
         self.derive = derive  # False: read only the facts given (constraints)
 
@@ -135,12 +155,12 @@ class _Context:
         return self.fact(name)
 
     # -- answering a question ----------------------------------------------------------
-    def resolve(self, question: str) -> _Outcome:
+    def resolve(self, question: str) -> Outcome:
         done = self.memo.get(question)
         if done is not None:
             return done
         rules = self.view.candidates(question, self.on, self._input)
-        runs: list[_RuleRun] = []
+        runs: list[RuleRun] = []
         held_by_id: dict[str, Any] = {}
         for rule in rules:
             results = [c.expr.fn(self) for c in rule.conditions]
@@ -154,7 +174,7 @@ class _Context:
             if held is True and unknown is not None:
                 held = unknown
             held_by_id[rule.id] = held
-            runs.append(_RuleRun(rule, results, held))
+            runs.append(RuleRun(rule, results, held))
         overriders = self.view.overriders
         for run in runs:
             if run.held is False:
@@ -182,16 +202,22 @@ class _Context:
                     run.effective = blocked
         qdecl = self.book.questions[question]
         result = (self._collect if qdecl.hit_policy == "collect" else self._unique)(question, runs)
-        outcome = _Outcome(question, result, runs)
+        outcome = Outcome(question, result, runs)
         self.memo[question] = outcome
         return outcome
 
-    def _value_of(self, run: _RuleRun) -> Any:
+    def decision(self, question: str) -> Decision:
+        """The full :class:`Decision` for *question*: reasons, rules considered, parameters,
+        citations, assumptions — built from this session's runs, without evaluating again."""
+        self.resolve(question)
+        return _DecisionBuilder(self).build(question)
+
+    def _value_of(self, run: RuleRun) -> Any:
         rule = run.rule
         run.value = rule.value if rule.compute is None else rule.compute.fn(self)
         return run.value
 
-    def _unique(self, question: str, runs: list[_RuleRun]) -> Any:
+    def _unique(self, question: str, runs: list[RuleRun]) -> Any:
         fired = [r for r in runs if r.effective is True]
         pending = [r for r in runs if isinstance(r.effective, Unknown)]
         missing: Unknown | None = None
@@ -227,7 +253,7 @@ class _Context:
             raise NotApplicableError(question, self.on, why.sv, why.en)
         raise NoApplicableRuleError(question, self.on)
 
-    def _collect(self, question: str, runs: list[_RuleRun]) -> Any:
+    def _collect(self, question: str, runs: list[RuleRun]) -> Any:
         values: set[Any] = set()
         missing: Unknown | None = None
         for run in runs:
@@ -245,6 +271,44 @@ class _Context:
         if missing is not None:
             return missing
         return tuple(sorted(values))
+
+
+class Answer:
+    """A question's value, status and missing facts; the full decision on demand.
+
+    Returned by :meth:`Engine.answer`. ``value`` is ``None`` exactly when ``status`` is
+    ``"undetermined"``; ``missing`` then names the facts needed. :meth:`decision` builds the
+    explained :class:`Decision` from the same evaluation (once; later calls return it).
+    """
+
+    __slots__ = ("_decision", "_engine", "_session", "missing", "question", "status", "value")
+
+    def __init__(self, engine: Engine, session: Session, question: str, result: Any) -> None:
+        self._engine = engine
+        self._session = session
+        self._decision: Decision | None = None
+        self.question = question
+        undetermined = isinstance(result, Unknown)
+        self.value: Value | None = None if undetermined else result
+        self.status: str = "undetermined" if undetermined else "decided"
+        self.missing: tuple[str, ...] = tuple(sorted(result.missing)) if undetermined else ()
+
+    @property
+    def decided(self) -> bool:
+        """``True`` when the answer has a value."""
+        return self.status == "decided"
+
+    def decision(self) -> Decision:
+        """The full decision with reasons, parameters, citations and assumptions."""
+        if self._decision is None:
+            self._decision = self._engine._decided(self._session.decision(self.question))
+        return self._decision
+
+    def __repr__(self) -> str:
+        return (
+            f"Answer(question={self.question!r}, value={self.value!r}, "
+            f"status={self.status!r}, missing={self.missing!r})"
+        )
 
 
 class Engine:
@@ -320,17 +384,52 @@ class Engine:
         :class:`~lss_sol_rules.errors.EvaluationError` when the rulebook cannot answer.
         Missing facts never raise: they give an undetermined decision naming them.
         """
+        return self.answer(question, facts, on, jurisdiction).decision()
+
+    def answer(
+        self,
+        question: str,
+        facts: Mapping[str, object],
+        on: date | None = None,
+        jurisdiction: str = "se",
+    ) -> Answer:
+        """The value, status and missing facts of *question*, the explanation on demand.
+
+        Evaluates exactly as :meth:`evaluate` (same errors); ``answer(...).decision()`` is
+        equal to ``evaluate(...)`` and builds the reasons, considered rules, parameters and
+        texts only when called. For hosts that need the answer of many cases and the
+        explanation of few.
+        """
+        session = self.session(facts, on, jurisdiction, question)
+        outcome = session.resolve(question)
+        return Answer(self, session, question, outcome.result)
+
+    def session(
+        self,
+        facts: Mapping[str, object],
+        on: date | None = None,
+        jurisdiction: str = "se",
+        question: str | None = None,
+    ) -> Session:
+        """A :class:`Session` for *facts* as of *on*: facts normalised and checked
+        (:class:`FactError`), consistency constraints applied, nothing evaluated yet. With
+        *question*, also checks that the jurisdiction answers it (:class:`QuestionError`)."""
         if on is None:
             on = date.today()
         if issubclass(type(on), datetime) or not issubclass(type(on), date):
             raise ArgumentError("on", "a datetime.date", on)
-        question = text_argument(question, "question")
-        view = self.view_for(question, jurisdiction)
+        if question is not None:
+            question = text_argument(question, "question")
+            view = self.view_for(question, jurisdiction)
+        else:
+            jurisdiction = text_argument(jurisdiction, "jurisdiction")
+            view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
         clean = normalise_facts(facts, self.rulebook.facts, on)
-        ctx = _Context(view, clean, on)
-        self._check_constraints(ctx)
-        ctx.resolve(question)
-        decision = _DecisionBuilder(ctx).build(question)
+        session = Session(view, clean, on)
+        self._check_constraints(session)
+        return session
+
+    def _decided(self, decision: Decision) -> Decision:
         if self._pm is not None:
             self._pm.hook.lss_sol_rules_decision(decision=decision)
         return decision
@@ -411,13 +510,13 @@ class Engine:
             raise ArgumentError("on", "a datetime.date", on)
         view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
         clean = normalise_facts(facts, self.rulebook.facts, on)
-        self._check_constraints(_Context(view, clean, on))
+        self._check_constraints(Session(view, clean, on))
         return clean
 
-    def _check_constraints(self, ctx: _Context) -> None:
+    def _check_constraints(self, ctx: Session) -> None:
         from .errors import FactError  # noqa: PLC0415 - keep the import list short
 
-        raw = _Context(ctx.view, ctx.facts, ctx.on, derive=False)
+        raw = Session(ctx.view, ctx.facts, ctx.on, derive=False)
         for c in ctx.view.constraints:
             if c.expr.fn(raw) is False:
                 names = sorted(c.expr.facts)
@@ -430,11 +529,11 @@ class Engine:
 
 
 class _DecisionBuilder:
-    def __init__(self, ctx: _Context) -> None:
+    def __init__(self, ctx: Session) -> None:
         self.ctx = ctx
         self.built: dict[str, Decision] = {}
 
-    def lookup(self, name: str, run: _RuleRun | None) -> Value | None:
+    def lookup(self, name: str, run: RuleRun | None) -> Value | None:
         ctx = self.ctx
         if name == "value":
             return None if run is None or isinstance(run.value, Unknown) else run.value
@@ -564,7 +663,7 @@ class _DecisionBuilder:
         return decision
 
     def _assumptions(
-        self, rule: CompiledRule, run: _RuleRun, out: dict[str, Assumption]
+        self, rule: CompiledRule, run: RuleRun, out: dict[str, Assumption]
     ) -> None:
         """Record the optional facts with a documented stand-in that *rule* read.
 
@@ -606,7 +705,7 @@ class _DecisionBuilder:
         sv, en = decl.value_label(value, "sv"), decl.value_label(value, "en")
         return Label(sv, en) if sv and en else None
 
-    def _explain(self, rule: CompiledRule, run: _RuleRun) -> Label:
+    def _explain(self, rule: CompiledRule, run: RuleRun) -> Label:
         def lookup(name: str) -> Value | None:
             return self.lookup(name, run)
 

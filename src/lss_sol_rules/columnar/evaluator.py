@@ -1,6 +1,6 @@
 """Answer one question for a whole batch of cases, column by column.
 
-This mirrors :class:`lss_sol_rules.engine._Context` step for step — rules in force, Kleene
+This mirrors :class:`lss_sol_rules.engine.Session` step for step — rules in force, Kleene
 conditions, ``overrides`` and ``default`` blocking, the ``unique`` and ``collect`` hit
 policies — but every step works on all cases at once. A case the columnar path cannot
 settle exactly the way the single-case evaluator would (bad input, a rule conflict, no rule

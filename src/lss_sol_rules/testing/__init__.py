@@ -40,7 +40,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from .. import load
-from ..engine import Engine, _Context
+from ..engine import Engine, Session
 from ..errors import FactError
 from ..expr.ast import Literal
 from ..expr.ast import walk as _walk
@@ -254,7 +254,7 @@ def _with_derived(engine: Engine, jurisdiction: str, out: dict[str, Any], on: da
             clean = engine.check_facts(
                 {k: v for k, v in out.items() if k != name}, on, jurisdiction
             )
-            ctx = _Context(engine.rulebook.view(jurisdiction), clean, on)
+            ctx = Session(engine.rulebook.view(jurisdiction), clean, on)
             out[name] = ctx.fact(name)
 
 

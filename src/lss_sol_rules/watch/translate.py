@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from ..engine import _Context
+from ..engine import Session
 from ..expr import CompiledExpr, Unknown, compile_expr
 from ..expr.ast import Compare, Name, Node, walk
 from ..rulebook import CompiledRule, Rulebook, View
@@ -50,7 +50,7 @@ _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 def context(view: View, facts: Mapping[str, Value], on: date) -> Any:
     """An evaluation context for compiled expressions (the engine's, one place only)."""
-    return _Context(view, facts, on)
+    return Session(view, facts, on)
 
 
 def decide(
@@ -62,7 +62,7 @@ def decide(
 
     Raises the engine's ``NoApplicableRuleError`` / ``NoRuleInForceError`` as it does.
     """
-    outcome = _Context(view, facts, on).resolve(question)
+    outcome = Session(view, facts, on).resolve(question)
     fired = next((r.rule for r in outcome.runs if r.effective is True), None)
     return outcome.result, fired
 
