@@ -758,3 +758,16 @@ def test_the_row_path_without_numpy_gives_the_same_result(
     assert without.to_records() == with_numpy.to_records()
     with pytest.raises(ImportError, match="batch"):
         ENGINE.evaluate_many(Q, cases, on=ON, method="columnar")
+
+
+def test_arguments_are_checked_with_typed_errors() -> None:
+    cases = [{"case_id": "A", "handlaggare": "Eva", H: 5}]
+    # One column left aside, given as text, is one name (not its letters).
+    got = ENGINE.evaluate_many(Q, cases, on=ON, id="case_id", ignore_columns="handlaggare")
+    assert got.values == ("kommun",)
+    with pytest.raises(lsr.ArgumentError, match="`id` must be a column name"):
+        ENGINE.evaluate_many(Q, cases, on=ON, id=5)
+    with pytest.raises(lsr.ArgumentError, match="`ignore_columns`"):
+        ENGINE.evaluate_many(Q, cases, on=ON, id="case_id", ignore_columns=[3])
+    with pytest.raises(lsr.ArgumentError, match=r"`on` must be a datetime\.date"):
+        ENGINE.evaluate_many(Q, cases, on="2026-01-01")

@@ -31,14 +31,14 @@ import os
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .engine import Engine
-from .errors import EvaluationError, FactError, LssSolRulesError, did_you_mean
+from .errors import ArgumentError, EvaluationError, FactError, LssSolRulesError, did_you_mean
 from .model import Decision
 from .values import Value, to_decimal
 
@@ -411,10 +411,26 @@ def _id_names(id: str | Sequence[str] | None) -> tuple[str, ...]:
         return ()
     if isinstance(id, str):
         return (id,)
-    names = tuple(id)
-    if not all(isinstance(n, str) for n in names):
-        raise TypeError(f"id must be a column name or a list of names, got {id!r}")
+    try:
+        names = tuple(id)
+    except TypeError:
+        raise ArgumentError("id", "a column name or a list of names", id) from None
+    if not all(type(n) is str for n in names):
+        raise ArgumentError("id", "a column name or a list of names", id)
     return names
+
+
+def _column_names(names: Sequence[str], argument: str) -> tuple[str, ...]:
+    """*names* as a tuple of column names (one name given as text is one name, not letters)."""
+    if isinstance(names, str):
+        return (names,)
+    try:
+        out = tuple(names)
+    except TypeError:
+        raise ArgumentError(argument, "a list of column names", names) from None
+    if not all(type(n) is str for n in out):
+        raise ArgumentError(argument, "a list of column names", names)
+    return out
 
 
 def check_columns(
@@ -459,7 +475,7 @@ def _prepare(
 ) -> _Prepared:
     schema = engine.rulebook.facts
     ids = _id_names(id)
-    ignore = tuple(ignore_columns)
+    ignore = _column_names(ignore_columns, "ignore_columns")
     if isinstance(cases, CaseFile):
         return _Prepared(
             cases.records, len(cases), dict(cases.ids), dict(cases.errors), cases.lines, ()
@@ -496,8 +512,7 @@ def _prepare(
     left = set(drop) | {n for n in ids if n not in schema}
     idcols = {n: [r.get(n) if isinstance(r, Mapping) else None for r in rows] for n in ids}
     clean = [
-        {k: v for k, v in r.items() if k not in left} if isinstance(r, Mapping) else r
-        for r in rows
+        {k: v for k, v in r.items() if k not in left} if isinstance(r, Mapping) else r for r in rows
     ]
     return _Prepared(clean, len(clean), idcols, {}, None, tuple(keys))
 
@@ -587,8 +602,8 @@ def evaluate_many(
     if method not in ("auto", "columnar", "row"):
         raise ValueError(f"method must be 'auto', 'columnar' or 'row', got {method!r}")
     on = date.today() if on is None else on
-    if not isinstance(on, date):
-        raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
+    if not isinstance(on, date) or isinstance(on, datetime):
+        raise ArgumentError("on", "a datetime.date", on)
     view = engine.view_for(question, jurisdiction)
     view.in_force(question, on)  # NoRuleInForceError before any row is read
     columnar = method == "columnar" or (method == "auto" and _have_numpy())
@@ -878,8 +893,12 @@ def read_csv(
         ids = _id_names(id)
         drop = set(
             check_columns(
-                columns, engine.rulebook.facts, ids, tuple(ignore_columns),
-                ignore_unknown_columns, where=str(path),
+                columns,
+                engine.rulebook.facts,
+                ids,
+                _column_names(ignore_columns, "ignore_columns"),
+                ignore_unknown_columns,
+                where=str(path),
             )
         )
         schema = engine.rulebook.facts
@@ -1001,8 +1020,12 @@ def read_cases(
     if name.endswith(PARQUET_ENDINGS + ARROW_ENDINGS):
         table = read_parquet(path) if name.endswith(PARQUET_ENDINGS) else _read_arrow_ipc(path)
         check_columns(
-            table.column_names, engine.rulebook.facts, _id_names(id), tuple(ignore_columns),
-            ignore_unknown_columns, where=str(path),
+            table.column_names,
+            engine.rulebook.facts,
+            _id_names(id),
+            _column_names(ignore_columns, "ignore_columns"),
+            ignore_unknown_columns,
+            where=str(path),
         )
         return table
     if name.endswith(JSON_ENDINGS):
@@ -1012,7 +1035,10 @@ def read_cases(
             "for one case use `lss-sol-rules evaluate --facts FILE`",
         )
     return read_csv(
-        engine, path, id=id, ignore_columns=ignore_columns,
+        engine,
+        path,
+        id=id,
+        ignore_columns=ignore_columns,
         ignore_unknown_columns=ignore_unknown_columns,
     )
 
@@ -1071,9 +1097,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Any], None], bin
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
     try:
         with (
-            os.fdopen(fd, "wb")
-            if binary
-            else os.fdopen(fd, "w", encoding="utf-8", newline="")
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
         ) as fh:
             write(fh)
             fh.flush()

@@ -134,7 +134,7 @@ def evaluate_dask(
     """
     import pandas as pd  # noqa: PLC0415 - optional extra
 
-    from .batch import _id_names, check_columns  # noqa: PLC0415
+    from .batch import _column_names, _id_names, check_columns  # noqa: PLC0415
 
     spec = spec or EngineSpec()
     if not isinstance(on, date):
@@ -143,9 +143,8 @@ def evaluate_dask(
     engine.view_for(question, jurisdiction).in_force(question, on)  # fail here, not on a worker
     ids = _id_names(id)
     columns = [str(c) for c in frame.columns]
-    check_columns(
-        columns, engine.rulebook.facts, ids, tuple(ignore_columns), ignore_unknown_columns
-    )
+    ignore = _column_names(ignore_columns, "ignore_columns")
+    check_columns(columns, engine.rulebook.facts, ids, ignore, ignore_unknown_columns)
     meta_ids = {name: frame._meta[name] for name in ids}
     meta = pd.DataFrame(
         {
@@ -160,7 +159,7 @@ def evaluate_dask(
         jurisdiction,
         spec,
         ids,
-        tuple(ignore_columns),
+        ignore,
         ignore_unknown_columns,
         meta=meta,
         enforce_metadata=False,
