@@ -321,6 +321,4 @@ def test_many_cases_sharing_few_dates_answer_as_row_by_row(question: str) -> Non
         }
     )
     for on in (date(2026, 1, 1), date(2031, 6, 30)):
-        _same(
-            _run(question, table, on, "se", "columnar"), _run(question, table, on, "se", "row")
-        )
+        _same(_run(question, table, on, "se", "columnar"), _run(question, table, on, "se", "row"))

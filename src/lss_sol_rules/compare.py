@@ -406,9 +406,7 @@ def differences(old: Decision | None, new: Decision | None) -> tuple[Difference,
 
 def _facts_key(facts: Mapping[str, Any]) -> Any:
     try:
-        return tuple(
-            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in facts.items())
-        )
+        return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in facts.items()))
     except TypeError:
         return None
 

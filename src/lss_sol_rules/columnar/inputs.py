@@ -62,9 +62,7 @@ class Columns:
         """The facts of row *i* as the single-case evaluator would be given them."""
         return self._row(i)
 
-    def set(
-        self, name: str, values: Any, present: npt.NDArray[np.bool_], cats: Any = None
-    ) -> None:
+    def set(self, name: str, values: Any, present: npt.NDArray[np.bool_], cats: Any = None) -> None:
         """Store a fact column in its representation; absent rows wait for *name*."""
         decl = self.schema[name]
         enum = _list_enum(decl)
