@@ -648,3 +648,50 @@ def test_conditions_too_costly_to_prove_exclusive_are_refused_quickly(
         err = load_error(rule_file, "".join(parts))
     assert "comparisons" in str(err)
     assert err.rule_id is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[facts.t_f]\ntype = "int"\nunit = 5\nlabel = { sv = "f", en = "f" }\n',
+        question("t.q")
+        + rule("t.r", "t.q", "default = true\nvalue = true").replace(
+            'citations = ["LSS 1 §"]', 'citations = [{ text = "LSS 1 §", sfs = [1993] }]'
+        ),
+    ],
+    ids=["unit", "citation sfs"],
+)
+def test_texts_of_the_wrong_type_are_refused(rule_file: Callable[..., Path], text: str) -> None:
+    assert "must be text" in str(load_error(rule_file, text))
+
+
+def test_a_plugin_function_that_raises_gives_an_evaluation_error() -> None:
+    from lss_sol_rules.expr import STANDARD_FUNCTIONS, Function
+    from lss_sol_rules.rulebook import Rulebook
+
+    class Boom(Exception):
+        pass
+
+    def explode(x: int) -> int:
+        raise Boom("no")
+
+    def huge(x: int) -> int:
+        return 10**100
+
+    functions = {
+        **STANDARD_FUNCTIONS,
+        "explode": Function("explode", ("int",), "int", explode, "explode(x)"),
+        "huge": Function("huge", ("int",), "int", huge, "huge(x)"),
+    }
+    text = (
+        FACT_X
+        + question("t.a", "int")
+        + rule("t.ra", "t.a", 'compute = "explode(h_x)"')
+        + question("t.b", "int")
+        + rule("t.rb", "t.b", 'compute = "huge(h_x)"')
+    )
+    engine = lsr.Engine(Rulebook([(read_rule_file("f.toml", text), "local")], functions))
+    with pytest.raises(EvaluationError, match=r"explode\(\) failed .*Boom"):
+        engine.evaluate("t.a", {"h_x": 1}, on=ON)
+    with pytest.raises(EvaluationError, match="too large"):
+        engine.evaluate("t.b", {"h_x": 1}, on=ON)

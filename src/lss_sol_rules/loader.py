@@ -472,6 +472,13 @@ class _Reader:
                 out.append(Citation(item.strip()))
             elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
                 self.keys(item, {"text", "sfs", "url"}, "a citation", line, rule_id)
+                for key in ("sfs", "url"):
+                    if item.get(key) is not None and not isinstance(item[key], str):
+                        raise self.fail(
+                            f"a citation's `{key}` must be text, got {safe_repr(item[key])}",
+                            line,
+                            rule_id,
+                        )
                 out.append(Citation(item["text"], item.get("sfs"), item.get("url")))
             else:
                 raise self.fail(
@@ -566,6 +573,12 @@ class _Reader:
         value: Value = raw
         return value
 
+    def unit(self, table: Mapping[str, Any], name: str, line: int | None) -> str | None:
+        unit = table.get("unit")
+        if unit is not None and not isinstance(unit, str):
+            raise self.fail(f"`unit` of {name!r} must be text, got {safe_repr(unit)}", line)
+        return unit
+
     def vtype(
         self, table: Mapping[str, Any], what: str, line: int | None
     ) -> tuple[str, str | None]:
@@ -641,7 +654,7 @@ class _Reader:
             type=t,
             of=of,
             label=label,
-            unit=raw.get("unit"),
+            unit=self.unit(raw, name, line),
             min=mn,
             max=mx,
             values=tuple(values) if values else None,
@@ -712,7 +725,7 @@ class _Reader:
             name=name,
             type=t,
             of=of,
-            unit=raw.get("unit"),
+            unit=self.unit(raw, name, line),
             label=label,
             values=tuple(out),
             jurisdiction=jurisdiction,
