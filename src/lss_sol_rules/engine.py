@@ -400,6 +400,7 @@ class Engine:
         texts only when called. For hosts that need the answer of many cases and the
         explanation of few.
         """
+        question = text_argument(question, "question")
         session = self.session(facts, on, jurisdiction, question)
         outcome = session.resolve(question)
         return Answer(self, session, question, outcome.result)
@@ -422,8 +423,9 @@ class Engine:
             question = text_argument(question, "question")
             view = self.view_for(question, jurisdiction)
         else:
-            jurisdiction = text_argument(jurisdiction, "jurisdiction")
-            view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
+            view = self.rulebook.view(
+                self._check_jurisdiction(text_argument(jurisdiction, "jurisdiction"))
+            )
         clean = normalise_facts(facts, self.rulebook.facts, on)
         session = Session(view, clean, on)
         self._check_constraints(session)
