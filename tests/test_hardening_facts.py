@@ -397,3 +397,33 @@ def test_safe_repr_never_raises_and_stays_short(value: Any) -> None:
     text = safe_repr(value())
     assert isinstance(text, str)
     assert len(text) <= 60
+
+
+def test_the_columnar_path_refuses_what_the_single_case_path_refuses(tmp_path: Path) -> None:
+    """Free-text facts with control characters and numbers beyond 10^15, in an Arrow table:
+    the batch answers each row exactly as ``evaluate`` does."""
+    pa = pytest.importorskip("pyarrow")
+    path = tmp_path / "free.toml"
+    path.write_text(
+        '[facts.t_name]\ntype = "text"\nlabel = { sv = "n", en = "n" }\n'
+        '[facts.t_amount]\ntype = "number"\nlabel = { sv = "a", en = "a" }\n'
+        '[questions."t.q"]\ntype = "bool"\nlabel = { sv = "q", en = "q" }\n'
+        '[[rules]]\nid = "t.r"\nquestion = "t.q"\nwhen = "t_name == \'x\' and t_amount > 1"\n'
+        'value = true\ncitations = ["x"]\nexplain = { sv = "s", en = "e" }\n'
+        '[[rules]]\nid = "t.d"\nquestion = "t.q"\ndefault = true\nvalue = false\n'
+        'citations = ["x"]\nexplain = { sv = "s", en = "e" }\n',
+        encoding="utf-8",
+    )
+    engine = lsr.load(paths=[path], plugins=False)
+    names = ["x", "a\x00b", "x\u202e", "tab\tok", None, "x"]
+    amounts = [2.0, 2.0, 2.0, 2.0, 2.0, 1e300]
+    table = pa.table({"t_name": names, "t_amount": amounts})
+    result = engine.evaluate_many("t.q", table, on=ON, method="columnar")
+    for i, (name, amount) in enumerate(zip(names, amounts, strict=True)):
+        facts = {"t_name": name, "t_amount": amount}
+        try:
+            d = engine.evaluate("t.q", facts, on=ON)
+        except FactError:
+            assert result.statuses[i] == "error", i
+        else:
+            assert (result.statuses[i], result.values[i]) == (d.status, d.value), i

@@ -36,6 +36,11 @@ from .vectors import SMALL_INT, Bits, Vec, from_python
 __all__ = ["Columns", "columns_from"]
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# values.bad_character in RE2 syntax (Arrow strings are UTF-8: no lone surrogates).
+_BAD_TEXT = (
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{61c}\x{200e}\x{200f}"
+    r"\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+)
 
 
 class Columns:
@@ -227,6 +232,7 @@ def _text_column(cols: Columns, decl: FactDecl, arr: Any) -> None:
     texts[-1] = ""
     too_long = pc.greater(pc.utf8_length(words), MAX_TEXT_LENGTH)
     wrong = np.asarray(too_long.to_numpy(zero_copy_only=False), dtype=bool)
+    wrong |= _as_bool(pc.match_substring_regex(words, _BAD_TEXT))  # as values.bad_character
     if decl.values is not None:
         allowed = pc.is_in(words, value_set=pa.array(list(decl.values), type=words.type))
         wrong |= ~np.asarray(allowed.to_numpy(zero_copy_only=False), dtype=bool)
@@ -297,6 +303,8 @@ def _arrow_column(cols: Columns, decl: FactDecl, arr: Any, on: date) -> None:
         return
     if kind == "text" and (pa.types.is_string(t) or pa.types.is_large_string(t)):
         bad |= present & _as_bool(pc.greater(pc.utf8_length(arr), MAX_TEXT_LENGTH))
+        # Control and bidi characters are refused by the single-case path (values.py).
+        bad |= present & _as_bool(pc.match_substring_regex(arr, _BAD_TEXT))
         if decl.values is not None:
             allowed = pc.is_in(arr, value_set=pa.array(list(decl.values), type=t))
             bad |= present & ~_as_bool(allowed)
