@@ -1,27 +1,20 @@
-"""The example layer: same case, different answers under se/stockholm and the example."""
+"""The example layer: same case, different answers under se/stockholm and the example.
+
+The golden cases in cases/ are collected by lss-sol-rules' pytest plugin itself.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 import lss_sol_rules as lsr
-from lss_sol_rules.casefile import Case, load_cases, run_case
-
-CASES = load_cases([Path(__file__).parent / "cases"])
 
 
 @pytest.fixture(scope="module")
 def engine() -> lsr.Engine:
     return lsr.load()
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_golden_case(engine: lsr.Engine, case: Case) -> None:
-    result = run_case(engine, case)
-    assert result.passed, result.message
 
 
 def test_same_case_two_answers_each_explained(engine: lsr.Engine) -> None:

@@ -1,4 +1,25 @@
-"""pytest plugin (entry point ``pytest11``): fixtures for testing with lss-sol-rules.
+"""pytest plugin (entry point ``pytest11``): golden case files and fixtures for lss-sol-rules.
+
+Golden case files are collected by themselves: every ``[[cases]]`` entry of a case file
+(the format: ``docs/rule-format.md``, "Golden cases") becomes one pytest item, named
+``<index>:<case name>``, whose failure says what was expected and what was got. A TOML
+file is a case file when
+
+- its name ends in ``.cases.toml``, wherever it is; or
+- it lies under a folder named ``cases`` (``tests/cases/lss.toml``), unless the ini option
+  ``lss_sol_rules_cases`` names the folders that hold case files, in which case it must
+  lie under one of those.
+
+A file chosen so that is not a valid case file is a collection error naming the problem,
+never silently skipped. The cases run against national law and every installed plugin
+(as ``lss-sol-rules test`` does); ini options change that:
+
+- ``lss_sol_rules_cases``: folders (or files) of case files, relative to the ini file;
+- ``lss_sol_rules_rules``: extra rule files or folders loaded on top (``--rules``);
+- ``lss_sol_rules_plugins``: ``false`` for national law only (``--no-plugins``);
+- ``lss_sol_rules_collect_cases``: ``false`` to collect no case files at all.
+
+Each item carries the marker ``golden_case`` (``pytest -m golden_case`` runs only them).
 
 Fixtures:
 
@@ -14,23 +35,225 @@ in a project that never uses the strategies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import lss_sol_rules as lsr
+from lss_sol_rules.casefile import Case, CaseResult, load_cases, run_case
+from lss_sol_rules.errors import LssSolRulesError
 
-_ENGINES: dict[str, lsr.Engine] = {}
+_ENGINES: dict[tuple[tuple[str, ...], bool], lsr.Engine] = {}
+_CASES_INI = "lss_sol_rules_cases"
+_RULES_INI = "lss_sol_rules_rules"
+_PLUGINS_INI = "lss_sol_rules_plugins"
+_COLLECT_INI = "lss_sol_rules_collect_cases"
+_MARKER = "golden_case"
+_CASE_HEADER = re.compile(r"\s*\[\[\s*(cases|\"cases\"|'cases')\s*\]\]")
+#: How many lines of the decision's explanation a failure report shows.
+_EXPLANATION_LINES = 30
+
+
+def _engine_for(rules: tuple[str, ...] = (), plugins: bool = True) -> lsr.Engine:
+    """The engine for these extra rule paths and plugin setting, loaded once per session."""
+    key = (rules, plugins)
+    if key not in _ENGINES:
+        _ENGINES[key] = lsr.load(paths=list(rules) or None, plugins=plugins)
+    return _ENGINES[key]
 
 
 def _shared(kind: str) -> lsr.Engine:
-    if kind not in _ENGINES:
-        _ENGINES[kind] = lsr.load(plugins=kind == "all")
-    return _ENGINES[kind]
+    return _engine_for((), kind == "all")
 
 
+# -- options ---------------------------------------------------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The ini options of golden case collection."""
+    parser.addini(
+        _CASES_INI,
+        "folders (or files) holding lss-sol-rules golden case files; default: any folder "
+        "named 'cases'",
+        type="paths",
+        default=[],
+    )
+    parser.addini(
+        _RULES_INI,
+        "extra rule files or folders the golden cases run against (like --rules)",
+        type="paths",
+        default=[],
+    )
+    parser.addini(
+        _PLUGINS_INI,
+        "load installed lss-sol-rules plugins for the golden cases (default true)",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        _COLLECT_INI,
+        "collect lss-sol-rules golden case files as tests (default true)",
+        type="bool",
+        default=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker every golden case item carries."""
+    config.addinivalue_line("markers", f"{_MARKER}: an lss-sol-rules golden case (TOML)")
+
+
+def _is_case_file(config: pytest.Config, path: Path) -> bool:
+    if path.suffix != ".toml" or not config.getini(_COLLECT_INI):
+        return False
+    if path.name.endswith(".cases.toml"):
+        return True
+    folders: list[Path] = config.getini(_CASES_INI)
+    if folders:
+        resolved = path.resolve()
+        return any(resolved == f.resolve() or f.resolve() in resolved.parents for f in folders)
+    try:
+        inside = path.resolve().relative_to(config.rootpath.resolve()).parts[:-1]
+    except ValueError:  # outside the rootdir: look at the whole path
+        inside = path.resolve().parts[:-1]
+    return "cases" in inside
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile | None:
+    """Collect a golden case file (see the module docstring for which files are)."""
+    if _is_case_file(parent.config, file_path):
+        found: CaseFile = CaseFile.from_parent(parent, path=file_path)
+        return found
+    return None
+
+
+# -- collection ------------------------------------------------------------------------------
+def _header_lines(path: Path) -> list[int]:
+    """The 1-based line of each ``[[cases]]`` header, in order (for failure locations)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [i for i, line in enumerate(text.splitlines(), start=1) if _CASE_HEADER.match(line)]
+
+
+class CaseFile(pytest.File):
+    """A TOML file of golden cases: one :class:`CaseItem` per ``[[cases]]`` entry."""
+
+    def collect(self) -> Iterator[CaseItem]:
+        try:
+            cases = load_cases([self.path])
+        except LssSolRulesError as exc:
+            raise self.CollectError(
+                f"{exc}\n(lss-sol-rules reads this file as golden cases: a .toml file under "
+                f"a 'cases' folder or named *.cases.toml; set the ini option {_CASES_INI} "
+                f"to the folders that hold your case files to change which files are read)"
+            ) from None
+        if not cases:
+            raise self.CollectError(f"{self.path}: a case file needs at least one [[cases]]")
+        lines = _header_lines(self.path)
+        for case in cases:
+            line = lines[case.index - 1] if len(lines) == len(cases) else None
+            name = f"{case.index}:{case.name}".replace("::", ": :")
+            item: CaseItem = CaseItem.from_parent(self, name=name, case=case, line=line)
+            item.add_marker(_MARKER)
+            yield item
+
+
+class CaseFailed(Exception):
+    """A golden case whose decision is not what the case expects."""
+
+    def __init__(self, result: CaseResult, explanation: str | None) -> None:
+        super().__init__(result.message)
+        self.result = result
+        self.explanation = explanation
+
+
+class CaseItem(pytest.Item):
+    """One golden case: evaluate it and compare with what it expects."""
+
+    def __init__(self, *, case: Case, line: int | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.line = line
+
+    def _engine(self) -> lsr.Engine:
+        rules = tuple(str(p) for p in self.config.getini(_RULES_INI))
+        return _engine_for(rules, bool(self.config.getini(_PLUGINS_INI)))
+
+    def runtest(self) -> None:
+        engine = self._engine()
+        result = run_case(engine, self.case)
+        if not result.passed:
+            raise CaseFailed(result, self._explanation(engine))
+
+    def _explanation(self, engine: lsr.Engine) -> str | None:
+        """The English explanation of the decision the case got, if it got one."""
+        c = self.case
+        try:
+            decision = engine.evaluate(c.question, c.facts, on=c.on, jurisdiction=c.jurisdiction)
+        except LssSolRulesError:
+            return None
+        lines = decision.explain("en").splitlines()
+        if len(lines) > _EXPLANATION_LINES:
+            lines = [*lines[:_EXPLANATION_LINES], f"... ({len(lines) - _EXPLANATION_LINES} more)"]
+        return "\n".join(lines)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        exc = excinfo.value
+        c = self.case
+        try:
+            shown = self.path.relative_to(self.config.rootpath).as_posix()
+        except ValueError:
+            shown = str(self.path)
+        where = f"{shown}:{self.line}" if self.line else f"{shown} (case {c.index})"
+        head = [
+            f"golden case failed: {c.name}",
+            f"  at:           {where}",
+            f"  question:     {c.question}",
+            f"  on:           {c.on.isoformat()}",
+            f"  jurisdiction: {c.jurisdiction}",
+            f"  facts:        {_facts_text(c.facts)}",
+        ]
+        if isinstance(exc, CaseFailed):
+            problems = [f"  {p}" for p in exc.result.message.split("; ")]
+            out = [*head, "", *problems]
+            if exc.explanation:
+                out += ["", "the decision it got:"]
+                out += [f"  {x}" for x in exc.explanation.split("\n")]
+            return "\n".join(out)
+        if isinstance(exc, LssSolRulesError):  # e.g. the rules failed to load
+            return "\n".join([*head, "", f"  {type(exc).__name__}: {exc}"])
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        line = self.line - 1 if self.line else None
+        return self.path, line, f"golden case {self.case.index}: {self.case.name}"
+
+
+def _facts_text(facts: Mapping[str, Any]) -> str:
+    def plain(v: Any) -> Any:
+        if isinstance(v, date):
+            return v.isoformat()
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        if isinstance(v, Mapping):
+            return {str(k): plain(x) for k, x in v.items()}
+        if isinstance(v, (str, int, float, bool)) or v is None:
+            return v
+        return str(v)
+
+    return json.dumps(plain(facts), ensure_ascii=False, sort_keys=True)
+
+
+# -- fixtures --------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def lsr_engine() -> lsr.Engine:
     """National law and every installed plugin."""
