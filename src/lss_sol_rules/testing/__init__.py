@@ -20,11 +20,13 @@ Strategies:
   value, the birthdays at every age in the rules, the dates parameters and rules change).
 - :func:`facts` — just the fact dict, for a fixed date.
 - :func:`invalid_facts` — fact dicts with one bad entry, which must raise ``FactError``.
-- :func:`evaluation_dates` — dates on which a question's rules are all in force.
+- :func:`evaluation_dates` — dates on which a question's rules and the parameters they read
+  are all in force (:func:`answerable_periods` gives those periods).
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -48,9 +50,13 @@ from ..expr.functions import add_months, add_years
 from ..model import Decision, FactDecl, QuestionDecl
 from ..values import Value, is_of_type
 from .caseloads import synthetic_events
+from .in_force import FIRST_DAY as _FIRST_DAY
+from .in_force import LAST_DAY as _LAST_DAY
+from .in_force import answerable_periods, why_not_answerable
 
 __all__ = [
     "GeneratedCase",
+    "answerable_periods",
     "cases",
     "evaluation_dates",
     "facts",
@@ -58,10 +64,10 @@ __all__ = [
     "invalid_facts",
     "readable_facts",
     "synthetic_events",
+    "why_not_answerable",
 ]
 
 _DEFAULT: list[Engine] = []
-_HORIZON = date(2040, 12, 31)
 
 
 def _engine(engine: Engine | None) -> Engine:
@@ -113,27 +119,6 @@ def readable_facts(
     return tuple(sorted(names))
 
 
-def _window(engine: Engine, question: str, jurisdiction: str) -> tuple[date, date]:
-    """Dates on which every question *question* reads has a rule in force."""
-    questions, rules = _closure(engine, question, jurisdiction)
-    view = engine.rulebook.view(jurisdiction)
-    start = date(1994, 1, 1)
-    for q in questions:
-        firsts = [r.valid_from or date.min for r in view.rules.get(q, ())]
-        if firsts:
-            start = max(start, min(firsts))
-    end = _HORIZON
-    for r in rules:
-        if r.valid_to is not None:
-            continue
-        for p in r.params:
-            versions = view.params.get(p, ())
-            lasts = [param.values[-1].valid_to for param, _ in versions]
-            if lasts and all(last is not None for last in lasts):
-                end = min(end, max(last for last in lasts if last is not None))
-    return start, end
-
-
 def _interesting(
     engine: Engine, question: str, jurisdiction: str
 ) -> tuple[list[Decimal | int], list[date]]:
@@ -170,20 +155,47 @@ def _interesting(
 def evaluation_dates(
     question: str, engine: Engine | None = None, jurisdiction: str = "se"
 ) -> st.SearchStrategy[date]:
-    """Dates on which *question* can be answered, half of them at or next to a change date."""
+    """Dates on which *question* can be answered, half of them at or next to a change date.
+
+    Only dates on which every rule and parameter the question reads is in force in
+    *jurisdiction* (see :func:`answerable_periods`); ``ValueError`` naming what is never in
+    force when there is no such date between 1994-01-01 and 2040-12-31.
+    """
     eng = _engine(engine)
-    start, end = _window(eng, question, jurisdiction)
+    periods = answerable_periods(eng, question, jurisdiction)
+    if not periods:
+        why = why_not_answerable(eng, question, jurisdiction, _LAST_DAY)
+        raise ValueError(
+            f"{question!r} cannot be answered in {jurisdiction!r} on any date from "
+            f"{_FIRST_DAY} to {_LAST_DAY} (on {_LAST_DAY}: {why})"
+        )
     _, changes = _interesting(eng, question, jurisdiction)
     near = sorted(
         {
             d + timedelta(days=k)
             for d in changes
             for k in (-1, 0)
-            if start <= d + timedelta(days=k) <= end
+            if any(a <= d + timedelta(days=k) <= b for a, b in periods)
         }
     )
-    uniform = st.dates(min_value=start, max_value=end)
+    uniform = _dates_in(periods)
     return st.one_of(uniform, st.sampled_from(near)) if near else uniform
+
+
+def _dates_in(periods: Sequence[tuple[date, date]]) -> st.SearchStrategy[date]:
+    """Dates spread evenly over *periods* (shrinking towards the first day)."""
+    firsts = [a.toordinal() for a, _ in periods]
+    offsets: list[int] = []
+    total = 0
+    for a, b in periods:
+        offsets.append(total)
+        total += b.toordinal() - a.toordinal() + 1
+
+    def at(k: int) -> date:
+        i = bisect.bisect_right(offsets, k) - 1
+        return date.fromordinal(firsts[i] + k - offsets[i])
+
+    return st.integers(0, total - 1).map(at)
 
 
 # -- values ------------------------------------------------------------------------------------
