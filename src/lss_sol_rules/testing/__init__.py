@@ -42,7 +42,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from .. import load
-from ..engine import Engine, Session
+from ..engine import Engine
+from ..engine import Session as _Session
 from ..errors import FactError
 from ..expr.ast import Literal
 from ..expr.ast import walk as _walk
@@ -266,7 +267,7 @@ def _with_derived(engine: Engine, jurisdiction: str, out: dict[str, Any], on: da
             clean = engine.check_facts(
                 {k: v for k, v in out.items() if k != name}, on, jurisdiction
             )
-            ctx = Session(engine.rulebook.view(jurisdiction), clean, on)
+            ctx = _Session(engine.rulebook.view(jurisdiction), clean, on)
             out[name] = ctx.fact(name)
 
 
