@@ -246,3 +246,29 @@ def test_items_carry_the_golden_case_marker(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_other="def test_other():\n    pass\n")
     result = pytester.runpytest("-q", "-m", "golden_case")
     result.assert_outcomes(passed=1, deselected=1)
+
+
+def test_the_documented_case_examples_pass(tmp_path: Path) -> None:
+    """Every case example in docs/rule-format.md ("Golden cases") runs and passes."""
+    import re
+
+    import lss_sol_rules as lsr
+    from lss_sol_rules.casefile import run_case
+
+    text = (ROOT / "docs" / "rule-format.md").read_text(encoding="utf-8")
+    section = text.split("## Golden cases", 1)[1]
+    blocks = re.findall(r"^```toml\n(.*?)^```", section, re.MULTILINE | re.DOTALL)
+    examples = [b for b in blocks if "[[cases]]" in b]
+    assert len(examples) >= 6
+    engine = lsr.load()
+    keys_shown: set[str] = set()
+    for i, block in enumerate(examples):
+        path = tmp_path / f"example_{i}.toml"
+        path.write_text(block, encoding="utf-8")
+        for case in load_cases([path]):
+            result = run_case(engine, case)
+            assert result.passed, (case.name, result.message)
+        keys_shown |= set(re.findall(r"^(\w+) =", block, re.MULTILINE))
+    from lss_sol_rules.casefile import _KEYS
+
+    assert keys_shown == _KEYS  # every key has an example
