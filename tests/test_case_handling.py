@@ -179,3 +179,15 @@ citations = ["Kommunens riktlinjer 2020 (exempel)"]
     before = engine.evaluate("lss.ratt_till_insats", facts, on=date(2026, 6, 30),
                              jurisdiction="se/hosttermin")
     assert (national.value, local.value, before.value) == (False, True, False)
+
+
+def test_decisions_name_their_sources_without_the_machines_directories(engine: lsr.Engine) -> None:
+    d = engine.evaluate("lss.ratt_till_insats", GRANT, on=ON)
+    sources = [r.source for r in (*d.reasons, *d.considered)]
+    assert sources
+    for source in sources:
+        assert not source.startswith("/"), source
+        assert "/rules/" in source
+    raw = json.dumps(d.to_dict())
+    assert "site-packages" not in raw
+    assert "/work/" not in raw

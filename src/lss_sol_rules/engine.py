@@ -52,6 +52,7 @@ from .model import (
     RuleOutcome,
 )
 from .rulebook import CompiledRule, Rulebook, View
+from .sources import public_source
 from .values import Value
 
 if TYPE_CHECKING:
@@ -613,7 +614,7 @@ class _DecisionBuilder:
                 parameters=rule.params,
                 citations=rule.citations,
                 layer=rule.layer,
-                source=rule.where,
+                source=public_source(rule.where),
                 default=rule.default,
             )
             (reasons if fired else considered).append(reason)
