@@ -482,3 +482,16 @@ def test_json_documents_have_dates_as_text() -> None:
         {"a": date(2026, 1, 1), "b": [Decimal("1.5"), datetime(2026, 1, 1, 8)], "c": (1, 2)}
     )
     assert doc == {"a": "2026-01-01", "b": [1.5, "2026-01-01T08:00:00"], "c": [1, 2]}
+
+
+def test_the_projects_taplo_config_covers_every_rule_and_case_file() -> None:
+    """.taplo.toml (read by taplo and Even Better TOML) gives each file its schema."""
+    config = tomllib.loads((ROOT / ".taplo.toml").read_text(encoding="utf-8"))
+    covered: dict[str, set[Path]] = {}
+    for rule in config["rule"]:
+        target = (ROOT / rule["schema"]["path"]).resolve()
+        assert target.is_file(), target
+        files = {p.resolve() for pattern in rule["include"] for p in ROOT.glob(pattern)}
+        covered.setdefault(target.name, set()).update(files)
+    assert covered[schema.RULE_FILE] == {p.resolve() for p in RULE_FILES}
+    assert covered[schema.CASE_FILE] == {p.resolve() for p in CASE_FILES}

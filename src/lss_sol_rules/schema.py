@@ -745,8 +745,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--write",
         metavar="DIR",
-        help="write both schemas, built from the readers, into DIR (maintainers: the "
-        "package's schemas/ folder)",
+        help="write both schemas into DIR, e.g. a folder of your project your editor "
+        "reads them from (maintainers: src/lss_sol_rules/schemas)",
     )
     args = parser.parse_args(argv)
     if args.write:
