@@ -66,7 +66,7 @@ def test_every_shipped_case_is_one_item_with_a_readable_id(pytester: pytest.Pyte
     collected = [line for line in result.outlines if "::" in line]
     assert sorted(collected) == sorted(expected)
     assert len(expected) >= 250
-    run = pytester.runpytest("-q", "-p", "no:randomly")
+    run = pytester.runpytest("-q")
     run.assert_outcomes(passed=len(expected))
 
 
@@ -272,3 +272,28 @@ def test_the_documented_case_examples_pass(tmp_path: Path) -> None:
     from lss_sol_rules.casefile import _KEYS
 
     assert keys_shown == _KEYS  # every key has an example
+
+
+def test_hostile_case_files(pytester: pytest.Pytester) -> None:
+    """Names that would break node ids, duplicate names, an oversized file, bad bytes."""
+    case = PASSING.replace('name = "25 hours: Försäkringskassan"', 'name = "a::b [x] ö"')
+    _write(pytester, "cases/odd.toml", case + "\n" + case)
+    (pytester.path / "cases" / "huge.toml").write_text(
+        "# " + "x" * 2_100_000 + "\n" + PASSING, encoding="utf-8"
+    )
+    (pytester.path / "cases" / "latin1.toml").write_bytes(
+        PASSING.replace("Försäkringskassan", "F\xf6rs\xe4kringskassan").encode("latin-1")
+    )
+    result = pytester.runpytest("-q", "--continue-on-collection-errors")
+    out = result.stdout.str()
+    result.assert_outcomes(passed=2, errors=2)
+    assert "larger than" in out
+    assert "not UTF-8" in out
+    ids = [
+        line
+        for line in pytester.runpytest("--collect-only", "-q").outlines
+        if line.startswith("cases/odd.toml")
+    ]
+    assert ids == ["cases/odd.toml::1:a: :b [x] ö", "cases/odd.toml::2:a: :b [x] ö"]
+    # each is selectable by its id
+    pytester.runpytest("-q", ids[1]).assert_outcomes(passed=1)
