@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from lss_sol_rules import load
 from lss_sol_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,3 +264,158 @@ def test_batch_refuses_an_unreadable_file_even_as_root(tmp_path: Path) -> None:
 
     with pytest.raises(CaseFileError, match="is a directory"):
         _read_text(tmp_path)
+
+
+# -- evaluate (brief) against explain (full, or the decision letter) -----------------------
+README_CASE = ("--facts", str(ROOT / "examples" / "personlig_assistans.json"), "--on", "2026-01-01")
+
+
+def test_evaluate_is_brief_and_explain_gives_the_full_reasons() -> None:
+    code, brief = run("evaluate", "personlig_assistans.huvudman", *README_CASE)
+    assert code == 0, brief
+    assert "Svar: Försäkringskassan" in brief
+    assert "Status: avgjord" in brief
+    assert "bor_i_gruppbostad" in brief  # the assumption, named
+    assert "SFB 51 kap. 3 §" in brief  # the sources, in one line
+    assert "Regler som prövades" not in brief
+    assert "lss-sol-rules explain personlig_assistans.huvudman" in brief
+    code, full = run("explain", "personlig_assistans.huvudman", *README_CASE)
+    assert code == 0, full
+    assert "Regler som prövades men inte ledde till svaret" in full
+    assert full != brief
+
+
+def test_explain_style_beslut_is_the_decision_letter() -> None:
+    facts = json.loads((ROOT / "examples" / "personlig_assistans.json").read_text())
+    d = load().evaluate("personlig_assistans.huvudman", facts, on=date(2026, 1, 1))
+    for lang in ("sv", "en"):
+        code, out = run(
+            "explain", "personlig_assistans.huvudman", *README_CASE, "--style", "beslut",
+            "--lang", lang,
+        )
+        assert code == 0, out
+        assert out.rstrip("\n") == d.explain(lang, style="beslut")
+    code, out = run("explain", "personlig_assistans.huvudman", *README_CASE, "--style", "x")
+    assert code == 2 and "beslut" in out
+    code, out = run("evaluate", "personlig_assistans.huvudman", *README_CASE, "--style", "beslut")
+    assert code == 2  # evaluate is the short answer; the letter is explain's
+
+
+def test_evaluate_names_the_missing_facts_with_labels_and_status(tmp_path: Path) -> None:
+    facts = tmp_path / "case.json"
+    facts.write_text("{}")
+    code, out = run("evaluate", THRESHOLD, "--facts", str(facts), "--on", "2026-01-01", *RULES)
+    assert code == 0, out
+    assert "Status: kan inte avgöras" in out
+    assert "grundlaggande_behov_timmar_per_vecka" in out
+    code, out = run(
+        "evaluate", THRESHOLD, "--facts", str(facts), "--on", "2026-01-01", "--lang", "en",
+        *RULES,
+    )
+    assert "Status: undetermined" in out and "Missing facts" in out
+    code, out = run(
+        "evaluate", THRESHOLD, "--facts", str(facts), "--on", "2026-01-01", "--format", "json",
+        *RULES,
+    )
+    data = json.loads(out)
+    assert data["status"] == "undetermined"
+    assert data["missing"] == ["grundlaggande_behov_timmar_per_vecka"]
+
+
+def test_a_question_of_another_jurisdiction_gets_a_cli_hint(tmp_path: Path) -> None:
+    facts = tmp_path / "case.json"
+    facts.write_text("{}")
+    for command in ("evaluate", "explain"):
+        code, out = run(command, "delegation.beslutsniva", "--facts", str(facts))
+        assert code == 1, out
+        assert "--jurisdiction se/stockholm" in out
+        assert "jurisdiction=" not in out
+    cases = tmp_path / "cases.csv"
+    cases.write_text("id\n1\n")
+    code, out = run(
+        "batch", "delegation.beslutsniva", "--cases", str(cases), "--out",
+        str(tmp_path / "out.csv"),
+    )
+    assert code == 1 and "--jurisdiction se/stockholm" in out and "jurisdiction=" not in out
+
+
+# -- parameters ------------------------------------------------------------------------------
+def test_parameters_as_of_a_date_with_sources_and_readers() -> None:
+    code, out = run("parameters", "--on", "2025-06-01", *RULES)
+    assert code == 0, out
+    line = next(x for x in out.splitlines() if x.startswith("batchtest_gransalder"))
+    assert "65 år" in line and "2000-01-01" in line
+    assert "batchtest.gransdatum" in out  # the rule that reads it
+    code, out = run("parameters", "--on", "2026-06-01", "--lang", "en", *RULES)
+    line = next(x for x in out.splitlines() if x.startswith("batchtest_gransalder"))
+    assert "66" in line and "2026-01-01" in line
+    code, out = run("parameters", "--on", "1990-01-01", *RULES)
+    line = next(x for x in out.splitlines() if x.startswith("batchtest_gransalder"))
+    assert "inget värde" in line
+
+
+def test_parameters_history_and_json() -> None:
+    code, out = run("parameters", "--history", *RULES)
+    assert code == 0, out
+    block = out.split("batchtest_gransalder", 1)[1].split("\n\n", 1)[0]
+    assert "2000-01-01 – 2025-12-31" in block and "65 år" in block
+    assert "2026-01-01 –" in block and "66 år" in block
+    assert "test" in block  # the citation
+    code, out = run("parameters", "--format", "json", "--on", "2025-01-01", *RULES)
+    data = {p["name"]: p for p in json.loads(out)}
+    p = data["batchtest_gransalder"]
+    assert p["unit"] == "år" and p["jurisdiction"] == "se"
+    assert [v["value"] for v in p["values"]] == [65, 66]
+    assert p["values"][0]["citations"][0]["text"] == "test"
+    assert p["in_force"]["value"] == 65
+    assert p["read_by"] == ["batchtest.gransdatum"]
+    code, out = run("parameters", "--format", "json", "--history", *RULES)
+    assert "in_force" not in json.loads(out)[0]
+
+
+def test_parameters_of_a_municipality_and_errors() -> None:
+    code, out = run("parameters", "--jurisdiction", "se/stockholm", "--format", "json")
+    assert code == 0, out
+    where = {p["name"]: p["jurisdiction"] for p in json.loads(out)}
+    assert where["genomforandeplan_dagar"] == "se/stockholm"
+    assert "se" in where.values()
+    code, out = run("parameters", "--format", "json")
+    assert "genomforandeplan_dagar" not in {p["name"] for p in json.loads(out)}
+    code, out = run("parameters", "--jurisdiction", "se/stockholmm")
+    assert code == 1 and "se/stockholm" in out and "Traceback" not in out
+    code, out = run("parameters", "--on", "2026-13-01")
+    assert code == 2
+    code, out = run("parameters", "--on", "2026-01-01", "--history")
+    assert code == 2 and "--history" in out
+    code, out = run("parameters", "batchtest_gransalder", "--history", *RULES)
+    assert code == 0 and out.count("\n\n") == 0 and "batchtest_gransalder" in out
+    code, out = run("parameters", "batchtest_gransaldr", *RULES)
+    assert code == 1 and "batchtest_gransalder" in out
+
+
+# -- shell completion, wired into the real commands ----------------------------------------
+def _complete(args: list[str], incomplete: str) -> list[str]:
+    from click.shell_completion import BashComplete
+
+    shell = BashComplete(main, {}, "lss-sol-rules", "_LSS_SOL_RULES_COMPLETE")
+    return [c.value for c in shell.get_completions(args, incomplete)]
+
+
+def test_the_commands_complete_questions_facts_parameters_and_jurisdictions() -> None:
+    for command in ("evaluate", "explain", "batch", "diff"):
+        assert "personlig_assistans.huvudman" in _complete([command], "personlig_ass"), command
+        assert "se/stockholm" in _complete([command, "--jurisdiction"], "se/"), command
+    assert _complete(["evaluate", *RULES], "batchtest.h") == ["batchtest.huvudman"]
+    assert "delegation.beslutsniva" not in _complete(["evaluate", "--no-plugins"], "delegation")
+    assert "alder" in _complete(["facts"], "ald")
+    assert "batchtest_gransalder" in _complete(["parameters", *RULES], "batchtest_")
+    assert "se/stockholm" in _complete(["parameters", "--jurisdiction"], "se/")
+    assert "se/stockholm" in _complete(["watchlist", "--jurisdiction"], "se/")
+    assert "se/stockholm" in _complete(["diff", "q", "--against-jurisdiction"], "se/")
+
+
+def test_facts_picks_named_facts() -> None:
+    code, out = run("facts", "alder")
+    assert code == 0 and out.startswith("alder  (int") and len(out.splitlines()) == 1
+    code, out = run("facts", "aldr")
+    assert code == 1 and "alder" in out

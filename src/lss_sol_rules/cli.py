@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,9 +13,23 @@ import click
 
 from . import load
 from .casefile import load_cases, run_case
+from .completion import (
+    complete_fact,
+    complete_jurisdiction,
+    complete_parameter,
+    complete_question,
+)
 from .engine import Engine
-from .errors import LssSolRulesError, RuleFileError
+from .errors import (
+    LssSolRulesError,
+    NoRuleInForceError,
+    QuestionError,
+    RuleFileError,
+    did_you_mean,
+)
 from .facts import describe_type
+from .model import Decision, Parameter, ParameterValue
+from .values import to_json
 
 __all__ = ["main"]
 
@@ -131,48 +146,174 @@ def _date(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _evaluation_options(f: Any) -> Any:
+    """The options ``evaluate`` and ``explain`` share: the case, the date, the place."""
+    for option in reversed(
+        [
+            click.argument("question", shell_complete=complete_question),
+            click.option(
+                "--facts",
+                "facts_file",
+                required=True,
+                help="JSON file with the case's facts (an object; '-' reads standard input).",
+            ),
+            click.option("--on", "on", help="Evaluation date, YYYY-MM-DD (default: today)."),
+            click.option(
+                "--jurisdiction",
+                default="se",
+                show_default=True,
+                shell_complete=complete_jurisdiction,
+                help="Jurisdiction, e.g. se or se/stockholm.",
+            ),
+            click.option(
+                "--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True
+            ),
+            _rules_option,
+            _no_plugins_option,
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def _cli_hint(engine: Engine, exc: LssSolRulesError) -> str:
+    """The error's text with the hints a command-line user can follow: CLI flags, never the
+    Python keywords the library's own messages name (``jurisdiction=...``)."""
+    text = str(exc)
+    if isinstance(exc, QuestionError) and "(pass jurisdiction=...)" in text:
+        where = sorted(
+            {r.jurisdiction for r in engine.rulebook.rules if r.question == exc.question}
+        )
+        flag = (
+            f"pass --jurisdiction {where[0]}"
+            if len(where) == 1
+            else "pass --jurisdiction with one of them"
+        )
+        text = text.replace("(pass jurisdiction=...)", f"({flag})")
+    if isinstance(exc, NoRuleInForceError):
+        text += f" (--on DATE; `lss-sol-rules parameters --jurisdiction {exc.jurisdiction}`"
+        text += " shows what is in force when)"
+    return text
+
+
+def _decide(
+    question: str,
+    facts_file: str,
+    on: str | None,
+    jurisdiction: str,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+) -> Decision:
+    engine = _engine(rules, no_plugins)
+    facts = _read_facts(facts_file)
+    try:
+        return engine.evaluate(question, facts, on=_date(on), jurisdiction=jurisdiction)
+    except LssSolRulesError as exc:
+        raise click.ClickException(_cli_hint(engine, exc)) from None
+
+
+_BRIEF = {
+    "sv": {
+        "status": "Status",
+        "decided": "avgjord",
+        "undetermined": "kan inte avgöras (uppgifter saknas)",
+        "missing": "Uppgifter som saknas",
+        "more": "Alla skäl och prövade regler: {command}",
+    },
+    "en": {
+        "status": "Status",
+        "decided": "decided",
+        "undetermined": "undetermined (facts missing)",
+        "missing": "Missing facts",
+        "more": "The full reasons: {command}",
+    },
+}
+
+
+def _brief(d: Decision, lang: str, command: str) -> str:
+    """The answer, its status, the missing facts, the assumptions and the sources, briefly."""
+    from .explain import _WORDS, _answer  # noqa: PLC0415 - the words of the full text
+
+    words, brief = _WORDS[lang], _BRIEF[lang]
+    lines = [f"{words['question']}: {d.label.get(lang)} ({d.question})"]
+    answer = _answer(d, lang) if d.decided else words["undetermined"]
+    lines.append(f"{words['answer']}: {answer}")
+    lines.append(f"{brief['status']}: {brief[d.status]}")
+    lines.append(f"{words['on']}: {d.on.isoformat()}  ({words['jurisdiction']}: {d.jurisdiction})")
+    if d.missing:
+        lines.append(f"{brief['missing']}:")
+        labels = list(d.missing_labels)
+        for i, name in enumerate(d.missing):
+            label = f"{labels[i].get(lang)} " if i < len(labels) else ""
+            lines.append(f"  - {label}({name})")
+    if d.assumptions:
+        lines.append(f"{words['assumptions']}:")
+        lines.extend(f"  - {a.text.get(lang)} ({a.fact})" for a in d.assumptions)
+    if d.citations:
+        lines.append(f"{words['sources']}: {'; '.join(str(c) for c in d.citations)}")
+    lines.append(brief["more"].format(command=command))
+    return "\n".join(lines)
+
+
 @main.command()
-@click.argument("question")
-@click.option(
-    "--facts",
-    "facts_file",
-    required=True,
-    help="JSON file with the case's facts (an object; '-' reads standard input).",
-)
-@click.option("--on", "on", help="Evaluation date, YYYY-MM-DD (default: today).")
-@click.option(
-    "--jurisdiction", default="se", show_default=True, help="Jurisdiction, e.g. se or se/stockholm."
-)
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@_evaluation_options
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@_rules_option
-@_no_plugins_option
 def evaluate(
     question: str,
     facts_file: str,
     on: str | None,
     jurisdiction: str,
     lang: str,
-    fmt: str,
     rules: tuple[str, ...],
     no_plugins: bool,
+    fmt: str,
 ) -> None:
-    """Answer QUESTION for the case in --facts and print the decision with its reasons."""
-    engine = _engine(rules, no_plugins)
-    facts = _read_facts(facts_file)
-    try:
-        d = engine.evaluate(question, facts, on=_date(on), jurisdiction=jurisdiction)
-    except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+    """Answer QUESTION for the case in --facts: the answer, its status, the facts still
+    missing, the assumptions made and the sources, briefly (``explain`` gives the reasons
+    in full; ``--format json`` the whole decision)."""
+    d = _decide(question, facts_file, on, jurisdiction, rules, no_plugins)
     if fmt == "json":
         click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(d.explain(lang=lang))
+        return
+    args = [question, "--facts", facts_file, "--on", d.on.isoformat()]
+    if jurisdiction != "se":
+        args += ["--jurisdiction", jurisdiction]
+    for r in rules:
+        args += ["--rules", r]
+    if no_plugins:
+        args.append("--no-plugins")
+    if lang != "sv":
+        args += ["--lang", lang]
+    command = "lss-sol-rules explain " + " ".join(shlex.quote(a) for a in args)
+    click.echo(_brief(d, lang, command))
 
 
-main.add_command(evaluate, name="explain")
+@main.command()
+@_evaluation_options
+@click.option(
+    "--style",
+    type=click.Choice(["text", "beslut"]),
+    default="text",
+    show_default=True,
+    help="text: the answer, every reason with its sources and conditions, the rules tried, "
+    "the thresholds used; beslut: the motivation of a decision letter in plain language.",
+)
+def explain(
+    question: str,
+    facts_file: str,
+    on: str | None,
+    jurisdiction: str,
+    lang: str,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+    style: str,
+) -> None:
+    """Answer QUESTION for the case in --facts and explain it in full: every reason with its
+    sources and conditions, or (``--style beslut``) the decision letter's motivation."""
+    d = _decide(question, facts_file, on, jurisdiction, rules, no_plugins)
+    click.echo(d.explain(lang=lang, style=style))
 
 
 @main.command()
@@ -219,10 +360,23 @@ def questions(
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
 @_rules_option
 @_no_plugins_option
-def facts(fmt: str, lang: str, rules: tuple[str, ...], no_plugins: bool) -> None:
-    """List the facts a case may carry, with types, units, ranges and enums."""
+@click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=complete_fact)
+def facts(
+    fmt: str, lang: str, rules: tuple[str, ...], no_plugins: bool, names: tuple[str, ...]
+) -> None:
+    """List the facts a case may carry, with types, units, ranges and enums (NAME picks
+    facts; all by default)."""
     engine = _engine(rules, no_plugins)
     fs = engine.facts()
+    known = {f.name for f in fs}
+    for name in names:
+        if name not in known:
+            raise click.ClickException(
+                f"unknown fact {name!r}{did_you_mean(name, known)}; "
+                f"`lss-sol-rules facts` lists them"
+            )
+    if names:
+        fs = tuple(f for f in fs if f.name in names)
     if fmt == "json":
         click.echo(json.dumps([describe_type(f) for f in fs], ensure_ascii=False, indent=2))
         return
@@ -239,6 +393,183 @@ def facts(fmt: str, lang: str, rules: tuple[str, ...], no_plugins: bool) -> None
             extra.append("|".join(f.values))
         more = f"; {'; '.join(extra)}" if extra else ""
         click.echo(f"{f.name}  ({t}{more})  {f.label.get(lang)}")
+
+
+def _parameter_readers(engine: Engine, jurisdiction: str) -> dict[str, list[str]]:
+    """For each parameter name, the ids of the rules in force somewhere in *jurisdiction*
+    (its own and its enclosing jurisdictions' rules) that read it."""
+    view = engine.rulebook.view(jurisdiction)
+    out: dict[str, set[str]] = {}
+    for rules in view.rules.values():
+        for rule in rules:
+            for name in {*rule.params, *(n for n, _ in rule.params_at)}:
+                out.setdefault(name, set()).add(rule.id)
+    return {name: sorted(ids) for name, ids in out.items()}
+
+
+def _value_json(v: ParameterValue) -> dict[str, Any]:
+    return {
+        "value": to_json(v.value),
+        "valid_from": v.valid_from.isoformat(),
+        "valid_to": None if v.valid_to is None else v.valid_to.isoformat(),
+        "citations": [c.to_dict() for c in v.citations],
+    }
+
+
+_PARAM_WORDS = {
+    "sv": {
+        "none": "inget värde",
+        "from": "från",
+        "to": "till",
+        "read_by": "läses av",
+        "nobody": "ingen regel",
+        "in": "i",
+    },
+    "en": {
+        "none": "no value",
+        "from": "from",
+        "to": "to",
+        "read_by": "read by",
+        "nobody": "no rule",
+        "in": "in",
+    },
+}
+
+
+@main.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...", shell_complete=complete_parameter)
+@click.option(
+    "--jurisdiction",
+    default="se",
+    show_default=True,
+    shell_complete=complete_jurisdiction,
+    help="Whose parameters: its own and those of the jurisdictions enclosing it.",
+)
+@click.option("--on", "on", help="The values in force on this date, YYYY-MM-DD (default: today).")
+@click.option(
+    "--history", is_flag=True, help="Every dated value, past and future, instead of one date's."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@_rules_option
+@_no_plugins_option
+def parameters(
+    names: tuple[str, ...],
+    jurisdiction: str,
+    on: str | None,
+    history: bool,
+    fmt: str,
+    lang: str,
+    rules: tuple[str, ...],
+    no_plugins: bool,
+) -> None:
+    """The parameters (thresholds, age limits, day counts) the rules read: each with its
+    value on a date (--on, default today) or its whole history (--history), its unit, its
+    sources and the rules that read it. NAME picks parameters; all by default.
+
+    A municipality's value comes before the national one on the dates it covers; both are
+    listed, each with its jurisdiction. JSON has the shape of the service's /parameters.
+    """
+    from .explain import format_value  # noqa: PLC0415
+
+    if history and on is not None:
+        raise click.UsageError("give --on DATE or --history, not both")
+    when = _date(on) or date.today()
+    engine = _engine(rules, no_plugins)
+    try:
+        params = engine.parameters(jurisdiction)
+    except LssSolRulesError as exc:
+        raise click.ClickException(_cli_hint(engine, exc)) from None
+    here = {p.name for p in params}
+    for name in names:
+        if name in here:
+            continue
+        elsewhere = sorted(
+            j for j in engine.jurisdictions() if name in {p.name for p in engine.parameters(j)}
+        )
+        if elsewhere:
+            raise click.ClickException(
+                f"parameter {name!r} is not declared for jurisdiction {jurisdiction!r}; it is "
+                f"in: {', '.join(elsewhere)} (pass --jurisdiction {elsewhere[0]})"
+            )
+        known = {p.name for j in engine.jurisdictions() for p in engine.parameters(j)}
+        raise click.ClickException(
+            f"unknown parameter {name!r}{did_you_mean(name, known)}; "
+            f"`lss-sol-rules parameters` lists them"
+        )
+    if names:
+        params = tuple(p for p in params if p.name in names)
+    readers = _parameter_readers(engine, jurisdiction)
+    view = engine.rulebook.view(jurisdiction)
+    if fmt == "json":
+        out: list[dict[str, Any]] = []
+        for p in params:
+            entry: dict[str, Any] = {
+                "name": p.name,
+                "type": p.type,
+                "of": p.of,
+                "unit": p.unit,
+                "label": {"sv": p.label.sv, "en": p.label.en},
+                "jurisdiction": p.jurisdiction,
+                "layer": p.layer,
+                "values": [_value_json(v) for v in p.values],
+                "read_by": readers.get(p.name, []),
+            }
+            if not history:
+                found = view.param_value(p.name, when)
+                entry["on"] = when.isoformat()
+                entry["in_force"] = None if found is None else _value_json(found[0])
+                entry["in_force_from_jurisdiction"] = (
+                    None if found is None else found[1].jurisdiction
+                )
+            out.append(entry)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    words = _PARAM_WORDS[lang]
+
+    def shown(v: ParameterValue, unit: str | None) -> str:
+        return format_value(v.value, lang) + (f" {unit}" if unit else "")
+
+    def sources(v: ParameterValue) -> str:
+        return "; ".join(str(c) for c in v.citations)
+
+    def read_by(name: str) -> str:
+        return f"{words['read_by']}: {', '.join(readers.get(name, [])) or words['nobody']}"
+
+    by_name: dict[str, list[Parameter]] = {}
+    for p in params:
+        by_name.setdefault(p.name, []).append(p)
+    if not history:
+        for name, versions in by_name.items():
+            label = versions[0].label.get(lang)
+            found = view.param_value(name, when)
+            if found is None:
+                click.echo(
+                    f"{name}  {words['none']} {when.isoformat()}  {label}  ({read_by(name)})"
+                )
+                continue
+            v, p = found
+            until = f" {words['to']} {v.valid_to.isoformat()}" if v.valid_to else ""
+            click.echo(
+                f"{name}  {shown(v, p.unit)}  ({words['from']} {v.valid_from.isoformat()}{until}"
+                f"; {sources(v)}; {p.jurisdiction})  {label}  ({read_by(name)})"
+            )
+        return
+    blocks: list[str] = []
+    for name, versions in by_name.items():
+        lines = [f"{name}  {versions[0].label.get(lang)}"]
+        for p in versions:
+            unit = f", {p.unit}" if p.unit else ""
+            lines.append(f"  {words['in']} {p.jurisdiction} ({p.type}{unit}):")
+            for v in p.values:
+                until = v.valid_to.isoformat() if v.valid_to else ""
+                span = f"{v.valid_from.isoformat()} – {until}".ljust(24)
+                lines.append(f"    {span}  {shown(v, p.unit)}  [{sources(v)}]")
+        lines.append(f"  {read_by(name)}")
+        blocks.append("\n".join(lines))
+    click.echo("\n\n".join(blocks))
 
 
 @main.command(name="test")
@@ -459,7 +790,7 @@ def _check_question(engine: Engine, question: str, when: date | None, jurisdicti
     try:
         engine.view_for(question, jurisdiction).in_force(question, when or date.today())
     except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_cli_hint(engine, exc)) from None
 
 
 class _Progress:
@@ -487,7 +818,7 @@ class _Progress:
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", shell_complete=complete_question)
 @_cases_option
 @click.option(
     "--out",
@@ -498,7 +829,9 @@ class _Progress:
     "ids, row, value, status, missing, error, error_fact. Written whole or not at all.",
 )
 @click.option("--on", "on", help="Evaluation date, YYYY-MM-DD (default: today).")
-@click.option("--jurisdiction", default="se", show_default=True)
+@click.option(
+    "--jurisdiction", default="se", show_default=True, shell_complete=complete_jurisdiction
+)
 @_id_option
 @_ignore_option
 @_ignore_unknown_option
@@ -571,12 +904,18 @@ def batch(
 
 
 @main.command(name="diff")
-@click.argument("question")
+@click.argument("question", shell_complete=complete_question)
 @_cases_option
 @click.option("--on", "on", help="Date of the old evaluation (default: today).")
-@click.option("--jurisdiction", default="se", show_default=True)
+@click.option(
+    "--jurisdiction", default="se", show_default=True, shell_complete=complete_jurisdiction
+)
 @click.option("--against-on", help="Date of the new evaluation.")
-@click.option("--against-jurisdiction", help="Jurisdiction of the new evaluation.")
+@click.option(
+    "--against-jurisdiction",
+    shell_complete=complete_jurisdiction,
+    help="Jurisdiction of the new evaluation.",
+)
 @click.option(
     "--against-rules",
     multiple=True,
@@ -692,6 +1031,7 @@ _format_option = click.option(
 _watch_jurisdiction_option = click.option(
     "--jurisdiction",
     default=None,
+    shell_complete=complete_jurisdiction,
     help="Whose watches, e.g. se/stockholm (default: the one the events name, else se when "
     "no installed jurisdiction declares more watches).",
 )
