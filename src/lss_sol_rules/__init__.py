@@ -156,7 +156,12 @@ def load(
                     "lss_sol_rules_rule_files must return "
                     f"RuleSource objects, got {type(src).__name__}",
                 )
-            files.append((_read_rule_file(src.path, jurisdiction=src.jurisdiction), src.layer))
+            files.append(
+                (
+                    _read_rule_file(src.path, jurisdiction=src.jurisdiction, adopt=src.adopt),
+                    src.layer,
+                )
+            )
     for path in _expand(paths or ()):
         files.append((_read_rule_file(path), "local"))
     functions = dict(_STANDARD_FUNCTIONS)

@@ -40,11 +40,17 @@ class RuleSource:
     ``layer`` names the plugin (shown in explanations: which layer a rule or parameter
     came from). ``jurisdiction``, when given, is where the file applies; a file whose
     ``[rulebook] jurisdiction`` says otherwise is an error, and a file without one takes it.
+
+    ``adopt=True`` adopts another municipality's rule file under ``jurisdiction`` without
+    copying it: its rules and parameters become that jurisdiction's own (rule ids are unique
+    per jurisdiction, so the same file can serve two siblings), and a parameter the adopting
+    plugin declares for the same jurisdiction takes precedence over the adopted one.
     """
 
     path: Path
     layer: str
     jurisdiction: str | None = None
+    adopt: bool = False
 
 
 @hookspec

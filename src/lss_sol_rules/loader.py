@@ -218,6 +218,7 @@ class RuleFile:
     constraints: tuple[ConstraintSpec, ...]
     watches: tuple[WatchDecl, ...] = ()  # [watches.NAME]: see watchdecl.py
     tables: tuple[TableSpec, ...] = ()  # [[tables]]: see tables.py (their rows are in `rules`)
+    adopted_from: str | None = None  # the file's own jurisdiction, when adopted by another
     lines: Mapping[tuple[str, str], int] = attrs.field(factory=dict, eq=False)
     """The first line of each declaration: ``("facts", name)`` -> line."""
 
@@ -990,12 +991,17 @@ def _toml_error_line(message: str) -> int | None:
 
 
 def read_rule_file(
-    path: str | Path, text: str | None = None, jurisdiction: str | None = None
+    path: str | Path,
+    text: str | None = None,
+    jurisdiction: str | None = None,
+    adopt: bool = False,
 ) -> RuleFile:
     """Read and shape-check one rule file. Raises :class:`RuleFileError`.
 
     *jurisdiction*, when given, is where the file must apply: it fills in a missing
-    ``[rulebook] jurisdiction`` and contradicting one is an error.
+    ``[rulebook] jurisdiction`` and contradicting one is an error — unless *adopt*: then the
+    file's rules and parameters are read as *jurisdiction*'s own (a municipality adopting
+    another's rule set without copying it; ``RuleFile.adopted_from`` keeps the original).
     """
     if text is None:
         text = read_text_file(path)
@@ -1036,6 +1042,12 @@ def read_rule_file(
         raise r.fail("[rulebook] must be a table")
     r.keys(head, {"id", "title", "jurisdiction"}, "[rulebook]", r.loc.table("rulebook", "id"))
     declared = head.get("jurisdiction")
+    adopted_from: str | None = None
+    if adopt:
+        if jurisdiction is None:
+            raise r.fail("adopting a rule file needs the jurisdiction that adopts it")
+        adopted_from = declared if isinstance(declared, str) else "se"
+        declared = jurisdiction
     if jurisdiction is not None and declared is not None and declared != jurisdiction:
         raise r.fail(
             f"[rulebook] jurisdiction is {declared!r} but the plugin provides this file for "
@@ -1091,5 +1103,6 @@ def read_rule_file(
         constraints=tuple(r.constraint(i, c) for i, c in enumerate(array("constraints"))),
         watches=read_watches(r, section("watches"), jurisdiction),
         tables=tables,
+        adopted_from=adopted_from,
         lines=dict(r.loc.headers),
     )

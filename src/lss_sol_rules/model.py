@@ -167,6 +167,7 @@ class Parameter:
     layer: str = "national"
     jurisdiction: str = "se"
     source: str = ""
+    adopted: bool = False  # from a rule file adopted by its jurisdiction (RuleSource.adopt)
     _starts: tuple[date, ...] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:

@@ -152,6 +152,11 @@ def _ancestors(jurisdiction: str) -> tuple[str, ...]:
     return tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
 
 
+def _on_one_chain(a: str, b: str) -> bool:
+    """Whether jurisdictions *a* and *b* are one and the same or one encloses the other."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
 def _overlap(a: CompiledRule, b: CompiledRule) -> bool:
     lo = max(a.valid_from or date.min, b.valid_from or date.min)
     hi = min(a.valid_to or date.max, b.valid_to or date.max)
@@ -173,12 +178,16 @@ class View:
         self.rules: dict[str, tuple[CompiledRule, ...]] = {
             q: tuple(rules) for q, rules in grouped.items()
         }
+        #: The rules of this view by id (ids are unique along one jurisdiction chain).
+        self.rule_by_id: dict[str, CompiledRule] = {
+            r.id: r for rules in grouped.values() for r in rules
+        }
         # Parameter histories, innermost jurisdiction first.
         self.params: dict[str, tuple[tuple[Parameter, str], ...]] = {}
         for name, versions in book.parameters.items():
             ordered = sorted(
                 (p for p in versions if p.jurisdiction in inside),
-                key=lambda p: -len(p.jurisdiction),
+                key=lambda p: (-len(p.jurisdiction), p.adopted),
             )
             self.params[name] = tuple((p, p.layer) for p in ordered)
         self.constraints = tuple(c for c in book.constraints if c.jurisdiction in inside)
@@ -236,7 +245,7 @@ class View:
                     acc |= closed[b]
                 total += len(acc)
                 if total > MAX_OVERRIDE_PAIRS:
-                    rule = self.book.rule_by_id[rid]
+                    rule = self.rule_by_id[rid]
                     raise _rule_error(
                         rule,
                         f"the `overrides` of the rules answering {rule.question!r} imply more "
@@ -249,7 +258,7 @@ class View:
         return closed
 
     def _override_cycle(self, rid: str) -> None:
-        rule = self.book.rule_by_id[rid]
+        rule = self.rule_by_id[rid]
         raise RuleFileError(
             "`overrides` forms a cycle through this rule; an exception cannot also be "
             "the rule it is an exception to",
@@ -382,7 +391,7 @@ class View:
         """Raise :class:`RuleFileError` for override cycles and rules that can collide."""
         for rid, blockers in self.overriders.items():
             if rid in blockers:
-                rule = self.book.rule_by_id[rid]
+                rule = self.rule_by_id[rid]
                 raise RuleFileError(
                     "`overrides` forms a cycle through this rule; an exception cannot also be "
                     "the rule it is an exception to",
@@ -471,7 +480,8 @@ class Rulebook:
         self.questions: dict[str, QuestionDecl] = {}
         self.parameters: dict[str, list[Parameter]] = {}
         self.rules: list[CompiledRule] = []
-        self.rule_by_id: dict[str, CompiledRule] = {}
+        self.rule_by_id: dict[str, CompiledRule] = {}  # the first rule of each id
+        self._ids: dict[str, list[CompiledRule]] = {}  # every rule of each id (per jurisdiction)
         self.constraints: list[CompiledConstraint] = []
         self.derive: dict[str, CompiledExpr] = {}
         self._views: dict[str, View] = {}
@@ -500,6 +510,8 @@ class Rulebook:
     def _declare(self) -> None:
         for rf, layer in self.files:
             for f in rf.facts:
+                if f.name in self.facts and self.facts[f.name] == f:
+                    continue  # the same file read again, adopted by another jurisdiction
                 if f.name in self.facts:
                     raise RuleFileError(
                         f"fact {f.name!r} is already declared in {self.facts[f.name].source}; "
@@ -508,6 +520,8 @@ class Rulebook:
                     )
                 self.facts[f.name] = f
             for q in rf.questions:
+                if q.name in self.questions and self.questions[q.name] == q:
+                    continue  # the same file read again, adopted by another jurisdiction
                 if q.name in self.questions:
                     raise RuleFileError(
                         f"question {q.name!r} is already declared in "
@@ -517,7 +531,10 @@ class Rulebook:
                 self.questions[q.name] = q
             for p in rf.parameters:
                 versions = self.parameters.setdefault(p.name, [])
+                adopted = rf.adopted_from is not None
                 for other in versions:
+                    if other.jurisdiction == p.jurisdiction and other.adopted != adopted:
+                        continue  # the adopting layer's own value sits over the adopted one
                     if other.jurisdiction == p.jurisdiction:
                         raise RuleFileError(
                             f"parameter {p.name!r} is already declared for jurisdiction "
@@ -530,7 +547,7 @@ class Rulebook:
                             f"{p.type!r}, but it is {other.type!r} there",
                             file=rf.path,
                         )
-                versions.append(attrs.evolve(p, layer=layer))
+                versions.append(attrs.evolve(p, layer=layer, adopted=adopted))
 
     def _check_subjects(self) -> None:
         for q in self.questions.values():
@@ -601,20 +618,31 @@ class Rulebook:
                 self.derive[f.name] = expr
         for rf, layer in self.files:
             for spec in rf.rules:
-                if spec.id in self.rule_by_id:
-                    other = self.rule_by_id[spec.id]
-                    raise _rule_error(
-                        spec,
-                        f"rule id is already used at {other.where}",
-                    )
+                # Rule ids are unique per jurisdiction: the same id may stand in two sibling
+                # jurisdictions (one municipality adopting another's rule file), never in a
+                # jurisdiction and one enclosing it, where both would be in force at once.
+                for other in self._ids.get(spec.id, ()):
+                    if _on_one_chain(other.jurisdiction, rf.jurisdiction):
+                        raise _rule_error(
+                            spec,
+                            f"rule id is already used at {other.where}",
+                        )
                 rule = self._rule(spec, layer, rf.jurisdiction)
                 self.rules.append(rule)
-                self.rule_by_id[rule.id] = rule
+                self.rule_by_id.setdefault(rule.id, rule)
+                self._ids.setdefault(rule.id, []).append(rule)
             for c in rf.constraints:
                 self.constraints.append(self._constraint(c, rf.jurisdiction))
         for rule in self.rules:
             for target in rule.overrides:
-                target_rule = self.rule_by_id.get(target)
+                target_rule = next(
+                    (
+                        t
+                        for t in self._ids.get(target, ())
+                        if _on_one_chain(t.jurisdiction, rule.jurisdiction)
+                    ),
+                    None,
+                )
                 if target_rule is None or target_rule.question != rule.question:
                     hint = did_you_mean(
                         target, [r.id for r in self.rules if r.question == rule.question]
