@@ -32,8 +32,9 @@ from .errors import (
     ParameterNotInForceError,
     QuestionError,
     RuleConflictError,
-    did_you_mean,
+    choose_jurisdiction,
     text_argument,
+    unknown_jurisdiction,
 )
 from .explain import render_template
 from .expr import Unknown
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
 __all__ = ["Answer", "Engine", "Outcome", "RuleRun", "Session"]
 
 _MISSING: Any = object()
+_LATER: Any = object()  # a condition not evaluated yet: an earlier one of its rule was false
 
 
 class RuleRun:
@@ -164,13 +166,20 @@ class Session:
         runs: list[RuleRun] = []
         held_by_id: dict[str, Any] = {}
         for rule in rules:
-            results = [c.expr.fn(self) for c in rule.conditions]
+            # Conditions in order; after one that is false the rule cannot hold, so the rest
+            # wait (_LATER) until an explanation asks for them (Kleene: false and x is false).
+            results: list[Any] = []
             held: Any = True
             unknown: Unknown | None = None
-            for v in results:
+            conditions = rule.conditions
+            for c in conditions:
+                v = c.expr.fn(self)
+                results.append(v)
                 if v is False:
                     held = False
-                elif v is not True:
+                    results.extend([_LATER] * (len(conditions) - len(results)))
+                    break
+                if v is not True:
                     unknown = v.merge(unknown)
             if held is True and unknown is not None:
                 held = unknown
@@ -364,11 +373,7 @@ class Engine:
     def _check_jurisdiction(self, jurisdiction: str) -> str:
         jurisdiction = text_argument(jurisdiction, "jurisdiction")
         if jurisdiction not in self._jurisdictions:
-            hint = did_you_mean(jurisdiction, self._jurisdictions)
-            raise EvaluationError(
-                f"unknown jurisdiction {jurisdiction!r}{hint}; known: "
-                f"{', '.join(sorted(self._jurisdictions))} (install the municipality's plugin)"
-            )
+            raise unknown_jurisdiction(jurisdiction, self._jurisdictions)
         return jurisdiction
 
     def evaluate(
@@ -453,7 +458,10 @@ class Engine:
                 question,
                 (),
                 f"question {question!r} is not answered in jurisdiction {jurisdiction!r}; "
-                f"it is answered in: {', '.join(where)} (pass jurisdiction=...)",
+                f"it is answered in: {', '.join(where)}",
+                message_sv=f"frågan {question!r} besvaras inte i regelverket {jurisdiction!r}; "
+                f"den besvaras i: {', '.join(where)}",
+                hint=choose_jurisdiction(where),
             )
         return view
 
@@ -591,6 +599,11 @@ class _DecisionBuilder:
             else:
                 status = "not_fired"
             text = self._explain(rule, run) if fired else rule.title
+            if any(v is _LATER for v in run.conditions):  # the explanation shows them all
+                run.conditions = [
+                    c.expr.fn(ctx) if v is _LATER else v
+                    for c, v in zip(rule.conditions, run.conditions, strict=True)
+                ]
             conditions = tuple(
                 ConditionResult(c.text, v if isinstance(v, bool) else None, c.label)
                 for c, v in list(zip(rule.conditions, run.conditions, strict=True))[

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 __all__ = [
     "ArgumentError",
@@ -19,6 +21,7 @@ __all__ = [
     "EventError",
     "ExpressionError",
     "FactError",
+    "Hint",
     "LssSolRulesError",
     "NoApplicableRuleError",
     "NoRuleInForceError",
@@ -32,10 +35,11 @@ __all__ = [
 ]
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+def did_you_mean(name: str, candidates: Iterable[str], lang: str = "en") -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest candidate, or ``""``.
 
-    Never raises: a *name* that is not plain text (or is absurdly long) gets no hint.
+    ``lang="sv"`` words it in Swedish: ``" (menade du 'x'?)"``. Never raises: a *name*
+    that is not plain text (or is absurdly long) gets no hint.
     """
     if type(name) is not str or len(name) > 200:
         return ""
@@ -44,13 +48,154 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     )
     if not close:
         return ""
+    ask, either = ("menade du", "eller") if lang == "sv" else ("did you mean", "or")
     if len(close) == 1:
-        return f" (did you mean {close[0]!r}?)"
-    return " (did you mean " + ", ".join(repr(c) for c in close[:-1]) + f" or {close[-1]!r}?)"
+        return f" ({ask} {close[0]!r}?)"
+    return f" ({ask} " + ", ".join(repr(c) for c in close[:-1]) + f" {either} {close[-1]!r}?)"
+
+
+Where = Literal["python", "cli", "http"]
+"""Where the caller of the library is: a Python host, the command line, the HTTP service."""
+
+WHERE: tuple[Where, ...] = ("python", "cli", "http")
+
+
+@dataclass(frozen=True)
+class Hint:
+    """What the caller can do next, worded for where it is: a keyword in Python, a flag or
+    command on the command line, an endpoint over HTTP; each as ``(english, swedish)``.
+
+    ``default`` names the wording ``str(err)`` has always used, so that hosts that show
+    ``str(err)`` see the same text as before.
+    """
+
+    python: tuple[str, str]
+    cli: tuple[str, str]
+    http: tuple[str, str]
+    default: Where = "cli"
+    parenthesised: bool = False
+    """Shown as ``problem (hint)`` rather than ``problem; hint``."""
+
+    def text(self, lang: str = "en", where: Where | None = None) -> str:
+        """The hint in *lang* (``"sv"`` or English) for *where* (``None``: the default)."""
+        pair: tuple[str, str] = getattr(self, where if where in WHERE else self.default)
+        return pair[1] if lang == "sv" else pair[0]
+
+    def after(self, lang: str = "en", where: Where | None = None) -> str:
+        """The hint as it follows the problem: ``"; hint"`` or ``" (hint)"``."""
+        text = self.text(lang, where)
+        if not text:
+            return ""
+        return f" ({text})" if self.parenthesised else f"; {text}"
+
+
+LIST_FACTS = Hint(
+    python=(
+        "`engine.rulebook.facts` lists them",
+        "`engine.rulebook.facts` listar de uppgifter som finns",
+    ),
+    cli=("`lss-sol-rules facts` lists them", "`lss-sol-rules facts` listar uppgifterna"),
+    http=("GET /facts lists them", "GET /facts listar uppgifterna"),
+)
+"""Where the fact vocabulary is listed."""
+
+LIST_QUESTIONS = Hint(
+    python=("`engine.questions()` lists them", "`engine.questions()` listar frågorna"),
+    cli=("`lss-sol-rules questions` lists them", "`lss-sol-rules questions` listar frågorna"),
+    http=("GET /questions lists them", "GET /questions listar frågorna"),
+)
+"""Where the questions are listed."""
+
+
+
+def choose_jurisdiction(where: Iterable[str] = ()) -> Hint:
+    """How to choose the rulebook (jurisdiction) to evaluate in: one of *where*."""
+    names = tuple(where)
+    one = names[0] if len(names) == 1 else None
+    return Hint(
+        python=("pass jurisdiction=...", "ange jurisdiction=..."),
+        cli=(
+            f"pass --jurisdiction {one}" if one else "pass --jurisdiction with one of them",
+            f"ange --jurisdiction {one}" if one else "ange --jurisdiction med ett av dem",
+        ),
+        http=(
+            f'send "jurisdiction": "{one}" in the body'
+            if one
+            else 'send one of them as "jurisdiction" in the body',
+            f'skicka "jurisdiction": "{one}" i anropet'
+            if one
+            else 'skicka ett av dem som "jurisdiction" i anropet',
+        ),
+        default="python",
+        parenthesised=True,
+    )
+
+_NO_SWEDISH = "(texten finns bara på engelska) "
 
 
 class LssSolRulesError(Exception):
-    """Base class of every error raised by lss-sol-rules."""
+    """Base class of every error raised by lss-sol-rules.
+
+    Every error has an English and a Swedish text: :meth:`message` gives the whole
+    message in either language, worded for where the caller is; ``str(err)`` is the
+    English message (``err.message("en")``). The pieces are attributes:
+
+    - ``problem_en`` / ``problem_sv``: what is wrong and what to do, without the frame
+      that says where (``problem_sv`` is ``None`` only for an error raised by code outside
+      the library that gave no Swedish text; :meth:`message` then says in Swedish that the
+      text follows in English);
+    - ``hint``: a :class:`Hint` worded for Python, the command line and HTTP, or ``None``.
+
+    An error raised with one text (``EvaluationError("...")``, as plugins may) keeps
+    working: that text is its English problem.
+    """
+
+    problem_en: str = ""
+    problem_sv: str | None = None
+    hint: Hint | None = None
+    _frame: tuple[str, str] = ("", "")
+
+    def __init__(self, *args: object, sv: str | None = None, hint: Hint | None = None) -> None:
+        en = str(args[0]) if args else ""
+        self._set_texts(en, sv, hint)
+        super().__init__(*args)
+
+    def _set_texts(
+        self,
+        en: str,
+        sv: str | None,
+        hint: Hint | None = None,
+        frame: tuple[str, str] = ("", ""),
+    ) -> str:
+        """Keep the texts and return the English message (what ``str()`` shows)."""
+        self.problem_en = en
+        self.problem_sv = sv
+        self.hint = hint
+        self._frame = frame
+        return self.message("en")
+
+    def message(self, lang: str = "en", where: Where | None = None) -> str:
+        """The whole message in *lang* (``"sv"`` for Swedish, anything else English),
+        with the hint worded for *where* (``"python"``, ``"cli"``, ``"http"``; ``None``
+        keeps the wording of ``str(err)``)."""
+        sv = lang == "sv"
+        frame = self._frame[1] if sv else self._frame[0]
+        if sv:
+            problem = self.problem_sv if self.problem_sv else _NO_SWEDISH + self.problem_en
+        else:
+            problem = self.problem_en
+        hint = self.hint.after(lang, where) if self.hint is not None else ""
+        return f"{frame}{problem}{hint}"
+
+    @property
+    def message_sv(self) -> str:
+        """The whole message in Swedish (``message("sv")``)."""
+        return self.message("sv")
+
+    @property
+    def message_en(self) -> str:
+        """The whole message in English (``message("en")``, what ``str()`` shows)."""
+        return self.message("en")
 
 
 class ArgumentError(LssSolRulesError, TypeError):
@@ -60,11 +205,39 @@ class ArgumentError(LssSolRulesError, TypeError):
     ``argument`` names the parameter; the message says what it must be.
     """
 
-    def __init__(self, argument: str, expected: str, got: object) -> None:
+    def __init__(
+        self, argument: str, expected: str, got: object, expected_sv: str | None = None
+    ) -> None:
         from .values import safe_repr  # noqa: PLC0415 - values imports nothing from here
 
         self.argument = argument
-        super().__init__(f"`{argument}` must be {expected}, got {safe_repr(got)}")
+        shown = safe_repr(got)
+        sv = expected_sv or _EXPECTED_SV.get(expected, expected)
+        _init(
+            self,
+            f"`{argument}` must be {expected}, got {shown}",
+            f"argumentet `{argument}` ska vara {sv}, men är {shown}",
+        )
+
+
+# Swedish for the ``expected`` texts the library's own ArgumentErrors use.
+_EXPECTED_SV = {
+    "a datetime.date": "ett datum (datetime.date)",
+    "text (a str)": "en text (str)",
+    "a column name or a list of names": "ett kolumnnamn eller en lista med namn",
+    "a list of column names": "en lista med kolumnnamn",
+}
+
+
+def _init(
+    err: LssSolRulesError,
+    en: str,
+    sv: str | None,
+    hint: Hint | None = None,
+    frame: tuple[str, str] = ("", ""),
+) -> None:
+    """Give *err* its texts and its English message as ``str(err)`` / ``err.args[0]``."""
+    Exception.__init__(err, err._set_texts(en, sv, hint, frame))
 
 
 def text_argument(value: object, argument: str) -> str:
@@ -84,7 +257,8 @@ class ExpressionError(LssSolRulesError, ValueError):
     """A rule expression could not be parsed or type-checked.
 
     ``column`` is 1-based within ``text``. The loader turns this into a
-    :class:`RuleFileError` that also names the file, line and rule.
+    :class:`RuleFileError` that also names the file, line and rule. For rule authors: the
+    problem is in English; the Swedish message says where and that the text is English.
     """
 
     def __init__(self, problem: str, text: str, column: int) -> None:
@@ -92,13 +266,20 @@ class ExpressionError(LssSolRulesError, ValueError):
         self.text = text
         self.column = column
         pointer = " " * (column - 1) + "^"
-        super().__init__(f"{problem} (column {column})\n    {text}\n    {pointer}")
+        tail = f"\n    {text}\n    {pointer}"
+        _init(
+            self,
+            f"{problem} (column {column}){tail}",
+            f"fel i uttrycket vid kolumn {column} (felet beskrivs på engelska): {problem}{tail}",
+        )
 
 
 class RuleFileError(LssSolRulesError, ValueError):
     """A rule file is malformed: bad TOML, a wrong key, an expression that does not check.
 
-    The message reads ``file:line: rule 'id': problem`` so editors can jump to it.
+    The message reads ``file:line: rule 'id': problem`` so editors can jump to it. The
+    problem is written for rule authors in English; ``message("sv")`` frames it in Swedish
+    (``fil:rad: regel 'id': fel i regelfilen (beskrivs på engelska): problem``).
     """
 
     def __init__(
@@ -108,6 +289,7 @@ class RuleFileError(LssSolRulesError, ValueError):
         file: str,
         line: int | None = None,
         rule_id: str | None = None,
+        problem_sv: str | None = None,
     ) -> None:
         self.problem = problem
         self.file = file
@@ -115,8 +297,10 @@ class RuleFileError(LssSolRulesError, ValueError):
         self.rule_id = rule_id
         where = file if line is None else f"{file}:{line}"
         what = f" {rule_id!r}" if rule_id else ""
-        prefix = f"{where}:{' rule' + what + ':' if rule_id else ''}"
-        super().__init__(f"{prefix} {problem}")
+        prefix = f"{where}:{' rule' + what + ':' if rule_id else ''} "
+        prefix_sv = f"{where}:{' regel' + what + ':' if rule_id else ''} "
+        sv = problem_sv or f"fel i regelfilen (beskrivs på engelska): {problem}"
+        _init(self, problem, sv, frame=(prefix, prefix_sv))
 
 
 class FactError(LssSolRulesError, ValueError):
@@ -124,42 +308,79 @@ class FactError(LssSolRulesError, ValueError):
 
     ``fact`` names the fact, ``value`` is what was given (``None`` when the problem is
     the name itself) and ``problem`` says what is wrong in a sentence a host
-    application can show to a case officer (``problem_sv`` in Swedish, where the rule
-    file gives one).
+    application can show to a case officer (``problem_sv`` in Swedish). ``hint``, when
+    there is one, is worded for the caller by :meth:`message`.
     """
 
     def __init__(
-        self, fact: str, problem: str, value: object = None, problem_sv: str | None = None
+        self,
+        fact: str,
+        problem: str,
+        value: object = None,
+        problem_sv: str | None = None,
+        *,
+        hint: Hint | None = None,
     ) -> None:
         from .values import safe_repr  # noqa: PLC0415
 
         self.fact = fact
-        self.problem = problem
-        self.problem_sv = problem_sv
         self.value = value
-        super().__init__(f"fact {safe_repr(fact, 80)}: {problem}")
+        shown = safe_repr(fact, 80)
+        _init(self, problem, problem_sv, hint, (f"fact {shown}: ", f"uppgiften {shown}: "))
+        self.problem = problem + (hint.after() if hint is not None else "")
 
 
 class QuestionError(LssSolRulesError, LookupError):
-    """The question asked is not answered by any loaded rulebook."""
+    """The question asked is not answered by any loaded rulebook (or not in the
+    jurisdiction asked for)."""
 
-    def __init__(self, question: str, known: Iterable[str], message: str | None = None) -> None:
+    def __init__(
+        self,
+        question: str,
+        known: Iterable[str],
+        message: str | None = None,
+        *,
+        message_sv: str | None = None,
+        hint: Hint | None = None,
+    ) -> None:
         from .values import safe_repr  # noqa: PLC0415
 
         self.question = question
-        hint = "" if message else did_you_mean(question, known)
-        super().__init__(
-            message
-            or f"unknown question {safe_repr(question, 80)}{hint}; "
-            f"`lss-sol-rules questions` lists them"
+        if message:
+            _init(self, message, message_sv, hint)
+            return
+        known = tuple(known)
+        shown = safe_repr(question, 80)
+        _init(
+            self,
+            f"unknown question {shown}{did_you_mean(question, known)}",
+            f"frågan {shown} finns inte i regelverket{did_you_mean(question, known, 'sv')}",
+            LIST_QUESTIONS,
         )
 
 
 class EvaluationError(LssSolRulesError, RuntimeError):
     """Evaluation could not give an answer although the facts were valid.
 
-    This points at a gap or contradiction in a rulebook, never at the case.
+    This points at a gap or contradiction in a rulebook, never at the case. Raise it with
+    ``EvaluationError(english, sv=swedish)``.
     """
+
+
+def unknown_jurisdiction(name: object, known: Iterable[str]) -> EvaluationError:
+    """The :class:`EvaluationError` for a jurisdiction no loaded rulebook has."""
+    from .values import safe_repr  # noqa: PLC0415
+
+    names = sorted(k for k in known if type(k) is str)
+    listed = ", ".join(names)
+    shown = safe_repr(name, 200)
+    text = name if type(name) is str else ""
+    return EvaluationError(
+        f"unknown jurisdiction {shown}{did_you_mean(text, names)}; known: {listed} "
+        f"(install the municipality's plugin)",
+        sv=f"regelverket {shown} finns inte{did_you_mean(text, names, 'sv')}; de som finns "
+        f"är: {listed} (ett kommunalt regelverk kräver att kommunens tillägg är installerat)",
+    )
 
 
 class NoRuleInForceError(EvaluationError):
@@ -169,10 +390,15 @@ class NoRuleInForceError(EvaluationError):
         self.question = question
         self.on = on
         self.jurisdiction = jurisdiction
-        super().__init__(
-            f"no rule answering {question!r} is in force on {on.isoformat()} in "
+        day = on.isoformat()
+        _init(
+            self,
+            f"no rule answering {question!r} is in force on {day} in "
             f"jurisdiction {jurisdiction!r}; evaluate on a date the rules cover, or add "
-            f"a rule version with valid_from on or before that date"
+            f"a rule version with valid_from on or before that date",
+            f"ingen regel som besvarar frågan {question!r} gäller den {day} i regelverket "
+            f"{jurisdiction!r}; pröva ett datum som reglerna gäller för, eller be den som "
+            f"förvaltar regelverket lägga till en regel som gäller från det datumet",
         )
 
 
@@ -182,9 +408,14 @@ class NoApplicableRuleError(EvaluationError):
     def __init__(self, question: str, on: date) -> None:
         self.question = question
         self.on = on
-        super().__init__(
-            f"no rule of {question!r} in force on {on.isoformat()} applies to these facts: "
-            f"the rulebook has a gap; add a rule with `default = true` for the remaining cases"
+        day = on.isoformat()
+        _init(
+            self,
+            f"no rule of {question!r} in force on {day} applies to these facts: "
+            f"the rulebook has a gap; add a rule with `default = true` for the remaining cases",
+            f"ingen av reglerna för frågan {question!r} som gäller den {day} passar in på "
+            f"uppgifterna i ärendet: regelverket har en lucka som den som förvaltar "
+            f"regelverket behöver täppa till (en regel för övriga fall)",
         )
 
 
@@ -202,8 +433,11 @@ class NotApplicableError(NoApplicableRuleError):
         self.on = on
         self.reason_sv = reason_sv
         self.reason_en = reason_en
-        EvaluationError.__init__(
-            self, f"{question!r} does not apply to this case on {on.isoformat()}: {reason_en}"
+        day = on.isoformat()
+        _init(
+            self,
+            f"{question!r} does not apply to this case on {day}: {reason_en}",
+            f"frågan {question!r} gäller inte det här ärendet den {day}: {reason_sv}",
         )
 
 
@@ -213,9 +447,14 @@ class ParameterNotInForceError(EvaluationError):
     def __init__(self, parameter: str, on: date) -> None:
         self.parameter = parameter
         self.on = on
-        super().__init__(
-            f"parameter {parameter!r} has no value in force on {on.isoformat()}; "
-            f"add a dated value to its rule file"
+        day = on.isoformat()
+        _init(
+            self,
+            f"parameter {parameter!r} has no value in force on {day}; "
+            f"add a dated value to its rule file",
+            f"parametern {parameter!r} har inget värde som gäller den {day}; pröva ett "
+            f"annat datum, eller be den som förvaltar regelverket lägga till ett värde "
+            f"som gäller från det datumet",
         )
 
 
@@ -225,30 +464,52 @@ class RuleConflictError(EvaluationError):
     def __init__(self, question: str, rule_ids: Iterable[str]) -> None:
         self.question = question
         self.rule_ids = tuple(rule_ids)
-        super().__init__(
-            f"rules {', '.join(repr(r) for r in self.rule_ids)} all answer {question!r} "
-            f"with different values for this case; add `overrides` to say which wins"
+        ids = ", ".join(repr(r) for r in self.rule_ids)
+        _init(
+            self,
+            f"rules {ids} all answer {question!r} "
+            f"with different values for this case; add `overrides` to say which wins",
+            f"reglerna {ids} ger olika svar på frågan {question!r} i det här ärendet och "
+            f"regelverket säger inte vilken som går före; den som förvaltar regelverket "
+            f"behöver ange vilken regel som gäller",
         )
 
 
 class PluginError(LssSolRulesError, RuntimeError):
-    """A plugin failed to import or to provide its rules."""
+    """A plugin failed to import or to provide its rules (for the operator who installed
+    it: the problem is in English, framed in Swedish)."""
 
     def __init__(self, plugin: str, problem: str) -> None:
         self.plugin = plugin
         self.problem = problem
-        super().__init__(f"plugin {plugin!r}: {problem}")
+        _init(
+            self,
+            problem,
+            f"tillägget kunde inte läsas in (felet beskrivs på engelska): {problem}",
+            frame=(f"plugin {plugin!r}: ", f"tillägget {plugin!r}: "),
+        )
 
 
 class EventError(LssSolRulesError, ValueError):
     """A case event the watch engine refuses: unknown case, out of order, contradicting an
     event already recorded, or after the case was closed.
 
-    ``case_id`` and ``kind`` name the event; the message says what to send instead.
+    ``case_id`` and ``kind`` name the event; the message says what to send instead
+    (``problem_sv`` in Swedish).
     """
 
-    def __init__(self, case_id: str, kind: str, problem: str) -> None:
+    def __init__(
+        self, case_id: str, kind: str, problem: str, problem_sv: str | None = None
+    ) -> None:
         self.case_id = case_id
         self.kind = kind
         self.problem = problem
-        super().__init__(f"case {case_id!r}, event {kind!r}: {problem}")
+        _init(
+            self,
+            problem,
+            problem_sv,
+            frame=(
+                f"case {case_id!r}, event {kind!r}: ",
+                f"ärende {case_id!r}, händelse {kind!r}: ",
+            ),
+        )

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .errors import FactError, LssSolRulesError, did_you_mean
+from .errors import LIST_FACTS, FactError, LssSolRulesError, did_you_mean
 from .model import FactDecl
 from .values import (
     MAX_DECIMAL_PLACES,
@@ -73,6 +73,27 @@ def _got(raw: object) -> str:
     return f"got {_kind(raw)} {safe_repr(raw)}"
 
 
+# _kind's names in words a case officer reads.
+_KIND_SV = {
+    "bool": "ett ja/nej-värde",
+    "int": "ett heltal",
+    "number": "ett tal",
+    "text": "en text",
+    "datetime": "en tidpunkt",
+    "date": "ett datum",
+    "list": "en lista",
+    "None": "tomt",
+    "object": "ett värde av okänt slag",
+}
+
+
+def _got_sv(raw: object) -> str:
+    kind = _kind(raw)
+    if kind == "None":
+        return "men är tomt"
+    return f"men är {_KIND_SV[kind]}: {safe_repr(raw)}"
+
+
 def _safe_value(raw: object) -> object:
     """What a :class:`FactError` keeps as ``value``: *raw* when it is a small plain value
     a host can print or serialise, else a short description of it."""
@@ -90,14 +111,16 @@ def _safe_value(raw: object) -> object:
     return safe_repr(raw)
 
 
-def _fail(decl: FactDecl, problem: str, raw: object) -> FactError:
-    return FactError(decl.name, problem, _safe_value(raw))
+def _fail(decl: FactDecl, problem: str, raw: object, problem_sv: str) -> FactError:
+    return FactError(decl.name, problem, _safe_value(raw), problem_sv)
 
 
 def _number(decl: FactDecl, raw: object) -> int | Decimal:
     t = type(raw)
     if issubclass(t, bool) or not issubclass(t, (int, float, Decimal)):
-        raise _fail(decl, f"must be a number, {_got(raw)}", raw)
+        raise _fail(
+            decl, f"must be a number, {_got(raw)}", raw, f"ska vara ett tal, {_got_sv(raw)}"
+        )
     value: int | Decimal
     if isinstance(raw, int):  # type() was checked: no __class__ trickery reaches here
         value = int.__int__(raw)  # a subclass: its plain value
@@ -105,20 +128,27 @@ def _number(decl: FactDecl, raw: object) -> int | Decimal:
         assert isinstance(raw, (float, Decimal))  # noqa: S101 - checked above
         plain = float.__float__(raw) if isinstance(raw, float) else Decimal(raw)
         if plain.is_nan() if isinstance(plain, Decimal) else plain != plain:  # noqa: PLR0124
-            raise _fail(decl, "must be a number, got NaN", raw)
+            raise _fail(decl, "must be a number, got NaN", raw, "ska vara ett tal, men är NaN")
         try:
             value = to_decimal(plain)
         except ValueError as exc:
-            raise _fail(decl, f"{exc}, got {safe_repr(raw)}", raw) from None
+            sv = f"ska vara ett ändligt tal, men är {safe_repr(raw)}"
+            raise _fail(decl, f"{exc}, got {safe_repr(raw)}", raw, sv) from None
     places = 400 if issubclass(t, float) else MAX_DECIMAL_PLACES  # a float is never longer
     problem = number_problem(value, MAX_MAGNITUDE, places)
     if problem is not None:
-        raise _fail(decl, f"{safe_repr(raw)} {problem}", raw)
+        why_sv = number_problem(value, MAX_MAGNITUDE, places, "sv")
+        raise _fail(decl, f"{safe_repr(raw)} {problem}", raw, f"{safe_repr(raw)} {why_sv}")
     if isinstance(value, Decimal):
         value = _trim(value)
         if decl.type == "int":
             if value != value.to_integral_value():
-                raise _fail(decl, f"must be a whole number, got {safe_repr(raw)}", raw)
+                raise _fail(
+                    decl,
+                    f"must be a whole number, got {safe_repr(raw)}",
+                    raw,
+                    f"ska vara ett heltal, men är {safe_repr(raw)}",
+                )
             return int(value)
     return value
 
@@ -136,7 +166,9 @@ def _trim(value: Decimal) -> Decimal:
 def _date(decl: FactDecl, raw: object) -> date:
     t = type(raw)
     if issubclass(t, datetime):
-        raise _fail(decl, "must be a date without a time of day", raw)
+        raise _fail(
+            decl, "must be a date without a time of day", raw, "ska vara ett datum utan klockslag"
+        )
     if issubclass(t, date):
         assert isinstance(raw, date)  # noqa: S101 - type() checked
         return date.fromordinal(date.toordinal(raw))  # a subclass: its plain date
@@ -146,35 +178,67 @@ def _date(decl: FactDecl, raw: object) -> date:
             return parse_date(text)
         except ValueError:
             if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-" and text.isascii():
-                raise _fail(decl, f"{safe_repr(text)} is not a real date", raw) from None
+                raise _fail(
+                    decl,
+                    f"{safe_repr(text)} is not a real date",
+                    raw,
+                    f"{safe_repr(text)} är inte ett datum som finns i kalendern",
+                ) from None
             raise _fail(
                 decl,
                 f"must be a date written YYYY-MM-DD (other ISO 8601 forms such as 2020-W01-1, "
                 f"2020-001 or 20200101 are not accepted), got {safe_repr(text)}",
                 raw,
+                f"ska vara ett datum skrivet ÅÅÅÅ-MM-DD (andra skrivsätt som 2020-W01-1, "
+                f"2020-001 eller 20200101 godtas inte), men är {safe_repr(text)}",
             ) from None
-    raise _fail(decl, f"must be a date (YYYY-MM-DD), {_got(raw)}", raw)
+    raise _fail(
+        decl,
+        f"must be a date (YYYY-MM-DD), {_got(raw)}",
+        raw,
+        f"ska vara ett datum (ÅÅÅÅ-MM-DD), {_got_sv(raw)}",
+    )
 
 
 def _text(decl: FactDecl, raw: object, values: tuple[str, ...] | None) -> str:
     if not (issubclass(type(raw), str) and isinstance(raw, str)):
-        raise _fail(decl, f"must be text, {_got(raw)}", raw)
+        raise _fail(decl, f"must be text, {_got(raw)}", raw, f"ska vara en text, {_got_sv(raw)}")
     text = str.__str__(raw)  # a subclass: its plain value
     if len(text) > MAX_TEXT_LENGTH:
-        raise FactError(decl.name, f"is longer than {MAX_TEXT_LENGTH} characters", text[:40])
+        raise FactError(
+            decl.name,
+            f"is longer than {MAX_TEXT_LENGTH} characters",
+            text[:40],
+            f"är längre än {MAX_TEXT_LENGTH} tecken",
+        )
     bad = bad_character(text)
     if bad is not None:
-        raise _fail(decl, f"holds {bad}; texts may not contain control characters", text)
+        raise _fail(
+            decl,
+            f"holds {bad}; texts may not contain control characters",
+            text,
+            f"innehåller {bad_character(text, 'sv')}; en text får inte innehålla styrtecken",
+        )
     if values is not None and text not in values:
-        hint = did_you_mean(text, values)
-        raise _fail(decl, f"{safe_repr(text)} is not one of {', '.join(values)}{hint}", text)
+        hint, hint_sv = did_you_mean(text, values), did_you_mean(text, values, "sv")
+        raise _fail(
+            decl,
+            f"{safe_repr(text)} is not one of {', '.join(values)}{hint}",
+            text,
+            f"{safe_repr(text)} är inte något av värdena {', '.join(values)}{hint_sv}",
+        )
     return text
 
 
 def _scalar(decl: FactDecl, vtype: str, raw: object) -> Value:
     if vtype == "bool":
         if type(raw) is not bool:
-            raise _fail(decl, f"must be true or false, {_got(raw)}", raw)
+            raise _fail(
+                decl,
+                f"must be true or false, {_got(raw)}",
+                raw,
+                f"ska vara sant eller falskt (true/false), {_got_sv(raw)}",
+            )
         return bool(raw)
     if vtype in ("int", "number"):
         return _number(decl, raw)
@@ -194,7 +258,11 @@ def normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
         raise
     except Exception as exc:  # a hostile object: its own exception must not escape
         raise FactError(
-            decl.name, f"could not be read: reading it raised {type(exc).__name__}", None
+            decl.name,
+            f"could not be read: reading it raised {type(exc).__name__}",
+            None,
+            "värdet gick inte att läsa; ge det som ett tal, en text, ett datum, sant/falskt "
+            "eller en lista av sådana",
         ) from None
 
 
@@ -204,22 +272,37 @@ def _normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
             issubclass(type(raw), (list, tuple, set, frozenset))
             and isinstance(raw, (list, tuple, set, frozenset))
         ):
-            raise _fail(decl, f"must be a list, {_got(raw)}", raw)
+            raise _fail(
+                decl, f"must be a list, {_got(raw)}", raw, f"ska vara en lista, {_got_sv(raw)}"
+            )
         items = {_scalar(decl, decl.of or "text", item) for item in raw}
         return tuple(sorted(items, key=lambda v: (str(type(v)), v)))
     value = _scalar(decl, decl.type, raw)
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         unit = f" {decl.unit}" if decl.unit else ""
         if decl.min is not None and value < decl.min:
-            raise _fail(decl, f"must be at least {decl.min}{unit}, got {value}", value)
+            raise _fail(
+                decl,
+                f"must be at least {decl.min}{unit}, got {value}",
+                value,
+                f"ska vara minst {decl.min}{unit}, men är {value}",
+            )
         if decl.max is not None and value > decl.max:
-            raise _fail(decl, f"must be at most {decl.max}{unit}, got {value}", value)
+            raise _fail(
+                decl,
+                f"must be at most {decl.max}{unit}, got {value}",
+                value,
+                f"får vara högst {decl.max}{unit}, men är {value}",
+            )
     if isinstance(value, date) and decl.past and value > on:
+        label_sv = decl.label.sv[:1].lower() + decl.label.sv[1:]
         raise _fail(
             decl,
             f"{value.isoformat()} lies after the evaluation date {on.isoformat()}; a "
             f"{decl.label.en.lower()} cannot be in the future",
             value,
+            f"{value.isoformat()} ligger efter prövningsdatumet {on.isoformat()}; "
+            f"uppgiften {label_sv} kan inte ligga i framtiden",
         )
     return value
 
@@ -233,23 +316,36 @@ def normalise_facts(facts: object, schema: Mapping[str, FactDecl], on: date) -> 
             "<facts>",
             f"the facts could not be read: reading them raised {type(exc).__name__}",
             None,
+            "uppgifterna gick inte att läsa; ge dem som namn med värden",
         ) from None
     if pairs is None:
         raise FactError(
-            "<facts>", f"facts must be a mapping of names to values, got {_kind(facts)}", None
+            "<facts>",
+            f"facts must be a mapping of names to values, got {_kind(facts)}",
+            None,
+            f"uppgifterna ska ges som namn med värden, men är {_KIND_SV[_kind(facts)]}",
         )
     out: dict[str, Value] = {}
     for key, raw in pairs:
         if not (issubclass(type(key), str) and isinstance(key, str)):
             raise FactError(
-                safe_repr(key), f"fact names must be text, got {_kind(key)} {safe_repr(key)}"
+                safe_repr(key),
+                f"fact names must be text, got {_kind(key)} {safe_repr(key)}",
+                None,
+                f"namnet på en uppgift ska vara en text, {_got_sv(key)}",
             )
         name = str.__str__(key)
         decl = schema.get(name) if len(name) <= MAX_NAME_LENGTH else None
         if decl is None:
             hint = did_you_mean(name, schema)
             shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "..."
-            raise FactError(shown, f"unknown fact{hint}; `lss-sol-rules facts` lists them", None)
+            raise FactError(
+                shown,
+                f"unknown fact{hint}",
+                None,
+                f"regelverket har ingen sådan uppgift{did_you_mean(name, schema, 'sv')}",
+                hint=LIST_FACTS,
+            )
         if raw is None:
             continue
         out[name] = normalise_fact(decl, raw, on)

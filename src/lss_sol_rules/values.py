@@ -68,13 +68,14 @@ _BAD_CHAR = re.compile(
 )
 
 
-def bad_character(text: str) -> str | None:
+def bad_character(text: str, lang: str = "en") -> str | None:
     """Describe the first character a text of the library may not hold, or ``None``.
 
     Refused everywhere (rule files and text facts): control characters other than tab,
     newline and carriage return (NUL, escape, DEL, C1 controls), the bidirectional
     controls that can make text display in another order than it is read (U+202A-U+202E,
     U+2066-U+2069, U+200E, U+200F, U+061C) and lone surrogates, which no file can hold.
+    ``lang="sv"`` describes it in Swedish.
     """
     m = _BAD_CHAR.search(text)
     if m is None:
@@ -82,14 +83,30 @@ def bad_character(text: str) -> str | None:
     ch = m.group()
     code = ord(ch)
     if ch in _BIDI:
-        kind = "a bidirectional control character"
+        kind = "bidi"
     elif 0xD800 <= code <= 0xDFFF:
-        kind = "a lone surrogate"
+        kind = "surrogate"
     elif code == 0:
-        kind = "a NUL character"
+        kind = "nul"
     else:
-        kind = "a control character"
-    return f"{kind} (U+{code:04X}) at position {m.start() + 1}"
+        kind = "control"
+    sv = lang == "sv"
+    name = (_CHAR_KINDS_SV if sv else _CHAR_KINDS)[kind]
+    return f"{name} (U+{code:04X}) {'på position' if sv else 'at position'} {m.start() + 1}"
+
+
+_CHAR_KINDS = {
+    "bidi": "a bidirectional control character",
+    "surrogate": "a lone surrogate",
+    "nul": "a NUL character",
+    "control": "a control character",
+}
+_CHAR_KINDS_SV = {
+    "bidi": "ett tecken som styr skrivriktningen",
+    "surrogate": "ett ensamt surrogattecken (ogiltig Unicode)",
+    "nul": "ett NUL-tecken",
+    "control": "ett styrtecken",
+}
 
 
 def safe_repr(value: object, limit: int = 60) -> str:
@@ -156,22 +173,27 @@ def number_problem(
     value: int | Decimal,
     max_magnitude: int = MAX_MAGNITUDE,
     max_places: int = MAX_DECIMAL_PLACES,
+    lang: str = "en",
 ) -> str | None:
     """Why *value* is not a number the library takes, or ``None`` when it is.
 
     A number must be finite, strictly between ±10^*max_magnitude* and have at most
     *max_places* decimal places (trailing zeros do not count). The check never builds the
     number's digits and never touches the decimal context, so ``Decimal("1e999999999")``
-    and a 100,000-digit integer are refused at once.
+    and a 100,000-digit integer are refused at once. ``lang="sv"`` says why in Swedish.
     """
+    sv = lang == "sv"
     out_of_range = (
-        f"is out of range: numbers must lie strictly between -10^{max_magnitude} "
+        f"är utanför det tillåtna intervallet: tal ska ligga mellan -10^{max_magnitude} "
+        f"och 10^{max_magnitude}"
+        if sv
+        else f"is out of range: numbers must lie strictly between -10^{max_magnitude} "
         f"and 10^{max_magnitude}"
     )
     if isinstance(value, int):
         return None if -(10**max_magnitude) < value < 10**max_magnitude else out_of_range
     if not value.is_finite():
-        return "must be a finite number"
+        return "ska vara ett ändligt tal" if sv else "must be a finite number"
     if value.is_zero():
         return None
     if value.adjusted() >= max_magnitude:
@@ -180,7 +202,11 @@ def number_problem(
     exponent = tup.exponent
     assert isinstance(exponent, int)  # noqa: S101 - finite
     if exponent < -max_places and exponent + _trailing_zeros(tup.digits) < -max_places:
-        return f"has more than {max_places} decimal places"
+        return (
+            f"har fler än {max_places} decimaler"
+            if sv
+            else f"has more than {max_places} decimal places"
+        )
     return None
 
 

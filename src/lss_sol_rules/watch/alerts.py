@@ -33,7 +33,7 @@ from ..errors import (
     EventError,
     NoApplicableRuleError,
     NoRuleInForceError,
-    did_you_mean,
+    unknown_jurisdiction,
 )
 from ..model import Citation, Label
 from ..rulebook import View
@@ -111,11 +111,7 @@ def view_of(engine: Engine, jurisdiction: str) -> View:
     """The jurisdiction's view; :class:`EvaluationError` naming the known ones if unknown."""
     known = engine.jurisdictions()
     if not isinstance(jurisdiction, str) or jurisdiction not in known:
-        hint = did_you_mean(str(jurisdiction), known)
-        raise EvaluationError(
-            f"unknown jurisdiction {jurisdiction!r}{hint}; known: {', '.join(known)} "
-            f"(install the municipality's plugin)"
-        )
+        raise unknown_jurisdiction(jurisdiction, known)
     return engine.rulebook.view(jurisdiction)
 
 
@@ -155,7 +151,12 @@ def applicable(w: WatchDecl, case: CaseState, view: View, on: date) -> bool:
 def case_error(case_id: str, w: WatchDecl, exc: EvaluationError) -> EventError:
     """A case whose facts the watch's rules cannot compute with (a date at the end of the
     calendar, say): the list names the case and the watch instead of failing anonymously."""
-    return EventError(case_id, "-", f"watch {w.name!r} ({w.question}): {exc}")
+    return EventError(
+        case_id,
+        "-",
+        f"watch {w.name!r} ({w.question}): {exc}",
+        f"bevakningen {w.name!r} (frågan {w.question}) kunde inte prövas: {exc.message('sv')}",
+    )
 
 
 def _decide(view: View, w: WatchDecl, facts: Mapping[str, Value], on: date) -> Any:

@@ -132,19 +132,33 @@ class Event:
         Anything else raises :class:`~lss_sol_rules.errors.EventError`.
         """
         if not isinstance(raw, Mapping):
-            raise EventError("?", "?", f"an event must be a JSON object, got {type(raw).__name__}")
+            raise EventError(
+                "?",
+                "?",
+                f"an event must be a JSON object, got {type(raw).__name__}",
+                "en händelse ska vara ett JSON-objekt med fälten case_id, kind, on och data",
+            )
         cid, kind = _text(raw.get("case_id", "?")), _text(raw.get("kind", "?"))
         for key in ("case_id", "kind", "on"):
             if key not in raw:
-                raise EventError(cid, kind, f"missing field {key!r}")
+                raise EventError(
+                    cid, kind, f"missing field {key!r}", f"fältet {key!r} saknas i händelsen"
+                )
         raw_id = raw["case_id"]
         if not (
             isinstance(raw_id, str)
             or (isinstance(raw_id, int) and not isinstance(raw_id, bool) and abs(raw_id) < 10**30)
         ):
-            raise EventError(cid, kind, "'case_id' must be text or a whole number (< 10^30)")
+            raise EventError(
+                cid,
+                kind,
+                "'case_id' must be text or a whole number (< 10^30)",
+                "ärendets id ('case_id') ska vara en text eller ett heltal (mindre än 10^30)",
+            )
         if not isinstance(raw["kind"], str):
-            raise EventError(cid, kind, "'kind' must be text")
+            raise EventError(
+                cid, kind, "'kind' must be text", "händelsens slag ('kind') ska vara en text"
+            )
         for name, value in (("case_id", cid), ("kind", kind)):
             problem = bad_character(value) if isinstance(value, str) else None
             if problem is not None or not value.strip() or len(value) > 200:
@@ -153,18 +167,36 @@ class Event:
                     "?" if name == "kind" else kind,
                     f"'{name}' must be 1-200 printable characters"
                     + (f" ({problem})" if problem else ""),
+                    f"fältet '{name}' ska vara 1-200 tecken som går att skriva ut"
+                    + (f" ({bad_character(value, 'sv')})" if problem else ""),
                 )
         on = raw["on"]
         if isinstance(on, str):
             try:
                 on = parse_date(on)
             except ValueError as exc:
-                raise EventError(cid, kind, f"'on': {exc}") from None
+                raise EventError(
+                    cid,
+                    kind,
+                    f"'on': {exc}",
+                    f"datumet ('on') ska vara ett datum som finns, skrivet ÅÅÅÅ-MM-DD, men är "
+                    f"{safe_repr(on)}",
+                ) from None
         elif isinstance(on, datetime) or not isinstance(on, date):
-            raise EventError(cid, kind, f"'on' must be a date YYYY-MM-DD, got {safe_repr(on)}")
+            raise EventError(
+                cid,
+                kind,
+                f"'on' must be a date YYYY-MM-DD, got {safe_repr(on)}",
+                f"datumet ('on') ska vara ett datum skrivet ÅÅÅÅ-MM-DD, men är {safe_repr(on)}",
+            )
         data = raw.get("data") or {}
         if not isinstance(data, Mapping):
-            raise EventError(cid, kind, "'data' must be an object of facts")
+            raise EventError(
+                cid,
+                kind,
+                "'data' must be an object of facts",
+                "händelsens uppgifter ('data') ska vara ett objekt med namn och värden",
+            )
         return cls(cid, kind, on, dict(data))
 
 
@@ -277,36 +309,64 @@ class Caseload:
 
     def _unknown_kind(self, cid: str, kind: str) -> EventError:
         hint = did_you_mean(kind, self.kinds)
+        known = ", ".join(sorted(self.kinds))
         return EventError(
             cid,
             kind,
             f"unknown event kind{hint}; the loaded rules' watches make these settable: "
-            f"{', '.join(sorted(self.kinds))} (a plugin's events need the plugin installed)",
+            f"{known} (a plugin's events need the plugin installed)",
+            f"okänt slag av händelse{did_you_mean(kind, self.kinds, 'sv')}; de bevakningar "
+            f"som finns i regelverket tar emot: {known} (en kommuns egna händelser kräver "
+            f"att kommunens tillägg är installerat)",
         )
 
     def apply(self, event: Event) -> str:
         """Record *event*; return ``"applied"`` or ``"duplicate"``; raise ``EventError``."""
         kind, cid = event.kind, event.case_id
         if not isinstance(kind, str) or not isinstance(cid, str):
-            raise EventError(_text(cid), _text(kind), "'case_id' and 'kind' must be text")
+            raise EventError(
+                _text(cid),
+                _text(kind),
+                "'case_id' and 'kind' must be text",
+                "ärendets id ('case_id') och händelsens slag ('kind') ska vara texter",
+            )
         if not isinstance(event.data, Mapping):
-            raise EventError(cid, kind, "'data' must be a mapping of facts")
+            raise EventError(
+                cid,
+                kind,
+                "'data' must be a mapping of facts",
+                "händelsens uppgifter ('data') ska vara namn med värden",
+            )
         spec = self.kinds.get(kind)
         if spec is None:
             raise self._unknown_kind(cid, kind)
         if isinstance(event.on, datetime) or not isinstance(event.on, date):
-            raise EventError(cid, kind, f"'on' must be a date, got {event.on!r}")
+            raise EventError(
+                cid,
+                kind,
+                f"'on' must be a date, got {safe_repr(event.on)}",
+                f"datumet ('on') ska vara ett datum, men är {safe_repr(event.on)}",
+            )
         case = self.cases.get(cid)
         if case is None:
             if kind not in ("ansokan", "beslut"):
                 raise EventError(
-                    cid, kind, "unknown case: a case starts with 'ansokan' or 'beslut'"
+                    cid,
+                    kind,
+                    "unknown case: a case starts with 'ansokan' or 'beslut'",
+                    "ärendet är okänt: ett ärende börjar med en ansökan ('ansokan') eller ett "
+                    "beslut ('beslut')",
                 )
             case = CaseState(cid, favourable_fact=self._favourable)
         try:
             fingerprint = (event.on, tuple(sorted((k, repr(v)) for k, v in event.data.items())))
         except Exception:  # a hostile __repr__ is the caller's bad data
-            raise EventError(cid, kind, "'data' holds a value that cannot be shown") from None
+            raise EventError(
+                cid,
+                kind,
+                "'data' holds a value that cannot be shown",
+                "händelsens uppgifter ('data') innehåller ett värde som inte går att läsa",
+            ) from None
         key = kind if spec.lifecycle or spec.fact is None else spec.fact  # one fact, one record
         earlier = case.seen.get(key)
         if earlier is not None:
@@ -324,12 +384,28 @@ class Caseload:
                         else f"the rules read one {spec.fact} per case (a new decision is a "
                         f"new case_id)"
                     ),
+                    f"händelsen är redan registrerad den {earlier[0].isoformat()} med andra "
+                    f"uppgifter; "
+                    + (
+                        "ett nytt beslut är ett nytt ärende (nytt case_id)"
+                        if spec.lifecycle or spec.fact is None
+                        else f"reglerna läser en enda uppgift {spec.fact} per ärende (ett nytt "
+                        f"beslut är ett nytt ärende med nytt case_id)"
+                    ),
                 )
         if case.closed:
-            raise EventError(cid, kind, "the case was closed by 'avslutat'")
+            raise EventError(
+                cid,
+                kind,
+                "the case was closed by 'avslutat'",
+                "ärendet är redan avslutat ('avslutat')",
+            )
         if kind == "ansokan" and case.last is not None:
             raise EventError(
-                cid, kind, "the application opens a case; this case already has events"
+                cid,
+                kind,
+                "the application opens a case; this case already has events",
+                "en ansökan inleder ett ärende, men det här ärendet har redan händelser",
             )
         if case.last is not None and event.on < case.last:
             raise EventError(
@@ -337,20 +413,33 @@ class Caseload:
                 kind,
                 f"out of order: dated {event.on.isoformat()}, before the case's latest event "
                 f"({case.last.isoformat()}); send each case's events in date order",
+                f"fel ordning: händelsen är daterad {event.on.isoformat()}, före ärendets "
+                f"senaste händelse ({case.last.isoformat()}); skicka varje ärendes händelser "
+                f"i datumordning",
             )
         if (
             kind not in ("ansokan", "beslut")
             and not case.decided
             and not _before_decision(self.engine.rulebook, kind)
         ):
-            raise EventError(cid, kind, "no decision recorded yet; send 'beslut' first")
+            raise EventError(
+                cid,
+                kind,
+                "no decision recorded yet; send 'beslut' first",
+                "inget beslut är registrerat ännu; skicka beslutet ('beslut') först",
+            )
         facts = dict(case.facts)
         outcome = case.outcome
         if kind == "beslut":
             data = dict(event.data)
             outcome = str(data.pop("utfall", "bifall"))
             if outcome not in _OUTCOMES:
-                raise EventError(cid, kind, f"utfall must be one of {', '.join(_OUTCOMES)}")
+                raise EventError(
+                    cid,
+                    kind,
+                    f"utfall must be one of {', '.join(_OUTCOMES)}",
+                    f"utfallet ('utfall') ska vara ett av {', '.join(_OUTCOMES)}",
+                )
             for name in self._favourable:
                 given = data.get(name)
                 if (
@@ -358,22 +447,38 @@ class Caseload:
                     and isinstance(given, bool)
                     and given != (outcome != "avslag")
                 ):
-                    raise EventError(cid, kind, f"utfall {outcome!r} contradicts {name} = {given}")
+                    raise EventError(
+                        cid,
+                        kind,
+                        f"utfall {outcome!r} contradicts {name} = {given}",
+                        f"utfallet {outcome!r} motsäger uppgiften {name} = "
+                        f"{'sant' if given else 'falskt'}",
+                    )
                 if name not in data:
                     data[name] = outcome != "avslag"
             facts.update(data)
         elif event.data:
-            raise EventError(cid, kind, f"takes no data, got {sorted(event.data)}")
+            raise EventError(
+                cid,
+                kind,
+                f"takes no data, got {safe_repr(sorted(map(_text, event.data)))}",
+                f"den här händelsen tar inte emot några uppgifter, men fick "
+                f"{safe_repr(sorted(map(_text, event.data)))}",
+            )
         if spec.fact is not None:
             if spec.fact not in self.engine.rulebook.facts:
                 raise EventError(
-                    cid, kind, f"the loaded rules do not know {spec.fact!r} (install the plugin)"
+                    cid,
+                    kind,
+                    f"the loaded rules do not know {spec.fact!r} (install the plugin)",
+                    f"regelverket saknar uppgiften {spec.fact!r} (installera tillägget som "
+                    f"har den)",
                 )
             facts[spec.fact] = event.on
         try:
             clean = self.engine.check_facts(facts, on=event.on)
         except FactError as exc:
-            raise EventError(cid, kind, str(exc)) from None
+            raise EventError(cid, kind, str(exc), exc.message("sv")) from None
         before = case.facts
         case.facts = clean
         case.outcome = outcome
