@@ -38,7 +38,14 @@ from typing import Any
 import attrs
 
 from .engine import Engine
-from .errors import ArgumentError, EvaluationError, FactError, LssSolRulesError, did_you_mean
+from .errors import (
+    ArgumentError,
+    EvaluationError,
+    FactError,
+    Hint,
+    LssSolRulesError,
+    did_you_mean,
+)
 from .model import Decision
 from .values import Value, to_decimal
 
@@ -69,12 +76,19 @@ class CaseFileError(LssSolRulesError, ValueError):
     found and what to do.
     """
 
-    def __init__(self, path: str | os.PathLike[str], problem: str, line: int | None = None):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        problem: str,
+        line: int | None = None,
+        problem_sv: str | None = None,
+    ):
         self.path = str(path)
         self.line = line
         self.problem = problem
         where = self.path if line is None else f"{self.path}:{line}"
-        super().__init__(f"{where}: {problem}")
+        frame = f"{where}: "
+        Exception.__init__(self, self._set_texts(problem, problem_sv, None, (frame, frame)))
 
 
 @attrs.frozen
@@ -92,15 +106,45 @@ class RowError:
     fact: str | None
     message: str
     line: int | None = None
+    message_sv: str | None = None
+    """The message in Swedish (``None`` only when built without one)."""
 
-    def where(self) -> str:
-        """``row 3 (line 5, case_id=A-17)``."""
-        extra = [f"line {self.line}"] if self.line is not None else []
+    def where(self, lang: str = "en") -> str:
+        """``row 3 (line 5, case_id=A-17)``; in Swedish ``ärende 3 (rad 5, case_id=A-17)``."""
+        sv = lang == "sv"
+        extra = [f"{'rad' if sv else 'line'} {self.line}"] if self.line is not None else []
         extra += [f"{k}={v}" for k, v in self.ids]
-        return f"row {self.row}" + (f" ({', '.join(extra)})" if extra else "")
+        return f"{'ärende' if sv else 'row'} {self.row}" + (
+            f" ({', '.join(extra)})" if extra else ""
+        )
+
+    def text(self, lang: str = "en") -> str:
+        """The message alone in *lang* (``"sv"`` or English)."""
+        if lang == "sv":
+            return self.message_sv or f"(texten finns bara på engelska) {self.message}"
+        return self.message
+
+    def describe(self, lang: str = "en") -> str:
+        """Where and what, in *lang*: ``str(row_error)`` in English."""
+        return f"{self.where(lang)}: {self.text(lang)}"
+
+    def as_fact_error(self) -> FactError:
+        """This row's error raised for a caller who asked to fail at the first bad row."""
+        return FactError(
+            self.fact or "<row>",
+            f"{self.where()}: {self.message}",
+            None,
+            f"{self.where('sv')}: {self.text('sv')}",
+        )
 
     def __str__(self) -> str:
-        return f"{self.where()}: {self.message}"
+        return self.describe()
+
+
+def _row_texts(exc: LssSolRulesError) -> tuple[str, str]:
+    """A library error as a row's message: English (with the error class, as before) and
+    Swedish (what a case officer reads: no class names)."""
+    return f"{type(exc).__name__}: {exc}", exc.message("sv")
 
 
 def _vkey(value: Any) -> Any:
@@ -214,14 +258,36 @@ class BatchResult:
         """Every row that got no answer, in row order: the error summary."""
         return tuple(self._errors[i] for i in sorted(self._errors))
 
-    def error_summary(self, limit: int = 20) -> str:
-        """The rows with errors, one a line (at most *limit*, then how many more)."""
+    def error_summary(self, limit: int = 20, lang: str = "en") -> str:
+        """The rows with errors, one a line (at most *limit*, then how many more), in
+        *lang* (``"sv"`` or English)."""
         errs = self.row_errors
-        lines = [f"{len(errs)} of {len(self)} rows could not be answered:"] if errs else []
-        lines += [f"  {e}" for e in errs[:limit]]
+        sv = lang == "sv"
+        head = (
+            f"{len(errs)} av {len(self)} ärenden kunde inte besvaras:"
+            if sv
+            else f"{len(errs)} of {len(self)} rows could not be answered:"
+        )
+        lines = [head] if errs else []
+        lines += [f"  {e.describe(lang)}" for e in errs[:limit]]
         if len(errs) > limit:
-            lines.append(f"  … and {len(errs) - limit} more (see the error column)")
+            more = len(errs) - limit
+            lines.append(
+                f"  … och {more} till (se felkolumnen)"
+                if sv
+                else f"  … and {more} more (see the error column)"
+            )
         return "\n".join(lines)
+
+    def error_texts(self, lang: str = "en") -> tuple[str | None, ...]:
+        """Per row, the error message in *lang* (``None`` for rows answered);
+        :attr:`errors` is ``error_texts("en")``."""
+        if lang != "sv":
+            return self.errors
+        out: list[str | None] = [None] * len(self)
+        for i, e in self._errors.items():
+            out[i] = e.text("sv")
+        return tuple(out)
 
     # -- rows ------------------------------------------------------------------------------
     def facts(self, row: int) -> Mapping[str, Any]:
@@ -235,7 +301,7 @@ class BatchResult:
         """
         err = self._errors.get(row)
         if err is not None:
-            raise FactError(err.fact or "<row>", f"{err.where()}: {err.message}")
+            raise err.as_fact_error()
         return self._engine.evaluate(
             self.question, self._row(row), on=self.on, jurisdiction=self.jurisdiction
         )
@@ -448,22 +514,67 @@ def check_columns(
         absent = [n for n in names if n not in present]
         if absent:
             hints = "".join(did_you_mean(n, columns) for n in absent)
+            hints_sv = "".join(did_you_mean(n, columns, "sv") for n in absent)
+            listed = ", ".join(repr(a) for a in absent)
+            cols = ", ".join(repr(c) for c in columns)
+            label_sv = "id-kolumnen" if label == "id" else "kolumnen att hoppa över"
             raise FactError(
                 ", ".join(absent),
-                f"{label} column {', '.join(repr(a) for a in absent)} is not in {where}{hints}; "
-                f"its columns are: {', '.join(repr(c) for c in columns)}",
+                f"{label} column {listed} is not in {where}{hints}; its columns are: {cols}",
+                None,
+                f"{label_sv} {listed} finns inte i {_where_sv(where)}{hints_sv}; "
+                f"kolumnerna är: {cols}",
             )
     unknown = [c for c in columns if c not in schema and c not in ids and c not in ignore_columns]
     if unknown and not ignore_unknown_columns:
         shown = ", ".join(f"{c!r}{did_you_mean(c, schema)}" for c in unknown)
+        shown_sv = ", ".join(f"{c!r}{did_you_mean(c, schema, 'sv')}" for c in unknown)
         raise FactError(
             ", ".join(unknown),
-            f"{where} has column(s) that are not facts: {shown}. If a column identifies the "
-            f"case, name it as an id (id=[...], --id NAME); to leave it aside, use "
-            f"ignore_columns=[...] (--ignore-column NAME) or ignore_unknown_columns=True "
-            f"(--ignore-unknown-columns); `lss-sol-rules facts` lists the facts",
+            f"{where} has column(s) that are not facts: {shown}",
+            None,
+            f"{_where_sv(where)} har kolumner som inte är uppgifter i regelverket: {shown_sv}",
+            hint=_COLUMNS_HINT,
         )
     return tuple(c for c in columns if c in ignore_columns or c in unknown)
+
+
+def _where_sv(where: str) -> str:
+    return "ärendelistan" if where == "the caseload" else where
+
+
+_ID_SV = "Om en kolumn identifierar ärendet, ange den som id"
+_ASIDE_SV = "för att hoppa över den, ange"
+_COLUMNS_HINT = Hint(
+    python=(
+        "If a column identifies the case, name it as an id (id=[...]); to leave it aside, "
+        "use ignore_columns=[...] or ignore_unknown_columns=True; `engine.rulebook.facts` "
+        "lists the facts",
+        f"{_ID_SV} (id=[...]); {_ASIDE_SV} ignore_columns=[...] eller "
+        f"ignore_unknown_columns=True; `engine.rulebook.facts` listar uppgifterna",
+    ),
+    cli=(
+        "If a column identifies the case, name it as an id (--id NAME); to leave it aside, "
+        "use --ignore-column NAME or --ignore-unknown-columns; `lss-sol-rules facts` lists "
+        "the facts",
+        f"{_ID_SV} (--id NAMN); {_ASIDE_SV} --ignore-column NAMN eller "
+        f"--ignore-unknown-columns; `lss-sol-rules facts` listar uppgifterna",
+    ),
+    http=(
+        "send only facts as the cases' fields; GET /facts lists the facts",
+        "skicka bara uppgifter som ärendenas fält; GET /facts listar uppgifterna",
+    ),
+    plain=(
+        "If a column identifies the case, name it as an id (id=[...], --id NAME); to leave "
+        "it aside, use ignore_columns=[...] (--ignore-column NAME) or "
+        "ignore_unknown_columns=True (--ignore-unknown-columns); `lss-sol-rules facts` "
+        "lists the facts",
+        f"{_ID_SV} (id=[...], --id NAMN); {_ASIDE_SV} ignore_columns=[...] "
+        f"(--ignore-column NAMN) eller ignore_unknown_columns=True "
+        f"(--ignore-unknown-columns); `lss-sol-rules facts` listar uppgifterna",
+    ),
+    sep=". ",
+)
 
 
 def _prepare(
@@ -539,18 +650,18 @@ class _Acc:
             self.codes = array("i", bytes(4 * n))
             self.status = array("b", bytes(n))
             self.mcodes = array("i", bytes(4 * n))
-        self.errors: dict[int, tuple[str | None, str]] = {}
+        self.errors: dict[int, tuple[str | None, str, str]] = {}
         self.rows: list[tuple[int, Callable[[int], Mapping[str, Any]]]] = []
-        self.raise_at: Callable[[int], str] | None = None  # fail fast: where row i is
+        self.raise_at: Callable[[int], RowError] | None = None  # fail fast: where row i is
 
     def set(self, i: int, value: Value | None, status: int, missing: tuple[str, ...]) -> None:
         self.codes[i] = self.values.code(value)
         self.status[i] = status
         self.mcodes[i] = self.missing.code(missing)
 
-    def error(self, i: int, fact: str | None, message: str) -> None:
+    def error(self, i: int, fact: str | None, exc: LssSolRulesError) -> None:
         self.set(i, None, _ERROR, ())
-        self.errors[i] = (fact, message)
+        self.errors[i] = (fact, *_row_texts(exc))
 
     def row(self, i: int) -> Mapping[str, Any]:
         if not 0 <= i < self.n:
@@ -614,7 +725,7 @@ def evaluate_many(
     lines = prep.lines
     id_lists: dict[str, list[Any]] | None = None
 
-    def row_error(i: int, fact: str | None, message: str) -> RowError:
+    def row_error(i: int, fact: str | None, message: str, message_sv: str) -> RowError:
         nonlocal id_lists
         if id_lists is None:
             id_lists = {k: _as_list(v) for k, v in ids.items()}
@@ -624,14 +735,14 @@ def evaluate_many(
             fact,
             message,
             None if lines is None else lines[i],
+            message_sv,
         )
 
     if errors == "raise" and prep.errors:
-        first = prep.errors[min(prep.errors)]
-        raise FactError(first.fact or "<row>", f"{first.where()}: {first.message}")
+        raise prep.errors[min(prep.errors)].as_fact_error()
     out = _Acc(prep.n)
     if errors == "raise":
-        out.raise_at = lambda i: row_error(i, None, "").where()
+        out.raise_at = lambda i: row_error(i, None, "", "")
     done = 0
     for chunk in _chunks(prep.cases, prep.n):
         size = _length(chunk)
@@ -647,7 +758,9 @@ def evaluate_many(
         done += size
         if progress is not None:
             progress(done)
-    row_errors = {i: row_error(i, f, m) for i, (f, m) in out.errors.items() if i not in prep.errors}
+    row_errors = {
+        i: row_error(i, f, m, sv) for i, (f, m, sv) in out.errors.items() if i not in prep.errors
+    }
     for i, e in prep.errors.items():
         out.set(i, None, _ERROR, ())
         row_errors[i] = e
@@ -721,14 +834,20 @@ def _one(
         d = engine.evaluate(question, facts, on=on, jurisdiction=jurisdiction)
     except FactError as exc:
         if out.raise_at is not None:
-            where = out.raise_at(row)
-            problem = f"{where}: {exc.problem}"
-            raise FactError(exc.fact, problem, exc.value, exc.problem_sv) from None
-        out.error(row, exc.fact, f"{type(exc).__name__}: {exc}")
+            at = out.raise_at(row)
+            raise FactError(
+                exc.fact,
+                f"{at.where()}: {exc.problem_en}",
+                exc.value,
+                f"{at.where('sv')}: "
+                + (exc.problem_sv or f"(texten finns bara på engelska) {exc.problem_en}"),
+                hint=exc.hint,
+            ) from None
+        out.error(row, exc.fact, exc)
     except EvaluationError as exc:  # a rule conflict or gap for this case: the rulebook's
         if out.raise_at is not None:
             raise
-        out.error(row, None, f"{type(exc).__name__}: {exc}")
+        out.error(row, None, exc)
     else:
         out.set(row, d.value, _DECIDED if d.status == "decided" else _UNDETERMINED, d.missing)
 
@@ -799,16 +918,25 @@ def _cell(engine: Engine, name: str, raw: str) -> Any:
                 return True
             if item.lower() in _FALSE:
                 return False
-            raise FactError(name, f"{item!r} is not true/false (or ja/nej)", item)
+            raise FactError(
+                name,
+                f"{item!r} is not true/false (or ja/nej)",
+                item,
+                f"{item!r} är inte sant eller falskt (ja/nej eller true/false)",
+            )
         if t == "int":
             if not item.lstrip("-").isascii() or not item.lstrip("-").isdigit():
-                raise FactError(name, f"{item!r} is not a whole number", item)
+                raise FactError(
+                    name, f"{item!r} is not a whole number", item, f"{item!r} är inte ett heltal"
+                )
             return int(item)
         if t == "number":
             try:
                 return to_decimal(item.replace(",", "."))
             except (ValueError, ArithmeticError):
-                raise FactError(name, f"{item!r} is not a number", item) from None
+                raise FactError(
+                    name, f"{item!r} is not a number", item, f"{item!r} är inte ett tal"
+                ) from None
         return item  # dates and text are checked by the fact schema
 
     if decl.type == "list":
@@ -816,19 +944,43 @@ def _cell(engine: Engine, name: str, raw: str) -> Any:
     return one(text)
 
 
+_WHAT_SV = {
+    "case file": "ärendefil",
+    "facts file": "fil med uppgifter",
+    "events file": "fil med händelser",
+}
+
+
 def _read_text(path: str | os.PathLike[str], what: str = "case file") -> str:
     """The text of a UTF-8 file, or a :class:`CaseFileError` that says what is wrong."""
     p = Path(path)
     try:
         if p.is_dir():
-            raise CaseFileError(path, f"is a directory, not a {what}")
+            raise CaseFileError(
+                path,
+                f"is a directory, not a {what}",
+                None,
+                f"är en mapp, inte en {_WHAT_SV.get(what, 'fil')}",
+            )
         data = p.read_bytes()
     except FileNotFoundError:
-        raise CaseFileError(path, f"no such {what}") from None
+        raise CaseFileError(
+            path, f"no such {what}", None, f"filen finns inte ({_WHAT_SV.get(what, 'fil')})"
+        ) from None
     except PermissionError:
-        raise CaseFileError(path, "cannot be read (permission denied)") from None
+        raise CaseFileError(
+            path,
+            "cannot be read (permission denied)",
+            None,
+            "filen får inte läsas (behörighet saknas)",
+        ) from None
     except OSError as exc:
-        raise CaseFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise CaseFileError(
+            path,
+            f"cannot be read: {exc.strerror or exc}",
+            None,
+            f"filen kan inte läsas: {exc.strerror or exc}",
+        ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -838,6 +990,8 @@ def _read_text(path: str | os.PathLike[str], what: str = "case file") -> str:
             f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8 "
             f"(in Excel: 'CSV UTF-8')",
             line,
+            f"filen är inte text i UTF-8 (byte 0x{data[exc.start]:02x}); spara den som UTF-8 "
+            f"(i Excel: 'CSV UTF-8')",
         ) from None
 
 
@@ -867,12 +1021,21 @@ def read_csv(
     text = _read_text(path)
     stripped = text.lstrip()
     if not stripped:
-        raise CaseFileError(path, "is empty: expected a header row naming the facts")
+        raise CaseFileError(
+            path,
+            "is empty: expected a header row naming the facts",
+            None,
+            "filen är tom: den ska börja med en rubrikrad som namnger uppgifterna",
+        )
     if stripped[0] in "{[":
         raise CaseFileError(
             path,
             "looks like JSON, not CSV; the batch commands read CSV (one column per fact) or "
             "Parquet; for one case use `lss-sol-rules evaluate --facts FILE`",
+            None,
+            "filen ser ut som JSON, inte CSV; ärendelistor läses som CSV (en kolumn per "
+            "uppgift) eller Parquet; för ett enstaka ärende, använd "
+            "`lss-sol-rules evaluate --facts FIL`",
         )
     header_line = stripped.split("\n", 1)[0]
     delimiter = ";" if ";" in header_line and "," not in header_line else ","
@@ -886,9 +1049,19 @@ def read_csv(
         seen: set[str] = set()
         for k, c in enumerate(columns, start=1):
             if not c:
-                raise CaseFileError(path, f"column {k} of the header has no name", header_at)
+                raise CaseFileError(
+                    path,
+                    f"column {k} of the header has no name",
+                    header_at,
+                    f"kolumn {k} i rubrikraden saknar namn",
+                )
             if c in seen:
-                raise CaseFileError(path, f"column {c!r} appears twice in the header", header_at)
+                raise CaseFileError(
+                    path,
+                    f"column {c!r} appears twice in the header",
+                    header_at,
+                    f"kolumnen {c!r} finns två gånger i rubrikraden",
+                )
             seen.add(c)
         ids = _id_names(id)
         drop = set(
@@ -925,7 +1098,12 @@ def read_csv(
                     f"CaseFileError: {path}:{line}: the row has {len(cells)} cells, {more} than "
                     f"the header's {width}; check the separators and quotes on that line"
                 )
-                bad[i] = RowError(i + 1, row_ids, None, msg, line)
+                msg_sv = (
+                    f"{path}:{line}: raden har {len(cells)} fält, "
+                    f"{'fler' if more == 'more' else 'färre'} än rubrikradens {width}; "
+                    f"kontrollera avgränsare och citattecken på den raden"
+                )
+                bad[i] = RowError(i + 1, row_ids, None, msg, line, msg_sv)
                 records.append({})
                 continue
             facts: dict[str, Any] = {}
@@ -940,16 +1118,21 @@ def read_csv(
                     problems.append(exc)
             if problems:
                 msg = "; ".join(f"{type(e).__name__}: {e}" for e in problems)
-                bad[i] = RowError(i + 1, row_ids, problems[0].fact, msg, line)
+                msg_sv = "; ".join(e.message("sv") for e in problems)
+                bad[i] = RowError(i + 1, row_ids, problems[0].fact, msg, line, msg_sv)
                 facts = {}
             records.append(facts)
     except StopIteration:
-        raise CaseFileError(path, "has no header row") from None
+        raise CaseFileError(path, "has no header row", None, "filen saknar rubrikrad") from None
     except csv.Error as exc:
-        raise CaseFileError(path, f"is not valid CSV: {exc}", reader.line_num) from None
+        raise CaseFileError(
+            path,
+            f"is not valid CSV: {exc}",
+            reader.line_num,
+            f"filen är inte giltig CSV ({exc}); kontrollera citattecknen på raden",
+        ) from None
     if errors == "raise" and bad:
-        first = bad[min(bad)]
-        raise FactError(first.fact or "<row>", f"{first.where()}: {first.message}")
+        raise bad[min(bad)].as_fact_error()
     return CaseFile(str(path), records, id_cols, bad, lines, tuple(sorted(drop)))
 
 
@@ -969,7 +1152,12 @@ def read_parquet(path: str | os.PathLike[str]) -> Any:
     try:
         return pq.read_table(Path(path))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
-        raise CaseFileError(path, f"is not a readable Parquet file: {exc}") from None
+        raise CaseFileError(
+            path,
+            f"is not a readable Parquet file: {exc}",
+            None,
+            f"filen går inte att läsa som Parquet: {exc}",
+        ) from None
 
 
 def _read_arrow_ipc(path: str | os.PathLike[str]) -> Any:
@@ -985,17 +1173,29 @@ def _read_arrow_ipc(path: str | os.PathLike[str]) -> Any:
                 source.seek(0)
                 return ipc.open_stream(source).read_all()
     except (pa.ArrowInvalid, OSError) as exc:
-        raise CaseFileError(path, f"is not a readable Arrow IPC file: {exc}") from None
+        raise CaseFileError(
+            path,
+            f"is not a readable Arrow IPC file: {exc}",
+            None,
+            f"filen går inte att läsa som Arrow IPC: {exc}",
+        ) from None
 
 
 def _check_readable(path: str | os.PathLike[str]) -> None:
     p = Path(path)
     if p.is_dir():
-        raise CaseFileError(path, "is a directory, not a case file")
+        raise CaseFileError(
+            path, "is a directory, not a case file", None, "är en mapp, inte en ärendefil"
+        )
     if not p.exists():
-        raise CaseFileError(path, "no such case file")
+        raise CaseFileError(path, "no such case file", None, "ärendefilen finns inte")
     if not os.access(p, os.R_OK):
-        raise CaseFileError(path, "cannot be read (permission denied)")
+        raise CaseFileError(
+            path,
+            "cannot be read (permission denied)",
+            None,
+            "filen får inte läsas (behörighet saknas)",
+        )
 
 
 #: File endings and the formats they mean, for reading and writing.
@@ -1033,6 +1233,9 @@ def read_cases(
             path,
             "is JSON; the batch commands read CSV, Parquet or Arrow (one column per fact); "
             "for one case use `lss-sol-rules evaluate --facts FILE`",
+            None,
+            "filen är JSON; ärendelistor läses som CSV, Parquet eller Arrow (en kolumn per "
+            "uppgift); för ett enstaka ärende, använd `lss-sol-rules evaluate --facts FIL`",
         )
     return read_csv(
         engine,
@@ -1057,7 +1260,11 @@ def output_format(path: str | os.PathLike[str]) -> str:
         if name.endswith(endings):
             return fmt
     raise CaseFileError(
-        path, "unknown output format; end the name in .csv, .parquet, .arrow, .json or .jsonl"
+        path,
+        "unknown output format; end the name in .csv, .parquet, .arrow, .json or .jsonl",
+        None,
+        "okänt format för svaren; låt filnamnet sluta på .csv, .parquet, .arrow, .json "
+        "eller .jsonl",
     )
 
 
@@ -1070,14 +1277,34 @@ def check_output_path(path: str | os.PathLike[str]) -> str:
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
     if p.is_dir():
-        raise CaseFileError(path, "is a directory; give a file name to write the answers to")
+        raise CaseFileError(
+            path,
+            "is a directory; give a file name to write the answers to",
+            None,
+            "är en mapp; ange ett filnamn att skriva svaren till",
+        )
     fmt = output_format(path)
     if not parent.is_dir():
-        raise CaseFileError(path, f"cannot be written: the folder {str(parent)!r} does not exist")
+        raise CaseFileError(
+            path,
+            f"cannot be written: the folder {str(parent)!r} does not exist",
+            None,
+            f"filen kan inte skrivas: mappen {str(parent)!r} finns inte",
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise CaseFileError(path, f"cannot be written: no write permission in {str(parent)!r}")
+        raise CaseFileError(
+            path,
+            f"cannot be written: no write permission in {str(parent)!r}",
+            None,
+            f"filen kan inte skrivas: behörighet att skriva i {str(parent)!r} saknas",
+        )
     if p.exists() and not os.access(p, os.W_OK):
-        raise CaseFileError(path, "cannot be written: the file exists and is read-only")
+        raise CaseFileError(
+            path,
+            "cannot be written: the file exists and is read-only",
+            None,
+            "filen kan inte skrivas: den finns redan och är skrivskyddad",
+        )
     if fmt in ("parquet", "arrow"):
         try:
             import pyarrow  # noqa: F401, PLC0415
@@ -1112,7 +1339,10 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Any], None], bin
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise CaseFileError(
-            path, f"could not be written ({exc.strerror or exc}); nothing was written there"
+            path,
+            f"could not be written ({exc.strerror or exc}); nothing was written there",
+            None,
+            f"filen kunde inte skrivas ({exc.strerror or exc}); inget skrevs dit",
         ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -75,10 +75,19 @@ class Hint:
     default: Where = "cli"
     parenthesised: bool = False
     """Shown as ``problem (hint)`` rather than ``problem; hint``."""
+    plain: tuple[str, str] | None = None
+    """The wording when the caller's place is not known (``str(err)``), if it is not
+    ``default``'s."""
+    sep: str = "; "
+    """What comes between the problem and the hint."""
 
     def text(self, lang: str = "en", where: Where | None = None) -> str:
         """The hint in *lang* (``"sv"`` or English) for *where* (``None``: the default)."""
-        pair: tuple[str, str] = getattr(self, where if where in WHERE else self.default)
+        pair: tuple[str, str]
+        if where in WHERE:
+            pair = getattr(self, str(where))
+        else:
+            pair = self.plain or getattr(self, self.default)
         return pair[1] if lang == "sv" else pair[0]
 
     def after(self, lang: str = "en", where: Where | None = None) -> str:
@@ -86,7 +95,7 @@ class Hint:
         text = self.text(lang, where)
         if not text:
             return ""
-        return f" ({text})" if self.parenthesised else f"; {text}"
+        return f" ({text})" if self.parenthesised else f"{self.sep}{text}"
 
 
 LIST_FACTS = Hint(
