@@ -85,7 +85,7 @@ def test_unknown_key_in_a_rule(rule_file: Callable[..., Path]) -> None:
     )
     assert "unknown key 'valid_form'" in str(err)
     assert "did you mean 'valid_from'" in str(err)
-    assert err.line == 10  # the [[rules]] header
+    assert err.line == 17  # the line of the key, not the [[rules]] header (#16)
 
 
 def test_a_rule_needs_citations(rule_file: Callable[..., Path]) -> None:

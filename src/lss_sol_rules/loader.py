@@ -10,17 +10,18 @@ rule id. Expressions are parsed here and compiled by :mod:`.rulebook`.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import os
 import re
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -53,10 +54,12 @@ __all__ = [
     "ConstraintSpec",
     "RuleFile",
     "RuleSpec",
+    "check_rule_file",
     "read_rule_file",
     "read_text_file",
 ]
 
+_T = TypeVar("_T")
 _NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\Z")
 _JURISDICTION = re.compile(r"[a-z]{2}(/[a-z0-9][a-z0-9-]*)*\Z")
 _ID = re.compile(r"[a-z0-9][a-z0-9_.\-]*\Z")
@@ -283,6 +286,8 @@ class _Locator:
         self.array_headers: dict[str, list[int]] = {}
         self.headers: dict[tuple[str, str], int] = {}  # (section, name) -> first line
         self._keys: list[str | None] = []  # each line's leading key, or "[" for a header
+        self._key_lines: dict[str, list[int]] | None = None  # key -> line indexes
+        self._next_header: list[int] = []  # for each line index, the next header's
         table: tuple[str, ...] = ()
         in_string: str | None = None
         for i, line in enumerate(self.lines, start=1):
@@ -328,15 +333,28 @@ class _Locator:
         return heads[index] if index < len(heads) else None
 
     def key_after(self, start: int | None, key: str) -> int | None:
-        """The line of *key* inside the table whose header is on line *start*."""
+        """The line of *key* inside the table whose header is on line *start* (*start*
+        itself when the key is not found there). A dict access and a bisection: looking
+        up every key of every table stays linear in the size of the file."""
         if start is None:
             return None
-        for idx in range(start, len(self.lines)):
-            found = self._keys[idx]
-            if found == "[":
-                break
-            if found == key:
-                return idx + 1
+        if self._key_lines is None:  # built on first use
+            self._key_lines = {}
+            for idx, found in enumerate(self._keys):
+                if found is not None and found != "[":
+                    self._key_lines.setdefault(found, []).append(idx)
+            following = len(self._keys)
+            self._next_header = [0] * (len(self._keys) + 1)
+            self._next_header[following] = following
+            for idx in range(len(self._keys) - 1, -1, -1):
+                if self._keys[idx] == "[":
+                    following = idx
+                self._next_header[idx] = following
+        positions = self._key_lines.get(key, [])
+        i = bisect.bisect_left(positions, start)
+        inside = start < len(self._next_header) and i < len(positions)
+        if inside and positions[i] < self._next_header[start]:
+            return positions[i] + 1
         return start
 
 
@@ -344,20 +362,45 @@ class _Reader:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.loc = _Locator(text)
+        # Where problems that need not stop the reading of an entry go (an unknown key),
+        # when every problem of the file is wanted (check_rule_file); None: raise them.
+        self.soft: list[RuleFileError] | None = None
 
     def fail(
-        self, problem: str, line: int | None = None, rule_id: str | None = None
+        self,
+        problem: str,
+        line: int | None = None,
+        rule_id: str | None = None,
+        key: str | None = None,
     ) -> RuleFileError:
+        """The error at *line* (a table's header), or at the line of its *key* in it."""
+        if key is not None:
+            line = self.loc.key_after(line, key)
         return RuleFileError(problem, file=self.path, line=line, rule_id=rule_id)
 
     # -- the whole file, before anything reads it ---------------------------------------
-    def check_scalars(self, data: Mapping[str, Any]) -> None:
+    def check_scalars(
+        self, data: Mapping[str, Any], sink: list[RuleFileError] | None = None
+    ) -> set[tuple[str, str | int]]:
         """Refuse, wherever they are, numbers out of range and texts (keys too) holding
         characters a rule file may not contain (see ``docs/rule-format.md``).
 
         Walks the parsed file without recursion, in document order, and names the line and
-        rule of the first offender.
+        rule of the first offender — or, with a *sink*, records every offender there and
+        gives the top-level entries holding one (``("rules", 3)``, ``("facts", "alder")``),
+        for the caller to leave aside.
         """
+        bad_entries: set[tuple[str, str | int]] = set()
+
+        def offend(error: RuleFileError, path: tuple[str | int, ...]) -> None:
+            if sink is None:
+                raise error
+            sink.append(error)
+            if len(path) >= 2 and isinstance(path[0], str):
+                bad_entries.add((path[0], path[1]))
+            elif path and isinstance(path[0], str):
+                bad_entries.add((path[0], ""))
+
         stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
         while stack:
             path, value = stack.pop()
@@ -365,24 +408,30 @@ class _Reader:
                 for key in value:
                     bad = bad_character(key)
                     if bad is not None:
-                        raise self._scalar_error(data, (*path, key), f"a key holds {bad}")
+                        where = (*path, key)
+                        offend(self._scalar_error(data, where, f"a key holds {bad}"), where)
                 stack.extend(((*path, k), v) for k, v in reversed(list(value.items())))
             elif isinstance(value, list):
                 stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
             elif isinstance(value, str):
                 bad = bad_character(value)
                 if bad is not None:
-                    raise self._scalar_error(data, path, f"holds {bad}")
+                    offend(self._scalar_error(data, path, f"holds {bad}"), path)
             elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 problem = _number_problem(value)
                 if problem is not None:
-                    raise self._scalar_error(
-                        data,
+                    offend(
+                        self._scalar_error(
+                            data,
+                            path,
+                            f"has the number {safe_repr(value, 30)}, which {problem} (rule files "
+                            f"take numbers of at most {MAX_DIGITS} digits, below "
+                            f"10^{MAX_MAGNITUDE}, with at most {MAX_DECIMAL_PLACES} "
+                            f"decimal places)",
+                        ),
                         path,
-                        f"has the number {safe_repr(value, 30)}, which {problem} (rule files "
-                        f"take numbers of at most {MAX_DIGITS} digits, below "
-                        f"10^{MAX_MAGNITUDE}, with at most {MAX_DECIMAL_PLACES} decimal places)",
                     )
+        return bad_entries
 
     def _scalar_error(
         self, data: Mapping[str, Any], path: tuple[str | int, ...], problem: str
@@ -425,11 +474,15 @@ class _Reader:
         for key in table:
             if key not in allowed:
                 hint = did_you_mean(key, allowed)
-                raise self.fail(
+                error = self.fail(
                     f"unknown key {key!r} in {what}{hint}; allowed: {', '.join(sorted(allowed))}",
                     line,
                     rule_id,
+                    key=key,
                 )
+                if self.soft is None:
+                    raise error
+                self.soft.append(error)  # the entry reads on: its other problems too
 
     def label(
         self,
@@ -501,6 +554,7 @@ class _Reader:
                 f"`{key}` must be a TOML date like 2023-01-01 (no quotes, no time), got {raw!r}",
                 line,
                 rule_id,
+                key=key,
             )
         return raw
 
@@ -577,7 +631,9 @@ class _Reader:
     def unit(self, table: Mapping[str, Any], name: str, line: int | None) -> str | None:
         unit = table.get("unit")
         if unit is not None and not isinstance(unit, str):
-            raise self.fail(f"`unit` of {name!r} must be text, got {safe_repr(unit)}", line)
+            raise self.fail(
+                f"`unit` of {name!r} must be text, got {safe_repr(unit)}", line, key="unit"
+            )
         return unit
 
     def vtype(
@@ -585,15 +641,17 @@ class _Reader:
     ) -> tuple[str, str | None]:
         t = table.get("type")
         if t not in _TYPES:
-            raise self.fail(f"{what} needs `type`, one of {sorted(_TYPES)}, got {t!r}", line)
+            raise self.fail(
+                f"{what} needs `type`, one of {sorted(_TYPES)}, got {t!r}", line, key="type"
+            )
         of = table.get("of")
         if t == "list":
             if of not in SCALAR_TYPES:
                 raise self.fail(
-                    f"{what} is a list: set `of` to one of {sorted(SCALAR_TYPES)}", line
+                    f"{what} is a list: set `of` to one of {sorted(SCALAR_TYPES)}", line, key="of"
                 )
         elif of is not None:
-            raise self.fail(f'{what}: `of` only goes with type = "list"', line)
+            raise self.fail(f'{what}: `of` only goes with type = "list"', line, key="of")
         return t, of
 
     # -- sections ----------------------------------------------------------------------
@@ -628,23 +686,31 @@ class _Reader:
                 or not values
                 or not all(isinstance(v, str) for v in values)
             ):
-                raise self.fail(f"`values` of fact {name!r} must be a non-empty list of text", line)
+                raise self.fail(
+                    f"`values` of fact {name!r} must be a non-empty list of text",
+                    line,
+                    key="values",
+                )
             if (of if t == "list" else t) != "text":
-                raise self.fail(f"`values` (an enum) only goes with text facts ({name!r})", line)
+                raise self.fail(
+                    f"`values` (an enum) only goes with text facts ({name!r})", line, key="values"
+                )
         for bound in ("min", "max"):
             b = raw.get(bound)
             if b is not None and (isinstance(b, bool) or not isinstance(b, (int, Decimal))):
-                raise self.fail(f"`{bound}` of fact {name!r} must be a number", line)
+                raise self.fail(f"`{bound}` of fact {name!r} must be a number", line, key=bound)
             problem = None if b is None else _number_problem(b)
             if problem is not None:
-                raise self.fail(f"`{bound}` of fact {name!r} {problem}", line)
+                raise self.fail(f"`{bound}` of fact {name!r} {problem}", line, key=bound)
         derive = raw.get("derive")
         if derive is not None:
-            self.expression(derive, "derive", line, None)
+            self.expression(derive, "derive", self.loc.key_after(line, "derive"), None)
         past = raw.get("past", False)
         if not isinstance(past, bool):
-            raise self.fail(f"`past` of fact {name!r} must be true or false", line)
-        label = self.label(raw.get("label"), f"`label` of fact {name!r}", line)
+            raise self.fail(f"`past` of fact {name!r} must be true or false", line, key="past")
+        label = self.label(
+            raw.get("label"), f"`label` of fact {name!r}", self.loc.key_after(line, "label")
+        )
         assert label is not None  # noqa: S101 - required=True
         assumed = self.label(
             raw.get("assumed"), f"`assumed` of fact {name!r}", line, required=False
@@ -679,7 +745,9 @@ class _Reader:
             raise self.fail(f"parameter {name!r} must be a table", line)
         self.keys(raw, {"type", "of", "unit", "label", "values"}, f"parameter {name!r}", line)
         t, of = self.vtype(raw, f"parameter {name!r}", line)
-        label = self.label(raw.get("label"), f"`label` of parameter {name!r}", line)
+        label = self.label(
+            raw.get("label"), f"`label` of parameter {name!r}", self.loc.key_after(line, "label")
+        )
         assert label is not None  # noqa: S101
         rows = raw.get("values")
         if not isinstance(rows, list) or not rows:
@@ -689,30 +757,40 @@ class _Reader:
                 line,
             )
         out: list[ParameterValue] = []
-        for row in rows:
+        for index, row in enumerate(rows):
+            rline = self.loc.array_item(f"parameters.{name}.values", index) or line
             if not isinstance(row, Mapping):
-                raise self.fail(f"each value of parameter {name!r} must be a table", line)
+                raise self.fail(f"each value of parameter {name!r} must be a table", rline)
             self.keys(
                 row,
                 {"value", "valid_from", "valid_to", "citations"},
                 f"a value of parameter {name!r}",
-                line,
+                rline,
             )
             if "value" not in row or "valid_from" not in row:
                 raise self.fail(
-                    f"each value of parameter {name!r} needs `value` and `valid_from`", line
+                    f"each value of parameter {name!r} needs `value` and `valid_from`", rline
                 )
-            value = self.typed_value(row["value"], t, of, f"value of parameter {name!r}", line)
-            vf = self.a_date(row["valid_from"], "valid_from", line)
-            vt = self.a_date(row.get("valid_to"), "valid_to", line)
+            value = self.typed_value(
+                row["value"],
+                t,
+                of,
+                f"value of parameter {name!r}",
+                self.loc.key_after(rline, "value"),
+            )
+            vf = self.a_date(row["valid_from"], "valid_from", rline)
+            vt = self.a_date(row.get("valid_to"), "valid_to", rline)
             assert vf is not None  # noqa: S101 - present, checked above
             if vt is not None and vt < vf:
                 raise self.fail(
-                    f"parameter {name!r}: valid_to {vt} is before valid_from {vf}", line
+                    f"parameter {name!r}: valid_to {vt} is before valid_from {vf}",
+                    rline,
+                    key="valid_to",
                 )
-            out.append(
-                ParameterValue(value, vf, vt, self.citations(row.get("citations"), line, None))
+            cites = self.citations(
+                row.get("citations"), self.loc.key_after(rline, "citations"), None
             )
+            out.append(ParameterValue(value, vf, vt, cites))
         out.sort(key=lambda v: v.valid_from)
         for a, b in itertools.pairwise(out):
             if a.valid_to is None or a.valid_to >= b.valid_from:
@@ -758,7 +836,9 @@ class _Reader:
         t, of = self.vtype(raw, f"question {name!r}", line)
         policy = raw.get("hit_policy", "collect" if t == "list" else "unique")
         if policy not in ("unique", "collect"):
-            raise self.fail(f'hit_policy of {name!r} must be "unique" or "collect"', line)
+            raise self.fail(
+                f'hit_policy of {name!r} must be "unique" or "collect"', line, key="hit_policy"
+            )
         if policy == "collect" and t != "list":
             raise self.fail(
                 f'question {name!r}: hit_policy "collect" gives a list, so the '
@@ -770,7 +850,9 @@ class _Reader:
         allowed: tuple[Value, ...] | None = None
         if values is not None:
             if not isinstance(values, list) or not values:
-                raise self.fail(f"`values` of question {name!r} must be a non-empty list", line)
+                raise self.fail(
+                    f"`values` of question {name!r} must be a non-empty list", line, key="values"
+                )
             allowed = tuple(
                 self.typed_value(v, elem or "text", None, f"a value of {name!r}", line)
                 for v in values
@@ -778,18 +860,20 @@ class _Reader:
         labels = self.value_labels(raw, name, elem or "text", allowed, line)
         refusal = raw.get("refusal", [])
         if not isinstance(refusal, list):
-            raise self.fail(f"`refusal` of {name!r} must be a list of values", line)
+            raise self.fail(f"`refusal` of {name!r} must be a list of values", line, key="refusal")
         refusals = tuple(
             self.typed_value(
                 v, elem or "text", None, f"a refusal value of {name!r}", line, allowed=allowed
             )
             for v in refusal
         )
-        label = self.label(raw.get("label"), f"`label` of question {name!r}", line)
+        label = self.label(
+            raw.get("label"), f"`label` of question {name!r}", self.loc.key_after(line, "label")
+        )
         assert label is not None  # noqa: S101
         internal = raw.get("internal", False)
         if not isinstance(internal, bool):
-            raise self.fail(f"`internal` of {name!r} must be true or false", line)
+            raise self.fail(f"`internal` of {name!r} must be true or false", line, key="internal")
         not_applicable = self.label(
             raw.get("not_applicable"),
             f"`not_applicable` of question {name!r}",
@@ -922,15 +1006,15 @@ class _Reader:
             compute = ConditionSpec(text, node, None, cline)
         value = raw.get("value")
         if isinstance(value, datetime):
-            raise self.fail("`value` must be a date without time", line, rid)
+            raise self.fail("`value` must be a date without time", line, rid, key="value")
         if isinstance(value, list):
             value = tuple(value)
         overrides = raw.get("overrides", [])
         if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
-            raise self.fail("`overrides` must be a list of rule ids", line, rid)
+            raise self.fail("`overrides` must be a list of rule ids", line, rid, key="overrides")
         default = raw.get("default", False)
         if not isinstance(default, bool):
-            raise self.fail("`default` must be true or false", line, rid)
+            raise self.fail("`default` must be true or false", line, rid, key="default")
         if default and when is not None:
             raise self.fail(
                 "a `default = true` rule applies when no other rule does; "
@@ -941,11 +1025,13 @@ class _Reader:
         vf = self.a_date(raw.get("valid_from"), "valid_from", line, rid)
         vt = self.a_date(raw.get("valid_to"), "valid_to", line, rid)
         if vf and vt and vt < vf:
-            raise self.fail(f"valid_to {vt} is before valid_from {vf}", line, rid)
+            raise self.fail(f"valid_to {vt} is before valid_from {vf}", line, rid, key="valid_to")
         explain = self.label(
             raw.get("explain"), "`explain`", self.loc.key_after(line, "explain"), rid
         )
-        title = self.label(raw.get("title"), "`title`", line, rid, required=False)
+        title = self.label(
+            raw.get("title"), "`title`", self.loc.key_after(line, "title"), rid, required=False
+        )
         assert explain is not None  # noqa: S101
         return RuleSpec(
             id=rid,
@@ -996,13 +1082,50 @@ def read_rule_file(
     jurisdiction: str | None = None,
     adopt: bool = False,
 ) -> RuleFile:
-    """Read and shape-check one rule file. Raises :class:`RuleFileError`.
+    """Read and shape-check one rule file. Raises :class:`RuleFileError` (the first
+    problem; :func:`check_rule_file` lists them all).
 
     *jurisdiction*, when given, is where the file must apply: it fills in a missing
     ``[rulebook] jurisdiction`` and contradicting one is an error — unless *adopt*: then the
     file's rules and parameters are read as *jurisdiction*'s own (a municipality adopting
     another's rule set without copying it; ``RuleFile.adopted_from`` keeps the original).
     """
+    rf = _read(path, text, jurisdiction, adopt, None)
+    assert rf is not None  # noqa: S101 - without a sink every problem raises
+    return rf
+
+
+def check_rule_file(
+    path: str | Path,
+    text: str | None = None,
+    jurisdiction: str | None = None,
+    adopt: bool = False,
+) -> tuple[RuleFile | None, list[RuleFileError]]:
+    """Shape-check one rule file and list *every* problem, each at the line of its key.
+
+    Each top-level entry (fact, parameter, question, rule, table, constraint, watch) is read
+    on its own: an entry with a problem is reported and left out, the others are read. Gives
+    the file of the entries that read cleanly (``None`` when the file is not TOML at all, or
+    its ``[rulebook]`` is unusable) and the problems in the order of their lines; the file
+    can then be compiled to find the problems of the entries that were read.
+    """
+    errors: list[RuleFileError] = []
+    try:
+        rf = _read(path, text, jurisdiction, adopt, errors)
+    except RuleFileError as exc:
+        errors.append(exc)
+        rf = None
+    errors.sort(key=lambda e: e.line or 0)
+    return rf, errors
+
+
+def _read(
+    path: str | Path,
+    text: str | None,
+    jurisdiction: str | None,
+    adopt: bool,
+    errors: list[RuleFileError] | None,
+) -> RuleFile | None:
     if text is None:
         text = read_text_file(path)
     spath = str(path)
@@ -1021,7 +1144,19 @@ def read_rule_file(
     except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
         raise RuleFileError(f"not valid TOML: {exc}", file=spath) from None
     r = _Reader(spath, text)
-    r.check_scalars(data)
+    r.soft = errors
+    skip = r.check_scalars(data, errors)
+
+    def attempt(fn: Callable[..., _T], *args: Any) -> _T | None:
+        """``fn(*args)``; with a sink, a problem is recorded and gives ``None``."""
+        if errors is None:
+            return fn(*args)
+        try:
+            return fn(*args)
+        except RuleFileError as exc:
+            errors.append(exc)
+            return None
+
     r.keys(
         data,
         {
@@ -1072,36 +1207,58 @@ def read_rule_file(
             raise r.fail(f"`{key}` must be an array of tables: [[{key}]]")
         return value
 
-    tables = read_tables(r, array("tables"), jurisdiction)
-    rules = tuple(r.rule(i, raw) for i, raw in enumerate(array("rules")))
+    def entries(key: str) -> list[tuple[str, Any]]:
+        found = attempt(section, key) or {}
+        return [(n, v) for n, v in found.items() if (key, n) not in skip]
+
+    def items(key: str) -> list[tuple[int, Any]]:
+        found = attempt(array, key) or []
+        return [(i, v) for i, v in enumerate(found) if (key, i) not in skip]
+
+    tables: tuple[TableSpec, ...] = ()
+    if not any(head == "tables" for head, _ in skip):  # else reported: a bad cell
+        tables = attempt(read_tables, r, attempt(array, "tables") or [], jurisdiction) or ()
+    rules = tuple(x for i, raw in items("rules") if (x := attempt(r.rule, i, raw)) is not None)
     rules += tuple(spec for t in tables for spec in t.rules)
     seen: dict[str, RuleSpec] = {}
     for rule in rules:
         if rule.id in seen:
-            raise r.fail(
+            twice = r.fail(
                 f"rule id used twice (first at line {seen[rule.id].line})", rule.line, rule.id
             )
+            if errors is None:
+                raise twice
+            errors.append(twice)
         seen[rule.id] = rule
     book_id = head.get("id", Path(spath).stem)
     if "id" in head and (
         not isinstance(book_id, str) or len(book_id) > MAX_ID_LENGTH or not _ID.match(book_id)
     ):
-        raise r.fail(
+        bad_id = r.fail(
             f'[rulebook] id must be lower-case text like "se.lss.insatser", got '
             f"{safe_repr(book_id)}",
             r.loc.table("rulebook", "id"),
         )
+        if errors is None:
+            raise bad_id
+        errors.append(bad_id)
+        book_id = Path(spath).stem
+    facts = [attempt(r.fact, n, v) for n, v in entries("facts")]
+    params = [attempt(r.parameter, n, v, jurisdiction) for n, v in entries("parameters")]
+    questions = [attempt(r.question, n, v) for n, v in entries("questions")]
+    constraints = [attempt(r.constraint, i, c) for i, c in items("constraints")]
+    watches = attempt(read_watches, r, dict(entries("watches")), jurisdiction) or ()
     return RuleFile(
         path=spath,
         id=str(book_id),
         title=title or Label(Path(spath).stem, Path(spath).stem),
         jurisdiction=jurisdiction,
-        facts=tuple(r.fact(n, v) for n, v in section("facts").items()),
-        parameters=tuple(r.parameter(n, v, jurisdiction) for n, v in section("parameters").items()),
-        questions=tuple(r.question(n, v) for n, v in section("questions").items()),
+        facts=tuple(f for f in facts if f is not None),
+        parameters=tuple(p for p in params if p is not None),
+        questions=tuple(q for q in questions if q is not None),
         rules=rules,
-        constraints=tuple(r.constraint(i, c) for i, c in enumerate(array("constraints"))),
-        watches=read_watches(r, section("watches"), jurisdiction),
+        constraints=tuple(c for c in constraints if c is not None),
+        watches=watches,
         tables=tables,
         adopted_from=adopted_from,
         lines=dict(r.loc.headers),
