@@ -91,6 +91,19 @@ def test_evaluate_bad_facts_and_dates() -> None:
         stdin='{"grundlaggande_behov_timmar_per_vecka": -2}',
     )
     assert code == 1
+    assert "ska vara minst 0" in out  # the language of --lang (sv by default)
+    code, out = run(
+        "evaluate",
+        "personlig_assistans.huvudman",
+        "--facts",
+        "-",
+        "--on",
+        "2026-01-01",
+        "--lang",
+        "en",
+        stdin='{"grundlaggande_behov_timmar_per_vecka": -2}',
+    )
+    assert code == 1
     assert "at least 0" in out
     code, out = run(
         "evaluate", "personlig_assistans.huvudman", "--facts", "-", "--on", "2026-13-01", stdin="{}"

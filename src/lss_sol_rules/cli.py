@@ -22,8 +22,6 @@ from .completion import (
 from .engine import Engine
 from .errors import (
     LssSolRulesError,
-    NoRuleInForceError,
-    QuestionError,
     RuleFileError,
     did_you_mean,
 )
@@ -34,11 +32,23 @@ from .values import to_json
 __all__ = ["main"]
 
 
+def _library_message(exc: BaseException, lang: str | None = None) -> str:
+    """A library error as the command line shows it: in *lang*, by default the running
+    command's ``--lang`` (English for a command without one), with hints a command-line
+    user can follow (flags and commands, never Python keywords)."""
+    if not isinstance(exc, LssSolRulesError):
+        return str(exc)
+    if lang is None:
+        ctx = click.get_current_context(silent=True)
+        lang = ctx.params.get("lang") if ctx is not None else None
+    return exc.message("sv" if lang == "sv" else "en", "cli")
+
+
 def _engine(rules: tuple[str, ...], no_plugins: bool) -> Engine:
     try:
         return load(paths=rules, plugins=not no_plugins)
     except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
 
 
 _rules_option = click.option(
@@ -69,7 +79,7 @@ class _Group(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         except LssSolRulesError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(_library_message(exc)) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,7 +131,7 @@ def _read_text(path: str, what: str) -> str:
     try:
         return read(path, what)
     except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
 
 
 def _read_facts(source: str) -> dict[str, Any]:
@@ -177,23 +187,9 @@ def _evaluation_options(f: Any) -> Any:
 
 
 def _cli_hint(engine: Engine, exc: LssSolRulesError) -> str:
-    """The error's text with the hints a command-line user can follow: CLI flags, never the
-    Python keywords the library's own messages name (``jurisdiction=...``)."""
-    text = str(exc)
-    if isinstance(exc, QuestionError) and "(pass jurisdiction=...)" in text:
-        where = sorted(
-            {r.jurisdiction for r in engine.rulebook.rules if r.question == exc.question}
-        )
-        flag = (
-            f"pass --jurisdiction {where[0]}"
-            if len(where) == 1
-            else "pass --jurisdiction with one of them"
-        )
-        text = text.replace("(pass jurisdiction=...)", f"({flag})")
-    if isinstance(exc, NoRuleInForceError):
-        text += f" (--on DATE; `lss-sol-rules parameters --jurisdiction {exc.jurisdiction}`"
-        text += " shows what is in force when)"
-    return text
+    """The error's text as :func:`_library_message` gives it: in the language of
+    ``--lang``, with the hints a command-line user can follow."""
+    return _library_message(exc)
 
 
 def _decide(
@@ -585,7 +581,7 @@ def test_cases(
     try:
         cases = load_cases(paths)
     except RuleFileError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
     passed = failed = 0
     for case in cases:
         result = run_case(engine, case)
@@ -782,7 +778,7 @@ def _cases_from(
             ignore_unknown_columns=ignore_unknown,
         )
     except (LssSolRulesError, ImportError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
 
 
 def _check_question(engine: Engine, question: str, when: date | None, jurisdiction: str) -> None:
@@ -870,7 +866,7 @@ def batch(
     try:
         check_output_path(out_file)
     except (LssSolRulesError, ImportError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
     engine = _engine(rules, no_plugins)
     _check_question(engine, question, when, jurisdiction)
     cases = _cases_from(engine, cases_file, ids, ignore_columns, ignore_unknown_columns)
@@ -890,13 +886,13 @@ def batch(
             ignore_unknown_columns=ignore_unknown_columns,
         )
     except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
     finally:
         bar.close()
     try:
         write_result(result, out_file)
     except (LssSolRulesError, ImportError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
     if result.row_errors:
         click.echo(result.error_summary(), err=True)
     summary = ", ".join(f"{k}: {v}" for k, v in result.counts().items())
@@ -992,7 +988,7 @@ def diff_cmd(
             progress=bar.to,
         )
     except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
     finally:
         bar.close()
     if fmt == "json":
@@ -1130,12 +1126,14 @@ def _watch_source(
     except ImportError as exc:  # its message names the extra to install
         raise click.ClickException(str(exc)) from None
     except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
     for line_no, raw in parsed:
         try:
             target.post(Event.from_dict(raw))
         except LssSolRulesError as exc:
-            raise click.ClickException(f"{events_file}:{line_no}: {exc}") from None
+            raise click.ClickException(
+                f"{events_file}:{line_no}: {_library_message(exc)}"
+            ) from None
     return target
 
 
@@ -1171,7 +1169,7 @@ def watchlist(
     try:
         alerts = source.watchlist(when)
     except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
     if fmt == "json":
         click.echo(json.dumps([a.to_dict(lang) for a in alerts], ensure_ascii=False, indent=2))
         return
@@ -1209,7 +1207,7 @@ def ivo_report(
     try:
         rows = source.ivo_report(quarter)
     except LssSolRulesError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(_library_message(exc)) from None
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return

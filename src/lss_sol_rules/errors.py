@@ -408,6 +408,23 @@ class NoRuleInForceError(EvaluationError):
             f"ingen regel som besvarar frågan {question!r} gäller den {day} i regelverket "
             f"{jurisdiction!r}; pröva ett datum som reglerna gäller för, eller be den som "
             f"förvaltar regelverket lägga till en regel som gäller från det datumet",
+            Hint(
+                python=("", ""),
+                cli=(
+                    f"--on DATE; `lss-sol-rules parameters --jurisdiction {jurisdiction}` "
+                    f"shows what is in force when",
+                    f"--on DATUM; `lss-sol-rules parameters --jurisdiction {jurisdiction}` "
+                    f"visar vad som gäller när",
+                ),
+                http=(
+                    f'"on" in the body; GET /parameters?jurisdiction={jurisdiction} shows '
+                    f"what is in force when",
+                    f'"on" i anropet; GET /parameters?jurisdiction={jurisdiction} visar vad '
+                    f"som gäller när",
+                ),
+                default="python",
+                parenthesised=True,
+            ),
         )
 
 
