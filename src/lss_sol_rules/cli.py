@@ -6,7 +6,6 @@ import json
 import shlex
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
@@ -91,36 +90,45 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @_no_plugins_option
-def check(paths: tuple[str, ...], no_plugins: bool) -> None:
-    """Validate rule files: each is loaded on top of national law and checked.
+@click.option(
+    "--strict", is_flag=True, help="Warnings fail the check too (exit status 1), e.g. in CI."
+)
+def check(paths: tuple[str, ...], no_plugins: bool, strict: bool) -> None:
+    """Validate rule files (folders: every .toml under them) on top of the installed rules.
 
-    Prints ``file:line: rule 'id': problem`` for each file that fails; exit status 1.
+    Reports every problem of each file in one run, each as ``file:line: rule 'id': problem``
+    at the line of the offending key, and warns (``warning:``) when a rule can be in force on
+    dates where a parameter it reads has no value. A file that is one of the installed files
+    (national law, a plugin's) is checked in its place. Exit status 1 when a file has an
+    error (or, with --strict, a warning); ``ok: FILE`` for each file that loads.
     """
-    files: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        files.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path])
+    from .rulecheck import check_files  # noqa: PLC0415
+
     try:
         base = load(plugins=not no_plugins)
     except LssSolRulesError as exc:
         click.echo(str(exc), err=True)
         click.echo("the installed rules (national law and plugins) do not load", err=True)
         sys.exit(1)
-    # Files that national law or a plugin already provides were checked by loading them.
-    provided = {Path(rf.path).resolve() for rf, _ in base.rulebook.files}
-    failed = 0
-    for f in files:
-        extra = [] if f.resolve() in provided else [str(f)]
-        try:
-            if extra:
-                load(paths=extra, plugins=not no_plugins)
-        except LssSolRulesError as exc:
+    reports = check_files(base, paths)
+    errors = warnings = failed = 0
+    for report in reports:
+        for error in report.errors:
+            click.echo(str(error), err=True)
+        for warning in report.warnings:
+            click.echo(str(warning), err=True)
+        errors += len(report.errors)
+        warnings += len(report.warnings)
+        if report.errors or (strict and report.warnings):
             failed += 1
-            click.echo(str(exc), err=True)
         else:
-            click.echo(f"ok: {f}")
+            click.echo(f"ok: {report.path}")
+    if errors or warnings:
+        e = f"{errors} error{'s' if errors != 1 else ''}"
+        w = f"{warnings} warning{'s' if warnings != 1 else ''}"
+        click.echo(f"{e}, {w} in {len(reports)} file(s)", err=True)
     if failed:
-        click.echo(f"{failed} of {len(files)} file(s) failed", err=True)
+        click.echo(f"{failed} of {len(reports)} file(s) failed", err=True)
         sys.exit(1)
 
 

@@ -1,0 +1,255 @@
+"""Check rule files as a rule author does: every problem of each file in one run, and the
+dates on which a rule is in force but a parameter it reads has no value.
+
+Used by ``lss-sol-rules check``. The files are checked on top of the installed rulebook
+(national law and, unless left out, the installed plugins): a file that *is* one of the
+installed files — the same path, or the same ``[rulebook] id`` and file name, as a checkout
+next to a non-editable install or a copy of a plugin's folder — is checked in its place,
+not beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+import attrs
+
+from .engine import Engine
+from .errors import LssSolRulesError, RuleFileError
+from .expr.functions import Function
+from .loader import RuleFile, check_rule_file
+from .rulebook import CompiledRule, Rulebook
+
+__all__ = ["FileReport", "ParameterGap", "check_files", "parameter_gaps"]
+
+MAX_COMPILE_ROUNDS = 50  # rules left out one by one to find the next compile problem
+
+
+@attrs.frozen
+class ParameterGap:
+    """A rule in force on dates where a parameter it reads has no value (a warning:
+    evaluating on those dates raises ``ParameterNotInForceError``)."""
+
+    file: str
+    line: int | None
+    rule_id: str
+    parameter: str
+    jurisdiction: str
+    gaps: tuple[tuple[date | None, date | None], ...]  # None: open-ended
+    fixed_date: date | None = None  # a read with at(parameter, date)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.fixed_date is not None:
+            problem = (
+                f"reads parameter {self.parameter!r} on {self.fixed_date.isoformat()} "
+                f"(at()), when it has no value in jurisdiction {self.jurisdiction!r}"
+            )
+        else:
+            spans = ", ".join(_span(a, b) for a, b in self.gaps)
+            problem = (
+                f"is in force on dates where parameter {self.parameter!r} has no value in "
+                f"jurisdiction {self.jurisdiction!r}: {spans}; evaluating then fails — add a "
+                f"dated value to the parameter, or limit the rule with valid_from/valid_to"
+            )
+        return f"{where}: rule {self.rule_id!r}: warning: {problem}"
+
+
+def _span(start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        return "every date"
+    if start is None:
+        assert end is not None  # noqa: S101
+        return f"before {(end + timedelta(days=1)).isoformat()}"
+    if end is None:
+        return f"after {(start - timedelta(days=1)).isoformat()}"
+    return f"{start.isoformat()} – {end.isoformat()}"
+
+
+@attrs.define
+class FileReport:
+    """The problems of one file: errors (it does not load) and warnings."""
+
+    path: Path
+    errors: list[RuleFileError] = attrs.Factory(list)
+    warnings: list[ParameterGap] = attrs.Factory(list)
+
+
+def _uncovered(
+    start: date | None, end: date | None, spans: Iterable[tuple[date, date | None]]
+) -> list[tuple[date | None, date | None]]:
+    """The parts of [start, end] (None: open) that no span covers."""
+    lo = date.min if start is None else start
+    hi = date.max if end is None else end
+    out: list[tuple[date, date]] = []
+    cursor: date | None = lo  # the first date not yet covered; None: all covered
+    for a, b in sorted((a, date.max if b is None else b) for a, b in spans):
+        if cursor is None or a > hi:
+            break
+        if b < cursor:
+            continue
+        if a > cursor:
+            out.append((cursor, a - timedelta(days=1)))
+        cursor = None if b >= hi else b + timedelta(days=1)
+    if cursor is not None and cursor <= hi:
+        out.append((cursor, hi))
+    return [(None if a == date.min else a, None if b == date.max else b) for a, b in out]
+
+
+def parameter_gaps(engine: Engine, rules: Iterable[CompiledRule]) -> list[ParameterGap]:
+    """For each of *rules*, the parameters it reads that have no value on some date the rule
+    is in force, in the rule's own jurisdiction (its own values and those of the
+    jurisdictions enclosing it; a municipality below may add values, but cannot be relied
+    on)."""
+    out: list[ParameterGap] = []
+    for rule in rules:
+        view = engine.rulebook.view(rule.jurisdiction)
+        for name in sorted(set(rule.params)):
+            spans = [
+                (v.valid_from, v.valid_to) for p, _ in view.params.get(name, ()) for v in p.values
+            ]
+            gaps = _uncovered(rule.valid_from, rule.valid_to, spans)
+            if gaps:
+                out.append(
+                    ParameterGap(
+                        rule.file, rule.line, rule.id, name, rule.jurisdiction, tuple(gaps)
+                    )
+                )
+        for name, when in sorted(set(rule.params_at)):
+            if view.param_value(name, when) is None:
+                out.append(
+                    ParameterGap(rule.file, rule.line, rule.id, name, rule.jurisdiction, (), when)
+                )
+    return out
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        files.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path])
+    return files
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def check_files(base: Engine, paths: Sequence[str | Path]) -> list[FileReport]:
+    """Check the rule files at *paths* (folders: every ``.toml`` under them) on top of the
+    rulebook of *base*: every shape problem of each file, then the compile problems (rules
+    in error left out one by one, so each is reported), then the parameter gaps of the
+    rules of the files that load."""
+    installed = list(base.rulebook.files)
+    functions = base.rulebook.functions
+    reports: list[FileReport] = []
+    replaced: dict[int, RuleFile] = {}  # index in installed -> the file checked in its place
+    added: list[RuleFile] = []
+    unchanged: set[str] = set()  # paths of installed files checked as they are
+    by_path: dict[str, FileReport] = {}
+    for path in _expand(paths):
+        report = FileReport(path)
+        reports.append(report)
+        by_path[str(path)] = report
+        rf, errors = check_rule_file(path)
+        match = next(
+            (i for i, (inst, _) in enumerate(installed) if _same_file(inst.path, path)), None
+        )
+        if match is None and rf is not None:
+            match = next(
+                (
+                    i
+                    for i, (inst, _) in enumerate(installed)
+                    if inst.id == rf.id and Path(inst.path).name == path.name and i not in replaced
+                ),
+                None,
+            )
+        if match is not None and rf is not None:
+            inst = installed[match][0]
+            if inst.jurisdiction != rf.jurisdiction or inst.adopted_from is not None:
+                # Read as the plugin provides it (its jurisdiction, adopted or not).
+                rf, errors = check_rule_file(
+                    path, jurisdiction=inst.jurisdiction, adopt=inst.adopted_from is not None
+                )
+        report.errors.extend(errors)
+        if rf is None:
+            continue
+        if match is not None and _same_file(installed[match][0].path, path) and not errors:
+            unchanged.add(installed[match][0].path)
+            continue
+        if match is not None:
+            replaced[match] = rf
+        else:
+            added.append(rf)
+    engine: Engine | None = base
+    if replaced or added:
+        engine = _compile(installed, replaced, added, functions, by_path)
+    if engine is not None:
+        checked = {str(r.path) for r in reports if not r.errors}
+        checked |= unchanged
+        mine = [r for r in engine.rulebook.rules if r.file in checked]
+        for gap in parameter_gaps(engine, mine):
+            owner = by_path.get(gap.file) or next(
+                (r for r in reports if _same_file(r.path, gap.file)), None
+            )
+            if owner is not None:
+                owner.warnings.append(gap)
+    for report in reports:
+        report.errors.sort(key=lambda e: e.line or 0)
+    return reports
+
+
+def _compile(
+    installed: list[tuple[RuleFile, str]],
+    replaced: dict[int, RuleFile],
+    added: list[RuleFile],
+    functions: Mapping[str, Function],
+    by_path: dict[str, FileReport],
+) -> Engine | None:
+    """Compile the installed files with the checked ones in place; a compile problem in a
+    checked file's rule is reported and the rule left out, and the compile is tried again,
+    so that every rule's problem is found. ``None`` when a problem cannot be left out."""
+    current = {id(rf): rf for rf in [*replaced.values(), *added]}
+    for _ in range(MAX_COMPILE_ROUNDS):
+        files = [
+            (current[id(replaced[i])] if i in replaced else rf, layer)
+            for i, (rf, layer) in enumerate(installed)
+        ]
+        files += [(current[id(rf)], "local") for rf in added]
+        try:
+            return Engine(Rulebook(files, functions))
+        except RuleFileError as exc:
+            report = by_path.get(exc.file or "")
+            if report is None:
+                report = next(
+                    (r for p, r in by_path.items() if exc.file and _same_file(p, exc.file)),
+                    None,
+                )
+            if report is None:  # in an installed file: the checked file broke it
+                target = next(iter(by_path.values()), None)
+                if target is not None:
+                    target.errors.append(exc)
+                return None
+            report.errors.append(exc)
+            key = next(
+                (k for k, rf in current.items() if rf.path == exc.file),
+                None,
+            )
+            rf = current.get(key) if key is not None else None
+            if rf is None or exc.rule_id is None:
+                return None
+            rules = tuple(r for r in rf.rules if r.id != exc.rule_id or r.table is not None)
+            if len(rules) == len(rf.rules):
+                return None  # a table row, or not a rule of the file: cannot be left out
+            current[key] = attrs.evolve(rf, rules=rules)  # type: ignore[index]
+        except LssSolRulesError as exc:  # a plugin function, a rulebook-wide problem
+            target = next(iter(by_path.values()), None)
+            if target is not None:
+                target.errors.append(RuleFileError(str(exc), file=str(target.path)))
+            return None
+    return None
