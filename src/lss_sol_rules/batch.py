@@ -1129,7 +1129,7 @@ def read_csv(
             path,
             f"is not valid CSV: {exc}",
             reader.line_num,
-            f"filen är inte giltig CSV ({exc}); kontrollera citattecknen på raden",
+            "filen är inte giltig CSV; kontrollera citattecken och avgränsare på raden",
         ) from None
     if errors == "raise" and bad:
         raise bad[min(bad)].as_fact_error()

@@ -349,7 +349,10 @@ def check_settings(old: Setting, new: Setting, question: str) -> None:
         raise DiffError(
             "nothing to compare: the new setting is the old one; give another date "
             "(against_on / --against-on), jurisdiction (against_jurisdiction / "
-            "--against-jurisdiction) or rules (against / --against-rules)"
+            "--against-jurisdiction) or rules (against / --against-rules)",
+            sv="inget att jämföra: den nya inställningen är densamma som den gamla; ange ett "
+            "annat datum (against_on / --against-on), regelverk (against_jurisdiction / "
+            "--against-jurisdiction) eller andra regler (against / --against-rules)",
         )
     if old.engine is new.engine:
         return
@@ -362,12 +365,17 @@ def check_settings(old: Setting, new: Setting, question: str) -> None:
         raise DiffError(
             f"the new rules do not apply in the jurisdiction compared, "
             f"{new.jurisdiction!r}: {files}; pass --against-jurisdiction {where[0]} "
-            f"(against_jurisdiction={where[0]!r}) to compare under them"
+            f"(against_jurisdiction={where[0]!r}) to compare under them",
+            sv=f"de nya reglerna gäller inte i det regelverk som jämförs, "
+            f"{new.jurisdiction!r}: {files}; ange --against-jurisdiction {where[0]} "
+            f"(against_jurisdiction={where[0]!r}) för att jämföra med dem",
         )
     if not added and old.on == new.on and old.jurisdiction == new.jurisdiction:
         raise DiffError(
             "nothing to compare: the new engine loads no rule file the old one does not; "
-            "pass the proposal's rule files (--against-rules FILE)"
+            "pass the proposal's rule files (--against-rules FILE)",
+            sv="inget att jämföra: den nya uppsättningen läser inte in någon regelfil som "
+            "den gamla saknar; ange förslagets regelfiler (--against-rules FIL)",
         )
     new.engine.view_for(question, new.jurisdiction)
 

@@ -91,7 +91,34 @@ def _got_sv(raw: object) -> str:
     kind = _kind(raw)
     if kind == "None":
         return "men är tomt"
-    return f"men är {_KIND_SV[kind]}: {safe_repr(raw)}"
+    return f"men är {_KIND_SV[kind]}: {_shown_sv(raw)}"
+
+
+def _shown_sv(raw: object) -> str:
+    """*raw* as a Swedish text shows it: ``sant``/``falskt``, numbers without Python's
+    ``Decimal(...)`` wrapper, very long numbers by their length; else :func:`safe_repr`."""
+    t = type(raw)
+    if t is bool:
+        return "sant" if raw else "falskt"
+    if t is int:
+        assert isinstance(raw, int)  # noqa: S101 - for mypy
+        if abs(raw) >= 10**61:
+            return f"<ett heltal med omkring {raw.bit_length() * 3 // 10} siffror>"
+    if t is Decimal:
+        assert isinstance(raw, Decimal)  # noqa: S101 - for mypy
+        tup = raw.as_tuple()
+        if raw.is_finite() and len(tup.digits) <= 60 and -60 < raw.adjusted() < 60:
+            return str(raw)
+        if not raw.is_finite():
+            return "NaN" if raw.is_nan() else ("-oändligt" if raw < 0 else "oändligt")
+        return f"<ett tal med {len(tup.digits)} siffror>"
+    if t is float:
+        assert isinstance(raw, float)  # noqa: S101 - for mypy
+        if raw != raw:  # noqa: PLR0124 - NaN
+            return "NaN"
+        if raw in (float("inf"), float("-inf")):
+            return "oändligt" if raw > 0 else "-oändligt"
+    return safe_repr(raw)
 
 
 def _safe_value(raw: object) -> object:
@@ -132,13 +159,13 @@ def _number(decl: FactDecl, raw: object) -> int | Decimal:
         try:
             value = to_decimal(plain)
         except ValueError as exc:
-            sv = f"ska vara ett ändligt tal, men är {safe_repr(raw)}"
+            sv = f"ska vara ett ändligt tal, men är {_shown_sv(raw)}"
             raise _fail(decl, f"{exc}, got {safe_repr(raw)}", raw, sv) from None
     places = 400 if issubclass(t, float) else MAX_DECIMAL_PLACES  # a float is never longer
     problem = number_problem(value, MAX_MAGNITUDE, places)
     if problem is not None:
         why_sv = number_problem(value, MAX_MAGNITUDE, places, "sv")
-        raise _fail(decl, f"{safe_repr(raw)} {problem}", raw, f"{safe_repr(raw)} {why_sv}")
+        raise _fail(decl, f"{safe_repr(raw)} {problem}", raw, f"{_shown_sv(raw)} {why_sv}")
     if isinstance(value, Decimal):
         value = _trim(value)
         if decl.type == "int":
@@ -147,7 +174,7 @@ def _number(decl: FactDecl, raw: object) -> int | Decimal:
                     decl,
                     f"must be a whole number, got {safe_repr(raw)}",
                     raw,
-                    f"ska vara ett heltal, men är {safe_repr(raw)}",
+                    f"ska vara ett heltal, men är {_shown_sv(raw)}",
                 )
             return int(value)
     return value
