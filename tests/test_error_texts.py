@@ -527,3 +527,33 @@ def test_the_cli_prints_library_errors_in_the_language_of_lang(tmp_path: Path) -
     out = runner.invoke(main, ["evaluate", "delegation.beslutsniva", "--facts", str(facts)])
     assert "(ange --jurisdiction se/stockholm)" in out.output
     assert "jurisdiction=" not in out.output
+
+
+# -- errors of the rules' arithmetic, met by a host while evaluating ---------------------------
+class _Facts:
+    """The smallest context an expression evaluates in: facts only."""
+
+    def __init__(self, facts: dict[str, Any]) -> None:
+        self.facts = facts
+        self.on = ON
+
+    def fact(self, name: str) -> Any:
+        return self.facts[name]
+
+
+ARITHMETIC: list[tuple[str, dict[str, Any]]] = [
+    ("h / n > 1", {"h": Decimal(1), "n": 0}),
+    ("h * h * h > 1", {"h": Decimal("1e20")}),
+    ("h * h < 1", {"h": Decimal("1e-20")}),
+]
+
+
+@pytest.mark.parametrize(("text", "facts"), ARITHMETIC, ids=[t for t, _ in ARITHMETIC])
+def test_arithmetic_errors_have_both_texts(text: str, facts: dict[str, Any]) -> None:
+    from lss_sol_rules.expr import Scope, Symbol, compile_expr, parse
+
+    scope = Scope({"h": Symbol("fact", "number"), "n": Symbol("fact", "int")})
+    compiled = compile_expr(text, parse(text), scope)
+    err = raised(lambda: compiled.fn(_Facts(facts)))
+    assert isinstance(err, EvaluationError)
+    assert_bilingual(err)

@@ -222,7 +222,7 @@ class _Compiler:
             try:
                 return Decimal(x) / Decimal(y)
             except (DivisionByZero, InvalidOperation):
-                raise EvaluationError("division by zero") from None
+                raise EvaluationError("division by zero", sv="division med noll") from None
 
         active = known(unk, ctx.n)
         out = elementwise(div, [a, b], ctx.n, ("number", None), active, ctx.flag, _FN_ERRORS)

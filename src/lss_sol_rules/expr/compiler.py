@@ -164,14 +164,20 @@ def bounded(value: Any, text: str) -> Any:
             raise EvaluationError(
                 f"a number computed by {text!r} is too small (below 10^-{MAX_RESULT_MAGNITUDE})"
                 f"; rules compute with numbers between ±10^-{MAX_RESULT_MAGNITUDE} and "
-                f"±10^{MAX_RESULT_MAGNITUDE}"
+                f"±10^{MAX_RESULT_MAGNITUDE}",
+                sv=f"ett tal som beräknas av {text!r} blir för litet (under "
+                f"10^-{MAX_RESULT_MAGNITUDE}); reglerna räknar med tal mellan "
+                f"±10^-{MAX_RESULT_MAGNITUDE} och ±10^{MAX_RESULT_MAGNITUDE}",
             )
     else:
         return value
     raise EvaluationError(
         f"a number computed by {text!r} is too large (10^{MAX_RESULT_MAGNITUDE} or more); "
         f"rules compute with numbers between ±10^-{MAX_RESULT_MAGNITUDE} and "
-        f"±10^{MAX_RESULT_MAGNITUDE}: check the rules that feed it"
+        f"±10^{MAX_RESULT_MAGNITUDE}: check the rules that feed it",
+        sv=f"ett tal som beräknas av {text!r} blir för stort (10^{MAX_RESULT_MAGNITUDE} eller "
+        f"mer); reglerna räknar med tal mellan ±10^-{MAX_RESULT_MAGNITUDE} och "
+        f"±10^{MAX_RESULT_MAGNITUDE}: kontrollera uppgifterna och de regler som ger talet",
     )
 
 
@@ -292,7 +298,9 @@ class _Compiler:
 
             def impl(a: Any, b: Any) -> Any:
                 if not b:
-                    raise EvaluationError(f"division by zero in {text!r}")
+                    raise EvaluationError(
+                        f"division by zero in {text!r}", sv=f"division med noll i {text!r}"
+                    )
                 return ARITHMETIC.divide(Decimal(a), Decimal(b))
 
         else:
@@ -314,7 +322,9 @@ class _Compiler:
             except (ArithmeticError, ValueError) as exc:  # decimal signals, defensively
                 raise EvaluationError(
                     f"{op!r} failed in {text!r}: {type(exc).__name__}; the numbers are out of "
-                    f"the range rules compute with (±10^{MAX_RESULT_MAGNITUDE})"
+                    f"the range rules compute with (±10^{MAX_RESULT_MAGNITUDE})",
+                    sv=f"räkneoperationen {op!r} i {text!r} gick inte att utföra: talen ligger "
+                    f"utanför det intervall reglerna räknar med (±10^{MAX_RESULT_MAGNITUDE})",
                 ) from None
 
         return arith, result
@@ -453,7 +463,9 @@ class _Compiler:
                 raise
             except Exception as exc:  # a plugin's function must not break the promise
                 raise EvaluationError(
-                    f"{name}() failed in {text!r}: {type(exc).__name__}: {_message(exc)}"
+                    f"{name}() failed in {text!r}: {type(exc).__name__}: {_message(exc)}",
+                    sv=f"funktionen {name} i {text!r} gick inte att beräkna (felet beskrivs på "
+                    f"engelska): {_message(exc)}",
                 ) from None
 
         return call, ret
