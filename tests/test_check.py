@@ -312,3 +312,44 @@ def test_check_the_national_rules_of_a_wheel_install(tmp_path: Path) -> None:
         assert not re.search(r"file\(s\) failed|twice|Traceback", out.stdout + out.stderr)
         assert out.stdout.count("ok: ") == len(list((ROOT / "rules").rglob("*.toml")))
     assert sysconfig  # imported for the reader: purelib is where pip puts the package
+
+
+def _bad_rules(n: int) -> str:
+    text = '[questions."t.q"]\ntype = "bool"\nlabel = { sv = "q", en = "q" }\n'
+    for i in range(n):
+        text += (
+            f'[[rules]]\nid = "t.q.r{i}"\nquestion = "t.q"\nwhen = "okand{i} > 1"\n'
+            'value = true\ncitations = ["x"]\nexplain = { sv = "x", en = "x" }\n'
+        )
+    return text
+
+
+def test_a_file_that_does_not_compile_leaves_the_others_checked(
+    rule_file: Callable[..., Path],
+) -> None:
+    dup = rule_file('[facts.alder]\ntype = "int"\nlabel = { sv = "a", en = "a" }\n')
+    not_toml = rule_file("not toml [[\n")
+    many = rule_file(_bad_rules(5))
+    good = rule_file(_bad_rules(0).replace("t.q", "t.ok"))
+    code, out = run("check", "--no-plugins", str(dup), str(not_toml), str(many), str(good))
+    assert code == 1
+    assert f"{dup}: fact 'alder' is already declared" in out
+    assert f"{not_toml}:1: not valid TOML" in out
+    for i in range(5):
+        assert f"rule 't.q.r{i}': unknown name 'okand{i}'" in out
+    assert f"ok: {good}" in out
+    assert "7 errors, 0 warnings in 4 file(s)" in out
+    assert "3 of 4 file(s) failed" in out
+
+
+def test_check_says_when_it_stops_compiling(
+    rule_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lss_sol_rules import rulecheck
+
+    monkeypatch.setattr(rulecheck, "MAX_COMPILE_ROUNDS", 3)
+    path = rule_file(_bad_rules(5))
+    code, out = run("check", "--no-plugins", str(path))
+    assert code == 1
+    assert out.count("unknown name 'okand") == 3
+    assert "not compiled further: more than 3 problems" in out

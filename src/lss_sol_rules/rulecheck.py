@@ -24,7 +24,7 @@ from .rulebook import CompiledRule, Rulebook
 
 __all__ = ["FileReport", "ParameterGap", "check_files", "parameter_gaps"]
 
-MAX_COMPILE_ROUNDS = 50  # rules left out one by one to find the next compile problem
+MAX_COMPILE_ROUNDS = 200  # rules left out one by one to find the next compile problem
 
 
 @attrs.frozen
@@ -211,45 +211,60 @@ def _compile(
     functions: Mapping[str, Function],
     by_path: dict[str, FileReport],
 ) -> Engine | None:
-    """Compile the installed files with the checked ones in place; a compile problem in a
-    checked file's rule is reported and the rule left out, and the compile is tried again,
-    so that every rule's problem is found. ``None`` when a problem cannot be left out."""
-    current = {id(rf): rf for rf in [*replaced.values(), *added]}
+    """Compile the installed files with the checked ones in place.
+
+    A compile problem in a rule of a checked file is reported and the rule left out; any
+    other problem of a checked file is reported and the file left out (the installed version
+    used, if it replaces one); then the compile is tried again, so that every file's problems
+    are found. ``None`` when the rules do not compile even so (a problem in an installed file
+    that a checked one causes): every checked file is then told so.
+    """
+    current: dict[int, RuleFile | None] = {id(rf): rf for rf in [*replaced.values(), *added]}
+
+    def report_of(file: str | None) -> FileReport | None:
+        if not file:
+            return None
+        found = by_path.get(file)
+        if found is None:
+            found = next((r for p, r in by_path.items() if _same_file(p, file)), None)
+        return found
+
+    def give_up(problem: str, every: bool = False) -> None:
+        for report in by_path.values():
+            if every or not report.errors:
+                report.errors.append(RuleFileError(problem, file=str(report.path)))
+
     for _ in range(MAX_COMPILE_ROUNDS):
-        files = [
-            (current[id(replaced[i])] if i in replaced else rf, layer)
-            for i, (rf, layer) in enumerate(installed)
-        ]
-        files += [(current[id(rf)], "local") for rf in added]
+        files: list[tuple[RuleFile, str]] = []
+        for i, (rf, layer) in enumerate(installed):
+            mine = current.get(id(replaced[i])) if i in replaced else rf
+            files.append((mine or rf, layer))
+        extra = (current[id(rf)] for rf in added)
+        files += [(new, "local") for new in extra if new is not None]
         try:
             return Engine(Rulebook(files, functions))
         except RuleFileError as exc:
-            report = by_path.get(exc.file or "")
-            if report is None:
-                report = next(
-                    (r for p, r in by_path.items() if exc.file and _same_file(p, exc.file)),
-                    None,
-                )
-            if report is None:  # in an installed file: the checked file broke it
-                target = next(iter(by_path.values()), None)
-                if target is not None:
-                    target.errors.append(exc)
+            report = report_of(exc.file)
+            key = next(
+                (k for k, rf in current.items() if rf is not None and rf.path == exc.file), None
+            )
+            if report is None or key is None:
+                give_up(f"not compiled: with the files checked, the installed rules fail: {exc}")
                 return None
             report.errors.append(exc)
-            key = next(
-                (k for k, rf in current.items() if rf.path == exc.file),
-                None,
-            )
-            rf = current.get(key) if key is not None else None
-            if rf is None or exc.rule_id is None:
-                return None
-            rules = tuple(r for r in rf.rules if r.id != exc.rule_id or r.table is not None)
-            if len(rules) == len(rf.rules):
-                return None  # a table row, or not a rule of the file: cannot be left out
-            current[key] = attrs.evolve(rf, rules=rules)  # type: ignore[index]
+            failing = current[key]
+            assert failing is not None  # noqa: S101 - found among the files in use
+            rules = tuple(r for r in failing.rules if r.id != exc.rule_id or r.table is not None)
+            if exc.rule_id is not None and len(rules) < len(failing.rules):
+                current[key] = attrs.evolve(failing, rules=rules)
+            else:
+                current[key] = None  # not a rule of its own: the file is left out
         except LssSolRulesError as exc:  # a plugin function, a rulebook-wide problem
-            target = next(iter(by_path.values()), None)
-            if target is not None:
-                target.errors.append(RuleFileError(str(exc), file=str(target.path)))
+            give_up(f"not compiled: {exc}")
             return None
+    give_up(
+        f"not compiled further: more than {MAX_COMPILE_ROUNDS} problems; fix those reported "
+        f"and check again",
+        every=True,
+    )
     return None
