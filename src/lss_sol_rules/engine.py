@@ -577,16 +577,17 @@ class _DecisionBuilder:
             rule = run.rule
             eff = run.effective
             fired = eff is True
-            if rule.has_scope and run.conditions[0] is False:
-                continue  # out of scope (e.g. a rule for another insats): not worth listing
             if fired or not (
                 rule.compute is None
                 and not isinstance(outcome.result, Unknown)
                 and rule.value == outcome.result
             ):
                 # A rule that did not fire but would have given the same answer anyway
-                # cannot have swayed it: what it assumed is not relied on.
+                # cannot have swayed it: what it assumed is not relied on. (Before the scope
+                # check: a scope that reads a stand-in, `given(alder)`, is an assumption.)
                 self._assumptions(rule, run, assumptions)
+            if rule.has_scope and run.conditions[0] is False:
+                continue  # out of scope (e.g. a rule for another insats): not worth listing
             if fired and run.value is None and rule.compute is None:
                 run.value = rule.value
             status: RuleOutcome
