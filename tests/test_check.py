@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lss_sol_rules as lsr
 from lss_sol_rules.cli import main
 from lss_sol_rules.errors import RuleFileError
-from lss_sol_rules.loader import check_rule_file
+from lss_sol_rules.loader import check_rule_file, read_rule_file
 from lss_sol_rules.rulecheck import parameter_gaps
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -353,3 +355,90 @@ def test_check_says_when_it_stops_compiling(
     assert code == 1
     assert out.count("unknown name 'okand") == 3
     assert "not compiled further: more than 3 problems" in out
+
+
+GOOD_FILE = """
+[rulebook]
+id = "test.fuzz"
+
+[facts.t_fakta]
+type = "int"
+label = { sv = "f", en = "f" }
+min = 0
+
+[parameters.t_grans]
+type = "int"
+unit = "år"
+label = { sv = "g", en = "g" }
+
+[[parameters.t_grans.values]]
+value = 3
+valid_from = 2020-01-01
+citations = ["x"]
+
+[questions."t.q"]
+type = "bool"
+label = { sv = "q", en = "q" }
+
+[[rules]]
+id = "t.q.ja"
+question = "t.q"
+when = "t_fakta > t_grans"
+value = true
+valid_from = 2020-01-01
+citations = ["x"]
+explain = { sv = "x", en = "x" }
+
+[[constraints]]
+id = "t.c"
+check = "t_fakta < 100"
+message = { sv = "m", en = "m" }
+"""
+
+_NOISE = [
+    "",
+    "lable = 1",
+    "type = 5",
+    "valid_from = '2020'",
+    "value = 1e400",
+    'when = "t_fakta >> 1"',
+    "citations = []",
+    'x = "\u202e"',
+    "default = 3",
+    "[[rules]]",
+    "[facts.B]",
+    "min = 99999999999999999999999",
+    "= nothing",
+]
+
+
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, 60), st.sampled_from(_NOISE), st.booleans()), max_size=6
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_check_lists_the_error_load_raises_and_never_crashes(
+    edits: list[tuple[int, str, bool]],
+) -> None:
+    lines = GOOD_FILE.splitlines()
+    for where, noise, replace in edits:
+        pos = min(where, len(lines))
+        if replace and pos < len(lines):
+            lines[pos] = noise
+        else:
+            lines.insert(pos, noise)
+    text = "\n".join(lines) + "\n"
+    rf, errors = check_rule_file("fuzz.toml", text)
+    first: RuleFileError | None = None
+    try:
+        read_rule_file("fuzz.toml", text)
+    except RuleFileError as exc:
+        first = exc
+    if first is None:
+        assert errors == []
+        assert rf is not None
+    else:  # the error loading raises is among those check lists
+        assert str(first) in [str(e) for e in errors]
+    for e in errors:
+        assert e.line is None or 1 <= e.line <= len(lines)
