@@ -442,3 +442,21 @@ def test_check_lists_the_error_load_raises_and_never_crashes(
         assert str(first) in [str(e) for e in errors]
     for e in errors:
         assert e.line is None or 1 <= e.line <= len(lines)
+
+
+def test_check_in_swedish(rule_file: Callable[..., Path]) -> None:
+    path = rule_file(_bad_rules(1))
+    code, out = run("check", "--no-plugins", "--lang", "sv", str(path))
+    assert code == 1
+    assert "regel 't.q.r0'" in out
+    gap = rule_file(
+        '[questions."t.s"]\ntype = "bool"\nlabel = { sv = "q", en = "q" }\n'
+        '[parameters.t_p]\ntype = "int"\nlabel = { sv = "p", en = "p" }\n'
+        "[[parameters.t_p.values]]\nvalue = 1\nvalid_from = 2020-01-01\ncitations = ['x']\n"
+        '[[rules]]\nid = "t.s.r"\nquestion = "t.s"\nwhen = "alder > t_p"\nvalue = true\n'
+        'citations = ["x"]\nexplain = { sv = "x", en = "x" }\n'
+    )
+    code, out = run("check", "--no-plugins", "--lang", "sv", str(gap))
+    assert code == 0, out
+    assert "regel 't.s.r': varning: gäller dagar då parametern 't_p' saknar värde" in out
+    assert "före 2020-01-01" in out

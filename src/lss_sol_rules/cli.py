@@ -93,7 +93,14 @@ def main() -> None:
 @click.option(
     "--strict", is_flag=True, help="Warnings fail the check too (exit status 1), e.g. in CI."
 )
-def check(paths: tuple[str, ...], no_plugins: bool, strict: bool) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="en",
+    show_default=True,
+    help="Language of the problems and warnings.",
+)
+def check(paths: tuple[str, ...], no_plugins: bool, strict: bool, lang: str) -> None:
     """Validate rule files (folders: every .toml under them) on top of the installed rules.
 
     Reports every problem of each file in one run, each as ``file:line: rule 'id': problem``
@@ -114,9 +121,9 @@ def check(paths: tuple[str, ...], no_plugins: bool, strict: bool) -> None:
     errors = warnings = failed = 0
     for report in reports:
         for error in report.errors:
-            click.echo(str(error), err=True)
+            click.echo(error.message(lang, "cli"), err=True)
         for warning in report.warnings:
-            click.echo(str(warning), err=True)
+            click.echo(warning.message(lang), err=True)
         errors += len(report.errors)
         warnings += len(report.warnings)
         if report.errors or (strict and report.warnings):

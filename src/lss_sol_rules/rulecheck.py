@@ -41,30 +41,45 @@ class ParameterGap:
     fixed_date: date | None = None  # a read with at(parameter, date)
 
     def __str__(self) -> str:
+        return self.message("en")
+
+    def message(self, lang: str = "en") -> str:
+        """The warning in ``"sv"`` (Swedish) or English, as ``file:line: rule 'id': ...``."""
         where = f"{self.file}:{self.line}" if self.line else self.file
+        sv = lang == "sv"
         if self.fixed_date is not None:
+            day = self.fixed_date.isoformat()
             problem = (
-                f"reads parameter {self.parameter!r} on {self.fixed_date.isoformat()} "
-                f"(at()), when it has no value in jurisdiction {self.jurisdiction!r}"
+                f"läser parametern {self.parameter!r} den {day} (at()), då den saknar värde "
+                f"i regelverket {self.jurisdiction!r}"
+                if sv
+                else f"reads parameter {self.parameter!r} on {day} (at()), when it has no "
+                f"value in jurisdiction {self.jurisdiction!r}"
             )
         else:
-            spans = ", ".join(_span(a, b) for a, b in self.gaps)
+            spans = ", ".join(_span(a, b, lang) for a, b in self.gaps)
             problem = (
-                f"is in force on dates where parameter {self.parameter!r} has no value in "
-                f"jurisdiction {self.jurisdiction!r}: {spans}; evaluating then fails — add a "
-                f"dated value to the parameter, or limit the rule with valid_from/valid_to"
+                f"gäller dagar då parametern {self.parameter!r} saknar värde i regelverket "
+                f"{self.jurisdiction!r}: {spans}; en bedömning då misslyckas — ge parametern "
+                f"ett daterat värde eller begränsa regeln med valid_from/valid_to"
+                if sv
+                else f"is in force on dates where parameter {self.parameter!r} has no value "
+                f"in jurisdiction {self.jurisdiction!r}: {spans}; evaluating then fails — add "
+                f"a dated value to the parameter, or limit the rule with valid_from/valid_to"
             )
-        return f"{where}: rule {self.rule_id!r}: warning: {problem}"
+        head = f"regel {self.rule_id!r}: varning" if sv else f"rule {self.rule_id!r}: warning"
+        return f"{where}: {head}: {problem}"
 
 
-def _span(start: date | None, end: date | None) -> str:
+def _span(start: date | None, end: date | None, lang: str = "en") -> str:
+    sv = lang == "sv"
     if start is None and end is None:
-        return "every date"
+        return "alla dagar" if sv else "every date"
     if start is None:
         assert end is not None  # noqa: S101
-        return f"before {(end + timedelta(days=1)).isoformat()}"
+        return f"{'före' if sv else 'before'} {(end + timedelta(days=1)).isoformat()}"
     if end is None:
-        return f"after {(start - timedelta(days=1)).isoformat()}"
+        return f"{'efter' if sv else 'after'} {(start - timedelta(days=1)).isoformat()}"
     return f"{start.isoformat()} – {end.isoformat()}"
 
 
