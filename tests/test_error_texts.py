@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import lss_sol_rules as lsr
 from lss_sol_rules import errors
@@ -295,6 +297,18 @@ def _samples() -> list[LssSolRulesError]:
         EventError("a", "beslut", "unknown case", "okänt ärende"),
         CaseFileError("cases.csv", "no such case file", None, "ärendefilen finns inte"),
         DiffError("nothing to compare", sv="inget att jämföra"),
+        *_durable_samples(),
+    ]
+
+
+def _durable_samples() -> list[LssSolRulesError]:
+    try:
+        from lss_sol_rules.watch.durable_backend import WatchCapacityError, WatchClosedError
+    except ImportError:  # the durable extra is not installed
+        return []
+    return [
+        WatchCapacityError("too many", sv="för många"),
+        WatchClosedError("closed", sv="stängd"),
     ]
 
 
@@ -557,3 +571,30 @@ def test_arithmetic_errors_have_both_texts(text: str, facts: dict[str, Any]) -> 
     err = raised(lambda: compiled.fn(_Facts(facts)))
     assert isinstance(err, EvaluationError)
     assert_bilingual(err)
+
+
+# -- any value for any fact: refused in both languages, never half-translated ------------------
+_SOME_DECLS = sorted(FACTS)
+_ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(10**40), max_value=10**40).map(lambda i: i * 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(alphabet=st.characters(exclude_characters="'\"`<>/\\"), max_size=30),
+    st.sampled_from(["2021-02-30", "2020-W01-1", "20200101", "ja", "", "\ud800", "a\u202e"]),
+    st.dates(),
+    st.datetimes(),
+    st.lists(st.one_of(st.text(max_size=5), st.integers(), st.booleans()), max_size=3),
+    st.builds(object),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(_SOME_DECLS), value=_ANY_VALUE)
+def test_any_value_for_any_fact_is_refused_in_both_languages(name: str, value: object) -> None:
+    try:
+        ENGINE.check_facts({name: value}, on=ON)
+    except FactError as err:
+        assert_bilingual(err)

@@ -608,6 +608,9 @@ def test_a_bad_event_line_is_named(tmp_path: Any) -> None:
     result = CliRunner().invoke(main, ["watchlist", *args])
     assert result.exit_code != 0
     assert "events.jsonl:2" in result.output
+    assert "fel ordning" in result.output  # the language of --lang (sv by default)
+    result = CliRunner().invoke(main, ["watchlist", *args, "--lang", "en"])
+    assert "events.jsonl:2" in result.output
     assert "out of order" in result.output
 
 

@@ -118,6 +118,19 @@ def _shown_sv(raw: object) -> str:
             return "NaN"
         if raw in (float("inf"), float("-inf")):
             return "oändligt" if raw > 0 else "-oändligt"
+    if t is datetime:
+        assert isinstance(raw, datetime)  # noqa: S101 - for mypy
+        return raw.isoformat(" ", "minutes")
+    if t is date:
+        assert isinstance(raw, date)  # noqa: S101 - for mypy
+        return raw.isoformat()
+    if t in (list, tuple, set, frozenset):
+        assert isinstance(raw, (list, tuple, set, frozenset))  # noqa: S101 - for mypy
+        items = [_shown_sv(x) if type(x) not in (list, tuple) else "[...]" for x in list(raw)[:5]]
+        shown = "[" + ", ".join(items) + (", ...]" if len(raw) > 5 else "]")
+        return shown if len(shown) <= 60 else shown[:57] + "..."
+    if raw is None:
+        return "tomt"
     return safe_repr(raw)
 
 

@@ -109,7 +109,11 @@ def _acquire() -> int:
                 f"durable-rules can hold (it never frees a session): close() the ones you no "
                 f"longer use, or use `with DurableWatch(...) as watch:` — a closed instance's "
                 f"session is reused by the next one. One instance watches a whole caseload; "
-                f"keep one per jurisdiction, not one per case."
+                f"keep one per jurisdiction, not one per case.",
+                sv=f"{MAX_LIVE} DurableWatch-instanser är redan i bruk i processen, det mesta "
+                f"durable-rules klarar: stäng (close()) dem som inte längre används, eller använd "
+                f"`with DurableWatch(...) as watch:`. En instans bevakar en hel ärendemängd; "
+                f"ha en per regelverk, inte en per ärende.",
             )
         sid = _NEXT[0]
         _NEXT[0] += 1
@@ -465,7 +469,8 @@ class DurableWatch:
     def _check_open(self) -> None:
         if self._closed:
             raise WatchClosedError(
-                "this DurableWatch is closed (its session went back to the pool); create a new one"
+                "this DurableWatch is closed (its session went back to the pool); create a new one",
+                sv="den här DurableWatch-instansen är stängd; skapa en ny",
             )
 
     def close(self) -> None:
