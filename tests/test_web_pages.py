@@ -213,6 +213,7 @@ def test_form_errors_are_shown_on_the_field(client: TestClient, engine: lsr.Engi
     assert 'class="error-summary"' in html
     assert '<a href="#f-grundlaggande_behov_timmar_per_vecka">' in html
     assert 'aria-invalid="true"' in html
+    assert "ska vara minst 0 timmar per vecka" in html  # the library's Swedish text
     bad = _post(
         client, "personlig_assistans.huvudman", {"grundlaggande_behov_timmar_per_vecka": "x"}
     )

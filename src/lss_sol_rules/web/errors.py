@@ -31,6 +31,8 @@ __all__ = [
     "ErrorBody",
     "ErrorDetail",
     "ServiceError",
+    "error_text",
+    "fact_problem",
     "for_http",
     "library_error_body",
     "library_error_status",
@@ -179,13 +181,32 @@ def library_error_status(exc: LssSolRulesError) -> int:
     return 404 if isinstance(exc, QuestionError) else 422
 
 
-def _swedish(exc: LssSolRulesError) -> str | None:
-    own = getattr(exc, "message_sv", None)
-    if isinstance(own, str) and own:
-        return own
+def error_text(exc: LssSolRulesError, lang: str) -> str | None:
+    """The library error's whole message in *lang*, with its hint worded for an HTTP client
+    (``err.message(lang, "http")``); ``None`` when the error has no text in *lang*."""
+    message = getattr(exc, "message", None)
+    if callable(message):
+        try:
+            text = message(lang, "http")
+        except TypeError:  # an older error without the (lang, where) signature
+            text = None
+        if isinstance(text, str) and text:
+            return for_http(text)
+    if lang != "sv":
+        return for_http(str(exc))
     if isinstance(exc, FactError) and exc.problem_sv:
-        return f"uppgiften {exc.fact!r}: {exc.problem_sv}"
+        return for_http(f"uppgiften {exc.fact!r}: {exc.problem_sv}")
     return None
+
+
+def fact_problem(exc: FactError, lang: str) -> str | None:
+    """What is wrong with the fact, in *lang*, with the hint worded for HTTP."""
+    base = getattr(exc, "problem_en", None) if lang != "sv" else exc.problem_sv
+    hint = getattr(exc, "hint", None)
+    if isinstance(base, str) and base:
+        after = getattr(hint, "after", None)
+        return for_http(base + (after(lang, "http") if callable(after) else ""))
+    return for_http(exc.problem) if lang != "sv" else None
 
 
 def _hint(exc: LssSolRulesError) -> tuple[str | None, str | None]:
@@ -206,6 +227,7 @@ _FOR_HTTP = (
     (re.compile(r"`lss-sol-rules (questions|facts|jurisdictions)`"), r"GET /\1"),
     (re.compile(r"`lss-sol-rules [a-z-]+`"), "GET /openapi.json"),
     (re.compile(r"\bpass (jurisdiction|on|question|facts)=\.\.\."), r'send "\1" in the body'),
+    (re.compile(r"\bange (jurisdiction|on|question|facts)=\.\.\."), r'skicka "\1" i anropet'),
     (re.compile(r"--(jurisdiction|on|question|facts)\b"), r'"\1" in the body'),
 )
 
@@ -224,15 +246,15 @@ def library_error_body(exc: LssSolRulesError) -> ErrorBody:
     body = ErrorBody(
         error=type(exc).__name__,
         status=library_error_status(exc),
-        message=for_http(_safe(str(exc))),
-        message_sv=None if (sv := _swedish(exc)) is None else for_http(_safe(sv)),
+        message=_safe(error_text(exc, "en") or str(exc)),
+        message_sv=None if (sv := error_text(exc, "sv")) is None else _safe(sv),
         hint=hint,
         hint_sv=hint_sv,
     )
     if isinstance(exc, FactError):
         body.fact = _safe(exc.fact)
-        body.problem = for_http(_safe(exc.problem))
-        body.problem_sv = None if exc.problem_sv is None else for_http(_safe(exc.problem_sv))
+        body.problem = _safe(fact_problem(exc, "en") or exc.problem)
+        body.problem_sv = None if (psv := fact_problem(exc, "sv")) is None else _safe(psv)
     return body
 
 

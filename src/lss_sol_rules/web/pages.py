@@ -35,6 +35,7 @@ from ..explain import format_value
 from ..model import Decision, FactDecl, Label
 from .assets import add_static
 from .catalogue import facts_read, parameter_history, questions_in, readers
+from .errors import error_text, fact_problem
 from .timeline import timeline_svg
 
 __all__ = ["MAX_FORM_FIELDS", "add_explorer", "form_facts"]
@@ -279,14 +280,13 @@ def form_facts(
 
 
 def _problem(exc: FactError, lang: str) -> str:
-    if lang == "sv" and exc.problem_sv:
-        return exc.problem_sv
-    return exc.problem
+    """What is wrong with a fact, in the page's language where the library has it."""
+    return fact_problem(exc, lang) or fact_problem(exc, "en") or exc.problem
 
 
 def _message(exc: LssSolRulesError, lang: str) -> str:
-    sv = getattr(exc, "message_sv", None)
-    return sv if lang == "sv" and isinstance(sv, str) and sv else str(exc)
+    """A library error's message in the page's language where the library has it."""
+    return error_text(exc, lang) or str(exc)
 
 
 def add_explorer(app: FastAPI, engine: Engine) -> None:
