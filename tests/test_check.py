@@ -460,3 +460,10 @@ def test_check_in_swedish(rule_file: Callable[..., Path]) -> None:
     assert code == 0, out
     assert "regel 't.s.r': varning: gäller dagar då parametern 't_p' saknar värde" in out
     assert "före 2020-01-01" in out
+
+
+def test_a_file_given_twice_is_checked_once(rule_file: Callable[..., Path]) -> None:
+    path = rule_file(_bad_rules(0))
+    code, out = run("check", "--no-plugins", str(path), str(path), str(path.parent))
+    assert code == 0, out
+    assert out.count("ok: ") == 1

@@ -141,11 +141,17 @@ def parameter_gaps(engine: Engine, rules: Iterable[CompiledRule]) -> list[Parame
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
-    files: list[Path] = []
+    """The files at *paths* (folders: every ``.toml`` under them), each once."""
+    files: dict[Path, Path] = {}
     for p in paths:
         path = Path(p)
-        files.extend(sorted(path.rglob("*.toml")) if path.is_dir() else [path])
-    return files
+        for f in sorted(path.rglob("*.toml")) if path.is_dir() else [path]:
+            try:
+                key = f.resolve()
+            except (OSError, RuntimeError):  # a symlink loop: read (and refused) as given
+                key = f
+            files.setdefault(key, f)
+    return list(files.values())
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
