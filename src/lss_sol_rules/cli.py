@@ -480,8 +480,9 @@ def parameters(
     value on a date (--on, default today) or its whole history (--history), its unit, its
     sources and the rules that read it. NAME picks parameters; all by default.
 
-    A municipality's value comes before the national one on the dates it covers; both are
-    listed, each with its jurisdiction. JSON has the shape of the service's /parameters.
+    For one date, the value in force is shown: a municipality's before the national one on
+    the dates it covers, with the jurisdiction it comes from. --history and JSON list every
+    jurisdiction's values, each named; JSON has the fields of the service's /parameters.
     """
     from .explain import format_value  # noqa: PLC0415
 
