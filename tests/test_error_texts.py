@@ -333,24 +333,38 @@ def test_every_error_class_has_a_sample_with_both_texts() -> None:
         assert_bilingual(err, host_facing=not author)
 
 
-def test_rule_file_errors_say_in_swedish_where_and_that_english_follows() -> None:
+def test_rule_file_errors_say_in_swedish_where_and_that_english_follows(tmp_path: Path) -> None:
     err = RuleFileError("unknown key 'valid_fron'", file="x.toml", line=3, rule_id="r1")
     assert str(err) == "x.toml:3: rule 'r1': unknown key 'valid_fron'"
     assert err.message("sv").startswith("x.toml:3: regel 'r1': fel i regelfilen")
     assert "engelska" in err.message("sv")
-    err = raised(lambda: lsr.load(paths=[str(_bad_rule_file())], plugins=False))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[rules]]\nid = 1\n", encoding="utf-8")
+    err = raised(lambda: lsr.load(paths=[str(bad)], plugins=False))
     assert isinstance(err, RuleFileError)
     assert "engelska" in err.message("sv")
     assert err.file in err.message("sv")
 
 
-def _bad_rule_file() -> Path:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp())
-    path = folder / "bad.toml"
-    path.write_text("[[rules]]\nid = 1\n", encoding="utf-8")
-    return path
+@pytest.mark.parametrize(
+    ("text", "swedish"),
+    [
+        (
+            '[[rules]]\nid = "x.r"\nquestion = "x"\nvalid_fron = 2020-01-01\n',
+            "regel 'x.r': okänd nyckel 'valid_fron' i en regel (menade du 'valid_from' eller",
+        ),
+        ("a = [\n", "filen är inte giltig TOML (tolkens beskrivning, på engelska: "),
+    ],
+)
+def test_the_common_rule_file_problems_are_in_swedish(
+    tmp_path: Path, text: str, swedish: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    err = raised(lambda: lsr.load(paths=[str(path)], plugins=False))
+    assert isinstance(err, RuleFileError)
+    assert swedish in err.message("sv")
+    assert err.message("sv").startswith(str(path))
 
 
 def test_an_error_raised_with_english_only_still_speaks_swedish() -> None:

@@ -10,6 +10,7 @@ and how to fix it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -116,7 +117,6 @@ LIST_QUESTIONS = Hint(
 """Where the questions are listed."""
 
 
-
 def choose_jurisdiction(where: Iterable[str] = ()) -> Hint:
     """How to choose the rulebook (jurisdiction) to evaluate in: one of *where*."""
     names = tuple(where)
@@ -138,6 +138,7 @@ def choose_jurisdiction(where: Iterable[str] = ()) -> Hint:
         default="python",
         parenthesised=True,
     )
+
 
 _NO_SWEDISH = "(texten finns bara på engelska) "
 
@@ -308,8 +309,60 @@ class RuleFileError(LssSolRulesError, ValueError):
         what = f" {rule_id!r}" if rule_id else ""
         prefix = f"{where}:{' rule' + what + ':' if rule_id else ''} "
         prefix_sv = f"{where}:{' regel' + what + ':' if rule_id else ''} "
-        sv = problem_sv or f"fel i regelfilen (beskrivs på engelska): {problem}"
+        sv = problem_sv or rule_file_problem_sv(problem)
         _init(self, problem, sv, frame=(prefix, prefix_sv))
+
+
+# The loader's most common problems in Swedish; any other is framed as English.
+_WHAT_SV = {
+    "a citation": "en hänvisning",
+    "a rule": "en regel",
+    "a condition": "ett villkor",
+    "a constraint": "en kontroll",
+    "[rulebook]": "[rulebook]",
+}
+_NAMED_SV = {"parameter": "parametern", "fact": "uppgiften", "question": "frågan"}
+_UNKNOWN_KEY = re.compile(
+    r"unknown key (?P<key>'[^']*'|\"[^\"]*\") in (?P<what>.+?)"
+    r"(?: \(did you mean (?P<hint>.+?)\?\))?; allowed: (?P<allowed>.*)",
+    re.DOTALL,
+)
+_TOML_DATE = re.compile(
+    r"(?P<key>`[^`]*`) must be a TOML date like 2023-01-01 \(no quotes, no time\), "
+    r"got (?P<got>.*)",
+    re.DOTALL,
+)
+
+
+def _what_sv(what: str) -> str:
+    if what in _WHAT_SV:
+        return _WHAT_SV[what]
+    kind, _, name = what.partition(" ")
+    return f"{_NAMED_SV[kind]} {name}" if kind in _NAMED_SV and name else what
+
+
+def rule_file_problem_sv(problem: str) -> str:
+    """A loader *problem* in Swedish where the loader's wording is known; otherwise a
+    Swedish sentence that says the problem follows in English."""
+    m = _UNKNOWN_KEY.fullmatch(problem)
+    if m is not None:
+        hint = f" (menade du {m['hint'].replace(' or ', ' eller ')}?)" if m["hint"] else ""
+        return (
+            f"okänd nyckel {m['key']} i {_what_sv(m['what'])}{hint}; "
+            f"tillåtna nycklar: {m['allowed']}"
+        )
+    m = _TOML_DATE.fullmatch(problem)
+    if m is not None:
+        return (
+            f"{m['key']} ska vara ett TOML-datum som 2023-01-01 (utan citattecken och utan "
+            f"klockslag), men är {m['got']}"
+        )
+    if problem.startswith("not valid TOML: "):
+        detail = problem.removeprefix("not valid TOML: ")
+        return f"filen är inte giltig TOML (tolkens beskrivning, på engelska: {detail})"
+    if problem == "TOML nests too deeply":
+        return "filen är nästlad i för många nivåer för att läsas som TOML"
+    return f"fel i regelfilen (beskrivs på engelska): {problem}"
 
 
 class FactError(LssSolRulesError, ValueError):
