@@ -33,7 +33,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def _chromium() -> str | None:
     given = os.environ.get("LSS_SOL_RULES_CHROMIUM")
     if given:
-        return given
+        return given if Path(given).is_file() else None
     for name in CANDIDATES:
         found = shutil.which(name)
         if found:
