@@ -104,7 +104,7 @@ def test_every_shape_error_of_a_file_at_the_line_of_its_key(
     assert any("needs `citations`" in str(e) and e.rule_id == "test.fraga.ja" for e in errors)
     assert len(errors) == 6, [str(e) for e in errors]
     assert [e.line for e in errors] == sorted(e.line or 0 for e in errors)
-    code, out = run("check", "--no-plugins", str(path))
+    code, out = run("check", "--lang", "en", "--no-plugins", str(path))
     assert code == 1
     for line in (_line_of(text, "lable"), _line_of(text, "citatons"), _line_of(text, "default")):
         assert f"{path}:{line}:" in out
@@ -142,7 +142,7 @@ def test_compile_errors_of_several_rules_in_one_run(rule_file: Callable[..., Pat
     explain = { sv = "x", en = "x" }
     """)
     text = path.read_text()
-    code, out = run("check", "--no-plugins", str(path))
+    code, out = run("check", "--lang", "en", "--no-plugins", str(path))
     assert code == 1
     assert f"{path}:{_line_of(text, 'when', 'test.q.a')}: rule 'test.q.a'" in out
     assert "rule 'test.q.b'" in out
@@ -192,7 +192,7 @@ def test_a_good_file_passes_and_a_parameter_gap_warns(rule_file: Callable[..., P
     valid_from = 2024-01-01
     citations = ["x"]
     """)
-    code, out = run("check", "--no-plugins", str(good))
+    code, out = run("check", "--lang", "en", "--no-plugins", str(good))
     assert code == 0, out  # a warning is not a failure
     assert f"ok: {good}" in out
     text = good.read_text()
@@ -202,7 +202,7 @@ def test_a_good_file_passes_and_a_parameter_gap_warns(rule_file: Callable[..., P
     assert f"{good}:{header}: rule 'test.g.ja'" in out
     assert "test_gransalder" in warn[0]
     assert "2023-01-01 – 2023-12-31" in warn[0]
-    code, out = run("check", "--no-plugins", "--strict", str(good))
+    code, out = run("check", "--lang", "en", "--no-plugins", "--strict", str(good))
     assert code == 1
 
 
@@ -230,7 +230,7 @@ def test_a_rule_open_before_its_parameter_starts_warns(rule_file: Callable[..., 
     valid_to = 2030-12-31
     citations = ["x"]
     """)
-    code, out = run("check", "--no-plugins", str(path))
+    code, out = run("check", "--lang", "en", "--no-plugins", str(path))
     assert code == 0, out
     warn = [x for x in out.splitlines() if ": warning: " in x]
     assert len(warn) == 1
@@ -239,7 +239,7 @@ def test_a_rule_open_before_its_parameter_starts_warns(rule_file: Callable[..., 
 
 
 def test_the_national_rules_check_clean_and_a_copy_of_them_too(tmp_path: Path) -> None:
-    code, out = run("check", str(ROOT / "rules"))
+    code, out = run("check", "--lang", "en", str(ROOT / "rules"))
     assert code == 0, out
     # Every warning is a real gap: on its first and last uncovered day the engine has no
     # value of the parameter in the rule's jurisdiction, and the rule is in force then.
@@ -261,13 +261,13 @@ def test_the_national_rules_check_clean_and_a_copy_of_them_too(tmp_path: Path) -
     # what a checkout is next to an installed package: the same files elsewhere.
     copy = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", copy)
-    code, out = run("check", str(copy))
+    code, out = run("check", "--lang", "en", str(copy))
     assert code == 0, out
     assert out.count("ok: ") == len(list(copy.rglob("*.toml")))
     # An edited copy is checked in place of the installed file, not beside it.
     target = copy / "sfb" / "assistansersattning.toml"
     target.write_text(target.read_text() + '\n[facts.en_ny_fakta]\ntype = "int"\n')
-    code, out = run("check", str(target))
+    code, out = run("check", "--lang", "en", str(target))
     assert code == 1
     assert f"{target}:" in out
     assert "label" in out
@@ -278,7 +278,7 @@ def test_a_plugin_s_installed_files_check_clean() -> None:
     import lss_sol_rules_stockholm
 
     folder = Path(lss_sol_rules_stockholm.__file__).parent / "rules"
-    code, out = run("check", str(folder))
+    code, out = run("check", "--lang", "en", str(folder))
     assert code == 0, out
 
 
@@ -308,7 +308,11 @@ def test_check_the_national_rules_of_a_wheel_install(tmp_path: Path) -> None:
     ).stdout.strip()
     for folder in (Path(purelib) / "lss_sol_rules" / "rules", ROOT / "rules"):
         out = subprocess.run(
-            [exe, "check", str(folder)], check=False, capture_output=True, text=True, cwd=tmp_path
+            [exe, "check", "--lang", "en", str(folder)],
+            check=False,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
         )
         assert out.returncode == 0, out.stdout + out.stderr
         assert not re.search(r"file\(s\) failed|twice|Traceback", out.stdout + out.stderr)
@@ -333,7 +337,9 @@ def test_a_file_that_does_not_compile_leaves_the_others_checked(
     not_toml = rule_file("not toml [[\n")
     many = rule_file(_bad_rules(5))
     good = rule_file(_bad_rules(0).replace("t.q", "t.ok"))
-    code, out = run("check", "--no-plugins", str(dup), str(not_toml), str(many), str(good))
+    code, out = run(
+        "check", "--lang", "en", "--no-plugins", str(dup), str(not_toml), str(many), str(good)
+    )
     assert code == 1
     assert f"{dup}: fact 'alder' is already declared" in out
     assert f"{not_toml}:1: not valid TOML" in out
@@ -351,7 +357,7 @@ def test_check_says_when_it_stops_compiling(
 
     monkeypatch.setattr(rulecheck, "MAX_COMPILE_ROUNDS", 3)
     path = rule_file(_bad_rules(5))
-    code, out = run("check", "--no-plugins", str(path))
+    code, out = run("check", "--lang", "en", "--no-plugins", str(path))
     assert code == 1
     assert out.count("unknown name 'okand") == 3
     assert "not compiled further: more than 3 problems" in out
@@ -464,6 +470,17 @@ def test_check_in_swedish(rule_file: Callable[..., Path]) -> None:
 
 def test_a_file_given_twice_is_checked_once(rule_file: Callable[..., Path]) -> None:
     path = rule_file(_bad_rules(0))
-    code, out = run("check", "--no-plugins", str(path), str(path), str(path.parent))
+    code, out = run("check", "--lang", "en", "--no-plugins", str(path), str(path), str(path.parent))
     assert code == 0, out
     assert out.count("ok: ") == 1
+
+
+def test_check_speaks_swedish_by_default_like_every_command(
+    rule_file: Callable[..., Path],
+) -> None:
+    path = rule_file(_bad_rules(2))
+    code, out = run("check", "--no-plugins", str(path))
+    assert code == 1
+    assert "regel 't.q.r1'" in out
+    assert "2 fel, 0 varningar i 1 fil(er)" in out
+    assert "1 av 1 fil(er) godkändes inte" in out

@@ -131,7 +131,7 @@ def test_questions_and_facts() -> None:
 def test_check_passes_national_rules_and_fails_with_file_line(
     rule_file: Callable[..., Path],
 ) -> None:
-    code, out = run("check", str(ROOT / "rules"))
+    code, out = run("check", "--lang", "en", str(ROOT / "rules"))
     assert code == 0, out
     bad = rule_file("""
     [questions."x.y"]
@@ -146,7 +146,7 @@ def test_check_passes_national_rules_and_fails_with_file_line(
     citations = ["x"]
     explain = { sv = "x", en = "x" }
     """)
-    code, out = run("check", str(bad))
+    code, out = run("check", "--lang", "en", str(bad))
     assert code == 1
     assert f"{bad}:8: rule 'x.y.ja':" in out
 

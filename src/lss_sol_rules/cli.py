@@ -96,7 +96,7 @@ def main() -> None:
 @click.option(
     "--lang",
     type=click.Choice(["sv", "en"]),
-    default="en",
+    default="sv",
     show_default=True,
     help="Language of the problems and warnings.",
 )
@@ -114,8 +114,13 @@ def check(paths: tuple[str, ...], no_plugins: bool, strict: bool, lang: str) -> 
     try:
         base = load(plugins=not no_plugins)
     except LssSolRulesError as exc:
-        click.echo(str(exc), err=True)
-        click.echo("the installed rules (national law and plugins) do not load", err=True)
+        click.echo(exc.message(lang, "cli"), err=True)
+        click.echo(
+            "de installerade reglerna (rikets regler och tilläggen) går inte att läsa in"
+            if lang == "sv"
+            else "the installed rules (national law and plugins) do not load",
+            err=True,
+        )
         sys.exit(1)
     reports = check_files(base, paths)
     errors = warnings = failed = 0
@@ -130,12 +135,24 @@ def check(paths: tuple[str, ...], no_plugins: bool, strict: bool, lang: str) -> 
             failed += 1
         else:
             click.echo(f"ok: {report.path}")
+    n = len(reports)
     if errors or warnings:
-        e = f"{errors} error{'s' if errors != 1 else ''}"
-        w = f"{warnings} warning{'s' if warnings != 1 else ''}"
-        click.echo(f"{e}, {w} in {len(reports)} file(s)", err=True)
+        if lang == "sv":
+            summary = (
+                f"{errors} fel, {warnings} varning{'ar' if warnings != 1 else ''} i {n} fil(er)"
+            )
+        else:
+            e = f"{errors} error{'s' if errors != 1 else ''}"
+            w = f"{warnings} warning{'s' if warnings != 1 else ''}"
+            summary = f"{e}, {w} in {n} file(s)"
+        click.echo(summary, err=True)
     if failed:
-        click.echo(f"{failed} of {len(reports)} file(s) failed", err=True)
+        click.echo(
+            f"{failed} av {n} fil(er) godkändes inte"
+            if lang == "sv"
+            else f"{failed} of {n} file(s) failed",
+            err=True,
+        )
         sys.exit(1)
 
 
