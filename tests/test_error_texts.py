@@ -612,3 +612,33 @@ def test_any_value_for_any_fact_is_refused_in_both_languages(name: str, value: o
         ENGINE.check_facts({name: value}, on=ON)
     except FactError as err:
         assert_bilingual(err)
+
+
+# -- errors travel: pickled for a process pool, they keep both texts ---------------------------
+def test_every_error_survives_pickling_with_both_texts() -> None:
+    import pickle
+
+    found = [
+        raised(lambda: ENGINE.check_facts({"alderr": 3}, on=ON)),
+        raised(lambda: ENGINE.evaluate("delegation.beslutsniva", {}, on=ON)),
+        *_samples(),
+    ]
+    for err in found:
+        back = pickle.loads(pickle.dumps(err))  # noqa: S301 - our own objects
+        assert type(back) is type(err)
+        assert str(back) == str(err)
+        for where in (None, *errors.WHERE):
+            assert back.message("sv", where) == err.message("sv", where)
+
+
+@pytest.mark.parametrize("lang", ["sv", "SV", "sv-SE", "sv_FI"])
+def test_swedish_is_asked_for_in_any_common_spelling(lang: str) -> None:
+    err = raised(lambda: ENGINE.check_facts({"alderr": 3}, on=ON))
+    assert err.message(lang) == err.message("sv")
+    assert RowError(1, (), None, "x", None, "y").text(lang) == "y"
+
+
+@pytest.mark.parametrize("lang", ["en", "svenska", "", "fi", None, 5])
+def test_anything_else_is_english(lang: Any) -> None:
+    err = raised(lambda: ENGINE.check_facts({"alderr": 3}, on=ON))
+    assert err.message(lang) == str(err)

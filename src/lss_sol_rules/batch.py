@@ -45,6 +45,7 @@ from .errors import (
     Hint,
     LssSolRulesError,
     did_you_mean,
+    is_swedish,
 )
 from .model import Decision
 from .values import Value, to_decimal
@@ -111,7 +112,7 @@ class RowError:
 
     def where(self, lang: str = "en") -> str:
         """``row 3 (line 5, case_id=A-17)``; in Swedish ``ärende 3 (rad 5, case_id=A-17)``."""
-        sv = lang == "sv"
+        sv = is_swedish(lang)
         extra = [f"{'rad' if sv else 'line'} {self.line}"] if self.line is not None else []
         extra += [f"{k}={v}" for k, v in self.ids]
         return f"{'ärende' if sv else 'row'} {self.row}" + (
@@ -120,7 +121,7 @@ class RowError:
 
     def text(self, lang: str = "en") -> str:
         """The message alone in *lang* (``"sv"`` or English)."""
-        if lang == "sv":
+        if is_swedish(lang):
             return self.message_sv or f"(texten finns bara på engelska) {self.message}"
         return self.message
 
@@ -262,7 +263,7 @@ class BatchResult:
         """The rows with errors, one a line (at most *limit*, then how many more), in
         *lang* (``"sv"`` or English)."""
         errs = self.row_errors
-        sv = lang == "sv"
+        sv = is_swedish(lang)
         head = (
             f"{len(errs)} av {len(self)} ärenden kunde inte besvaras:"
             if sv
@@ -282,7 +283,7 @@ class BatchResult:
     def error_texts(self, lang: str = "en") -> tuple[str | None, ...]:
         """Per row, the error message in *lang* (``None`` for rows answered);
         :attr:`errors` is ``error_texts("en")``."""
-        if lang != "sv":
+        if not is_swedish(lang):
             return self.errors
         out: list[str | None] = [None] * len(self)
         for i, e in self._errors.items():

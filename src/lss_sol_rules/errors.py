@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "ArgumentError",
@@ -33,7 +33,13 @@ __all__ = [
     "RuleConflictError",
     "RuleFileError",
     "did_you_mean",
+    "is_swedish",
 ]
+
+
+def is_swedish(lang: object) -> bool:
+    """Whether *lang* asks for Swedish: ``"sv"``, ``"SV"``, ``"sv-SE"``, ``"sv_FI"``."""
+    return type(lang) is str and lang[:2].lower() == "sv" and lang[2:3] in ("", "-", "_")
 
 
 def did_you_mean(name: str, candidates: Iterable[str], lang: str = "en") -> str:
@@ -49,7 +55,7 @@ def did_you_mean(name: str, candidates: Iterable[str], lang: str = "en") -> str:
     )
     if not close:
         return ""
-    ask, either = ("menade du", "eller") if lang == "sv" else ("did you mean", "or")
+    ask, either = ("menade du", "eller") if is_swedish(lang) else ("did you mean", "or")
     if len(close) == 1:
         return f" ({ask} {close[0]!r}?)"
     return f" ({ask} " + ", ".join(repr(c) for c in close[:-1]) + f" {either} {close[-1]!r}?)"
@@ -89,7 +95,7 @@ class Hint:
             pair = getattr(self, str(where))
         else:
             pair = self.plain or getattr(self, self.default)
-        return pair[1] if lang == "sv" else pair[0]
+        return pair[1] if is_swedish(lang) else pair[0]
 
     def after(self, lang: str = "en", where: Where | None = None) -> str:
         """The hint as it follows the problem: ``"; hint"`` or ``" (hint)"``."""
@@ -188,7 +194,7 @@ class LssSolRulesError(Exception):
         """The whole message in *lang* (``"sv"`` for Swedish, anything else English),
         with the hint worded for *where* (``"python"``, ``"cli"``, ``"http"``; ``None``
         keeps the wording of ``str(err)``)."""
-        sv = lang == "sv"
+        sv = is_swedish(lang)
         frame = self._frame[1] if sv else self._frame[0]
         if sv:
             problem = self.problem_sv if self.problem_sv else _NO_SWEDISH + self.problem_en
@@ -196,6 +202,11 @@ class LssSolRulesError(Exception):
             problem = self.problem_en
         hint = self.hint.after(lang, where) if self.hint is not None else ""
         return f"{frame}{problem}{hint}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its state, not by calling __init__ again: every error of the tree
+        # survives pickling (a process pool, a task queue) with both texts.
+        return (_restore, (type(self), self.args, self.__dict__))
 
     @property
     def message_sv(self) -> str:
@@ -206,6 +217,15 @@ class LssSolRulesError(Exception):
     def message_en(self) -> str:
         """The whole message in English (``message("en")``, what ``str()`` shows)."""
         return self.message("en")
+
+
+def _restore(
+    cls: type[LssSolRulesError], args: tuple[object, ...], state: dict[str, Any]
+) -> LssSolRulesError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
 
 
 class ArgumentError(LssSolRulesError, TypeError):
