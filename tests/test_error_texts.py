@@ -181,9 +181,11 @@ def test_every_bad_fact_has_both_texts(what: str, facts: object) -> None:
     err = raised(lambda: ENGINE.check_facts(facts, on=ON))
     assert isinstance(err, FactError), what
     assert_bilingual(err)
-    assert err.message("sv").startswith("uppgiften ")
+    frame = "" if err.fact.startswith("<") else "uppgift"
+    assert err.message("sv").startswith(frame)
     assert err.problem_sv
-    assert err.problem_sv in err.message("sv")
+    hint = err.hint.after("sv") if err.hint is not None else ""
+    assert err.message("sv") == frame_text(err) + err.problem_sv + hint
 
 
 def test_an_unknown_fact_has_a_hint_for_each_caller() -> None:
@@ -208,6 +210,14 @@ def test_values_are_shown_in_swedish_words() -> None:
     assert "Decimal" not in err.message("sv")
     err = raised(lambda: ENGINE.check_facts({_INT.name: 10**1000}, on=ON))
     assert "siffror" in err.message("sv")
+
+
+def frame_text(err: FactError) -> str:
+    """The Swedish frame before a fact's problem."""
+    if err.fact.startswith("<"):
+        return ""
+    shown = repr(err.fact) if len(err.fact) <= 80 else repr(err.fact)[:77] + "..."
+    return f"uppgifterna {shown}: " if ", " in err.fact else f"uppgiften {shown}: "
 
 
 # -- questions, jurisdictions, dates, arguments ------------------------------------------------

@@ -408,8 +408,16 @@ class FactError(LssSolRulesError, ValueError):
         self.fact = fact
         self.value = value
         shown = safe_repr(fact, 80)
-        _init(self, problem, problem_sv, hint, (f"fact {shown}: ", f"uppgiften {shown}: "))
+        _init(self, problem, problem_sv, hint, (f"fact {shown}: ", _fact_frame_sv(fact, shown)))
         self.problem = problem + (hint.after() if hint is not None else "")
+
+
+def _fact_frame_sv(fact: str, shown: str) -> str:
+    """``uppgiften 'x': ``, ``uppgifterna 'x, y': ``, or nothing for the facts as a whole
+    (``<facts>``, ``<row>``), whose problem says so in its own words."""
+    if type(fact) is not str or fact.startswith("<"):
+        return ""
+    return f"uppgifterna {shown}: " if ", " in fact else f"uppgiften {shown}: "
 
 
 class QuestionError(LssSolRulesError, LookupError):

@@ -111,7 +111,7 @@ def _shown_sv(raw: object) -> str:
             return str(raw)
         if not raw.is_finite():
             return "NaN" if raw.is_nan() else ("-oändligt" if raw < 0 else "oändligt")
-        return f"<ett tal med {len(tup.digits)} siffror>"
+        return f"<ett tal i storleksordningen 10^{raw.adjusted()}>"
     if t is float:
         assert isinstance(raw, float)  # noqa: S101 - for mypy
         if raw != raw:  # noqa: PLR0124 - NaN
@@ -257,7 +257,8 @@ def _text(decl: FactDecl, raw: object, values: tuple[str, ...] | None) -> str:
             decl,
             f"holds {bad}; texts may not contain control characters",
             text,
-            f"innehåller {bad_character(text, 'sv')}; en text får inte innehålla styrtecken",
+            f"innehåller {bad_character(text, 'sv')}; en text får inte innehålla styrtecken "
+            f"eller ogiltiga tecken",
         )
     if values is not None and text not in values:
         hint, hint_sv = did_you_mean(text, values), did_you_mean(text, values, "sv")

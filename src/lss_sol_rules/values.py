@@ -103,7 +103,7 @@ _CHAR_KINDS = {
 }
 _CHAR_KINDS_SV = {
     "bidi": "ett tecken som styr skrivriktningen",
-    "surrogate": "ett ensamt surrogattecken (ogiltig Unicode)",
+    "surrogate": "ett ensamt surrogattecken, som inte är giltig Unicode,",
     "nul": "ett NUL-tecken",
     "control": "ett styrtecken",
 }
