@@ -562,8 +562,8 @@ _COLUMNS_HINT = Hint(
         f"--ignore-unknown-columns; `lss-sol-rules facts` listar uppgifterna",
     ),
     http=(
-        "send only facts as the cases' fields; GET /facts lists the facts",
-        "skicka bara uppgifter som ärendenas fält; GET /facts listar uppgifterna",
+        "Send only facts as the cases' fields; GET /facts lists the facts",
+        "Skicka bara uppgifter som ärendenas fält; GET /facts listar uppgifterna",
     ),
     plain=(
         "If a column identifies the case, name it as an id (id=[...], --id NAME); to leave "

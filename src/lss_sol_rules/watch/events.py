@@ -200,6 +200,16 @@ class Event:
         return cls(cid, kind, on, dict(data))
 
 
+def _shown(value: object) -> str:
+    """A value for a message: a date and time as written, else :func:`safe_repr`."""
+    if isinstance(value, datetime):
+        try:
+            return datetime.isoformat(value, " ")
+        except Exception:  # a hostile subclass
+            return "<datetime>"
+    return safe_repr(value)
+
+
 def _text(value: Any) -> str:
     """An id or kind as text for messages and keys (never raises)."""
     if isinstance(value, str):
@@ -344,8 +354,8 @@ class Caseload:
             raise EventError(
                 cid,
                 kind,
-                f"'on' must be a date, got {safe_repr(event.on)}",
-                f"datumet ('on') ska vara ett datum, men är {safe_repr(event.on)}",
+                f"'on' must be a date, got {_shown(event.on)}",
+                f"datumet ('on') ska vara ett datum utan klockslag, men är {_shown(event.on)}",
             )
         case = self.cases.get(cid)
         if case is None:
