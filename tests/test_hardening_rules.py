@@ -353,14 +353,17 @@ def test_dotted_keys_load_in_linear_time(tmp_path: Path) -> None:
     def seconds(n: int) -> float:
         path = tmp_path / f"dotted{n}.toml"
         path.write_text(dotted_facts(n), encoding="utf-8")
-        start = time.perf_counter()
-        read_rule_file(path)
-        return time.perf_counter() - start
+        best = float("inf")
+        for _ in range(3):  # the fastest of three: a shared CI machine adds noise
+            start = time.perf_counter()
+            read_rule_file(path)
+            best = min(best, time.perf_counter() - start)
+        return best
 
     seconds(200)  # warm up
     small, large = seconds(1000), seconds(6000)
     assert large < 5
-    assert large / small < 15  # linear: 6; quadratic: 36
+    assert large / small < 20  # linear: 6; quadratic: 36
 
 
 def test_facts_in_a_facts_table_get_their_lines(tmp_path: Path) -> None:
