@@ -31,6 +31,25 @@ from .values import to_json
 __all__ = ["main"]
 
 
+def _command_lang() -> str:
+    """The running command's ``--lang`` (``"en"`` for a command without one)."""
+    ctx = click.get_current_context(silent=True)
+    lang = ctx.params.get("lang") if ctx is not None else None
+    return "sv" if lang == "sv" else "en"
+
+
+class _CliError(click.ClickException):
+    """A command-line error whose prefix speaks the command's language ("Fel:" / "Error:")."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.lang = _command_lang()
+
+    def show(self, file: Any = None) -> None:
+        prefix = "Fel" if self.lang == "sv" else "Error"
+        click.echo(f"{prefix}: {self.format_message()}", file=file, err=True)
+
+
 def _library_message(exc: BaseException, lang: str | None = None) -> str:
     """A library error as the command line shows it: in *lang*, by default the running
     command's ``--lang`` (English for a command without one), with hints a command-line
@@ -47,7 +66,7 @@ def _engine(rules: tuple[str, ...], no_plugins: bool) -> Engine:
     try:
         return load(paths=rules, plugins=not no_plugins)
     except LssSolRulesError as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
 
 
 _rules_option = click.option(
@@ -70,15 +89,15 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UnicodeDecodeError as exc:
-            raise click.ClickException(
+            raise _CliError(
                 f"a file given is not UTF-8 text ({exc.reason} at byte {exc.start}); "
                 f"save it as UTF-8"
             ) from None
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+            raise _CliError(f"{where}{exc.strerror or exc}") from None
         except LssSolRulesError as exc:
-            raise click.ClickException(_library_message(exc)) from None
+            raise _CliError(_library_message(exc)) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -163,7 +182,7 @@ def _read_text(path: str, what: str) -> str:
     try:
         return read(path, what)
     except LssSolRulesError as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
 
 
 def _read_facts(source: str) -> dict[str, Any]:
@@ -171,9 +190,9 @@ def _read_facts(source: str) -> dict[str, Any]:
     try:
         facts = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise click.ClickException(f"{source}: not valid JSON: {exc}") from None
+        raise _CliError(f"{source}: not valid JSON: {exc}") from None
     if not isinstance(facts, dict):
-        raise click.ClickException(f"{source}: the facts must be a JSON object")
+        raise _CliError(f"{source}: the facts must be a JSON object")
     if "facts" in facts and isinstance(facts["facts"], dict):
         facts = facts["facts"]
     return facts
@@ -237,7 +256,7 @@ def _decide(
     try:
         return engine.evaluate(question, facts, on=_date(on), jurisdiction=jurisdiction)
     except LssSolRulesError as exc:
-        raise click.ClickException(_cli_hint(engine, exc)) from None
+        raise _CliError(_cli_hint(engine, exc)) from None
 
 
 _BRIEF = {
@@ -399,7 +418,7 @@ def facts(
     known = {f.name for f in fs}
     for name in names:
         if name not in known:
-            raise click.ClickException(
+            raise _CliError(
                 f"unknown fact {name!r}{did_you_mean(name, known)}; "
                 f"`lss-sol-rules facts` lists them"
             )
@@ -510,7 +529,7 @@ def parameters(
     try:
         params = engine.parameters(jurisdiction)
     except LssSolRulesError as exc:
-        raise click.ClickException(_cli_hint(engine, exc)) from None
+        raise _CliError(_cli_hint(engine, exc)) from None
     here = {p.name for p in params}
     for name in names:
         if name in here:
@@ -519,12 +538,12 @@ def parameters(
             j for j in engine.jurisdictions() if name in {p.name for p in engine.parameters(j)}
         )
         if elsewhere:
-            raise click.ClickException(
+            raise _CliError(
                 f"parameter {name!r} is not declared for jurisdiction {jurisdiction!r}; it is "
                 f"in: {', '.join(elsewhere)} (pass --jurisdiction {elsewhere[0]})"
             )
         known = {p.name for j in engine.jurisdictions() for p in engine.parameters(j)}
-        raise click.ClickException(
+        raise _CliError(
             f"unknown parameter {name!r}{did_you_mean(name, known)}; "
             f"`lss-sol-rules parameters` lists them"
         )
@@ -614,7 +633,7 @@ def test_cases(
     try:
         cases = load_cases(paths)
     except RuleFileError as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
     passed = failed = 0
     for case in cases:
         result = run_case(engine, case)
@@ -731,7 +750,7 @@ def serve(
     try:
         from .server import api_keys_from_env, create_app, run  # noqa: PLC0415 - optional
     except ImportError as exc:
-        raise click.ClickException(f"{exc}; pip install 'lss-sol-rules[server]'") from None
+        raise _CliError(f"{exc}; pip install 'lss-sol-rules[server]'") from None
     engine = _engine(rules, no_plugins)
     keys = api_keys_from_env(api_key_env)
     scheme = "https" if ssl_certfile else "http"
@@ -811,7 +830,7 @@ def _cases_from(
             ignore_unknown_columns=ignore_unknown,
         )
     except (LssSolRulesError, ImportError) as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
 
 
 def _check_question(engine: Engine, question: str, when: date | None, jurisdiction: str) -> None:
@@ -819,7 +838,7 @@ def _check_question(engine: Engine, question: str, when: date | None, jurisdicti
     try:
         engine.view_for(question, jurisdiction).in_force(question, when or date.today())
     except LssSolRulesError as exc:
-        raise click.ClickException(_cli_hint(engine, exc)) from None
+        raise _CliError(_cli_hint(engine, exc)) from None
 
 
 class _Progress:
@@ -899,7 +918,7 @@ def batch(
     try:
         check_output_path(out_file)
     except (LssSolRulesError, ImportError) as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
     engine = _engine(rules, no_plugins)
     _check_question(engine, question, when, jurisdiction)
     cases = _cases_from(engine, cases_file, ids, ignore_columns, ignore_unknown_columns)
@@ -919,13 +938,13 @@ def batch(
             ignore_unknown_columns=ignore_unknown_columns,
         )
     except LssSolRulesError as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
     finally:
         bar.close()
     try:
         write_result(result, out_file)
     except (LssSolRulesError, ImportError) as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
     if result.row_errors:
         click.echo(result.error_summary(), err=True)
     summary = ", ".join(f"{k}: {v}" for k, v in result.counts().items())
@@ -1021,7 +1040,7 @@ def diff_cmd(
             progress=bar.to,
         )
     except LssSolRulesError as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
     finally:
         bar.close()
     if fmt == "json":
@@ -1115,14 +1134,14 @@ def _watch_source(
         try:
             raw = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
-            raise click.ClickException(f"{events_file}:{line_no}: not JSON: {exc}") from None
+            raise _CliError(f"{events_file}:{line_no}: not JSON: {exc}") from None
         if isinstance(raw, dict) and isinstance(raw.get("jurisdiction"), str):
             named.setdefault(raw["jurisdiction"], line_no)
         parsed.append((line_no, raw))
     if jurisdiction is None:
         if len(named) > 1:
             listed = ", ".join(f"{j} (line {n})" for j, n in sorted(named.items()))
-            raise click.ClickException(
+            raise _CliError(
                 f"the events name several jurisdictions: {listed}; draw one list per "
                 f"jurisdiction with --jurisdiction"
             )
@@ -1137,7 +1156,7 @@ def _watch_source(
             more = {j: extra for j, extra in more.items() if extra}
             if more:
                 listed = "; ".join(f"{j}: + {', '.join(x)}" for j, x in sorted(more.items()))
-                raise click.ClickException(
+                raise _CliError(
                     f"which jurisdiction's list? The events name none; pass --jurisdiction "
                     f'(or add "jurisdiction" to the events). se has the national watches; '
                     f"{listed}"
@@ -1145,7 +1164,7 @@ def _watch_source(
             jurisdiction = "se"
     elif named and set(named) != {jurisdiction}:
         listed = ", ".join(f"{j} (line {n})" for j, n in sorted(named.items()))
-        raise click.ClickException(
+        raise _CliError(
             f"--jurisdiction {jurisdiction} but the events name {listed}; make them agree"
         )
     target: Any
@@ -1157,14 +1176,14 @@ def _watch_source(
         else:
             target = _PureWatch(engine, jurisdiction)
     except ImportError as exc:  # its message names the extra to install
-        raise click.ClickException(str(exc)) from None
+        raise _CliError(str(exc)) from None
     except LssSolRulesError as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
     for line_no, raw in parsed:
         try:
             target.post(Event.from_dict(raw))
         except LssSolRulesError as exc:
-            raise click.ClickException(
+            raise _CliError(
                 f"{events_file}:{line_no}: {_library_message(exc)}"
             ) from None
     return target
@@ -1202,7 +1221,7 @@ def watchlist(
     try:
         alerts = source.watchlist(when)
     except LssSolRulesError as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
     if fmt == "json":
         click.echo(json.dumps([a.to_dict(lang) for a in alerts], ensure_ascii=False, indent=2))
         return
@@ -1240,7 +1259,7 @@ def ivo_report(
     try:
         rows = source.ivo_report(quarter)
     except LssSolRulesError as exc:
-        raise click.ClickException(_library_message(exc)) from None
+        raise _CliError(_library_message(exc)) from None
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return
