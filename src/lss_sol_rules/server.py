@@ -201,7 +201,9 @@ def parameter_infos(
         if name not in known:
             raise EvaluationError(
                 f"unknown parameter {name!r}{did_you_mean(name, known)}; "
-                f"GET /parameters?jurisdiction=... lists them"
+                f"GET /parameters?jurisdiction=... lists them",
+                sv=f"okänd parameter {name!r}{did_you_mean(name, known, lang='sv')}; "
+                f"GET /parameters?jurisdiction=... listar dem",
             )
         # Declared, but perhaps only in another jurisdiction: then there is none here.
         params = tuple(p for p in params if p.name == name)
