@@ -391,14 +391,7 @@ class View:
         """Raise :class:`RuleFileError` for override cycles and rules that can collide."""
         for rid, blockers in self.overriders.items():
             if rid in blockers:
-                rule = self.rule_by_id[rid]
-                raise RuleFileError(
-                    "`overrides` forms a cycle through this rule; an exception cannot also be "
-                    "the rule it is an exception to",
-                    file=rule.file,
-                    line=rule.line,
-                    rule_id=rid,
-                )
+                self._override_cycle(rid)
         proven = self.book.proven_tables
         for question, rules in self.rules.items():
             # Rows of a decision table whose cells are all intervals or value sets were

@@ -18,6 +18,7 @@ import attrs
 from ..engine import Engine
 from ..model import Citation, FactDecl, Parameter, QuestionDecl
 from ..rulebook import CompiledRule
+from ..sources import public_source
 
 __all__ = [
     "QuestionRules",
@@ -67,27 +68,6 @@ def rule_place(rule: CompiledRule) -> str:
     """``file.toml:line`` — the rule file's name, never the directory it was loaded from."""
     name = PurePath(rule.file).name
     return name if rule.line is None else f"{name}:{rule.line}"
-
-
-def public_source(source: str) -> str:
-    """A rule's ``file:line`` without the machine's directories.
-
-    An absolute path keeps only the package that holds it and what follows, from the
-    directory before the last ``rules`` directory on
-    (``lss_sol_rules/rules/sfb/assistansersattning.toml:73`` in an installed package,
-    ``lss_sol_rules_stockholm/rules/delegation.toml:12`` for a plugin), or else the file
-    name; a source that is already relative is returned unchanged.
-    """
-    path, sep, line = source.rpartition(":")
-    if not sep or not line.isdigit():
-        path, sep, line = source, "", ""
-    pure = PurePath(path)
-    if not pure.is_absolute():
-        return source
-    parts = pure.parts
-    rules = [i for i, p in enumerate(parts) if p == "rules"]
-    cut = max(rules[-1] - 1, 1) if rules else len(parts) - 1
-    return "/".join(parts[cut:]) + (f":{line}" if sep else "")
 
 
 def public_decision(decision: dict[str, Any]) -> dict[str, Any]:
