@@ -29,6 +29,18 @@ from .errors import ExpressionError, RuleFileError, did_you_mean
 from .expr import parse
 from .expr.ast import Node
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
+from .rule_keys import (
+    CITATION_KEYS,
+    CONDITION_KEYS,
+    CONSTRAINT_KEYS,
+    FACT_KEYS,
+    PARAMETER_KEYS,
+    PARAMETER_VALUE_KEYS,
+    QUESTION_KEYS,
+    RULE_KEYS,
+    RULEBOOK_KEYS,
+    TOP_LEVEL_KEYS,
+)
 from .tables import TableSpec, read_tables
 from .values import (
     MAX_DECIMAL_PLACES,
@@ -525,7 +537,7 @@ class _Reader:
             if isinstance(item, str) and item.strip():
                 out.append(Citation(item.strip()))
             elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
-                self.keys(item, {"text", "sfs", "url"}, "a citation", line, rule_id)
+                self.keys(item, set(CITATION_KEYS), "a citation", line, rule_id)
                 for key in ("sfs", "url"):
                     if item.get(key) is not None and not isinstance(item[key], str):
                         raise self.fail(
@@ -660,24 +672,7 @@ class _Reader:
         self.name(name, "fact name", line)
         if not isinstance(raw, Mapping):
             raise self.fail(f"fact {name!r} must be a table", line)
-        self.keys(
-            raw,
-            {
-                "type",
-                "of",
-                "unit",
-                "min",
-                "max",
-                "values",
-                "label",
-                "past",
-                "derive",
-                "value_labels",
-                "assumed",
-            },
-            f"fact {name!r}",
-            line,
-        )
+        self.keys(raw, set(FACT_KEYS), f"fact {name!r}", line)
         t, of = self.vtype(raw, f"fact {name!r}", line)
         values = raw.get("values")
         if values is not None:
@@ -743,7 +738,7 @@ class _Reader:
         self.name(name, "parameter name", line)
         if not isinstance(raw, Mapping):
             raise self.fail(f"parameter {name!r} must be a table", line)
-        self.keys(raw, {"type", "of", "unit", "label", "values"}, f"parameter {name!r}", line)
+        self.keys(raw, set(PARAMETER_KEYS), f"parameter {name!r}", line)
         t, of = self.vtype(raw, f"parameter {name!r}", line)
         label = self.label(
             raw.get("label"), f"`label` of parameter {name!r}", self.loc.key_after(line, "label")
@@ -761,12 +756,7 @@ class _Reader:
             rline = self.loc.array_item(f"parameters.{name}.values", index) or line
             if not isinstance(row, Mapping):
                 raise self.fail(f"each value of parameter {name!r} must be a table", rline)
-            self.keys(
-                row,
-                {"value", "valid_from", "valid_to", "citations"},
-                f"a value of parameter {name!r}",
-                rline,
-            )
+            self.keys(row, set(PARAMETER_VALUE_KEYS), f"a value of parameter {name!r}", rline)
             if "value" not in row or "valid_from" not in row:
                 raise self.fail(
                     f"each value of parameter {name!r} needs `value` and `valid_from`", rline
@@ -816,23 +806,7 @@ class _Reader:
         self.name(name, "question name", line)
         if not isinstance(raw, Mapping):
             raise self.fail(f"question {name!r} must be a table", line)
-        self.keys(
-            raw,
-            {
-                "type",
-                "of",
-                "values",
-                "label",
-                "hit_policy",
-                "value_labels",
-                "internal",
-                "refusal",
-                "subject",
-                "not_applicable",
-            },
-            f"question {name!r}",
-            line,
-        )
+        self.keys(raw, set(QUESTION_KEYS), f"question {name!r}", line)
         t, of = self.vtype(raw, f"question {name!r}", line)
         policy = raw.get("hit_policy", "collect" if t == "list" else "unique")
         if policy not in ("unique", "collect"):
@@ -941,22 +915,7 @@ class _Reader:
                 f'"lss.9.personlig_assistans", got {rid!r}',
                 line,
             )
-        allowed = {
-            "id",
-            "question",
-            "when",
-            "value",
-            "compute",
-            "valid_from",
-            "valid_to",
-            "overrides",
-            "default",
-            "citations",
-            "explain",
-            "title",
-            "scope",
-        }
-        self.keys(raw, allowed, "a rule", line, rid)
+        self.keys(raw, set(RULE_KEYS), "a rule", line, rid)
         q = raw.get("question")
         if not isinstance(q, str):
             raise self.fail("needs `question`: the name of the question it answers", line, rid)
@@ -973,7 +932,7 @@ class _Reader:
                 )
             for item in items:
                 if isinstance(item, Mapping):
-                    self.keys(item, {"test", "sv", "en"}, "a condition", wline, rid)
+                    self.keys(item, set(CONDITION_KEYS), "a condition", wline, rid)
                     text, node = self.expression(item.get("test"), "when.test", wline, rid)
                     lab = None
                     if "sv" in item or "en" in item:
@@ -1064,7 +1023,7 @@ class _Reader:
                 f'"alder_stammer_med_fodelsedatum", got {safe_repr(cid)}',
                 line,
             )
-        self.keys(raw, {"id", "check", "message"}, "a constraint", line, cid)
+        self.keys(raw, set(CONSTRAINT_KEYS), "a constraint", line, cid)
         text, node = self.expression(raw.get("check"), "check", line, cid)
         message = self.label(raw.get("message"), "`message`", line, cid)
         assert message is not None  # noqa: S101
@@ -1157,25 +1116,11 @@ def _read(
             errors.append(exc)
             return None
 
-    r.keys(
-        data,
-        {
-            "rulebook",
-            "facts",
-            "parameters",
-            "questions",
-            "rules",
-            "constraints",
-            "watches",
-            "tables",
-        },
-        "the file's top level",
-        None,
-    )
+    r.keys(data, set(TOP_LEVEL_KEYS), "the file's top level", None)
     head = data.get("rulebook", {})
     if not isinstance(head, Mapping):
         raise r.fail("[rulebook] must be a table")
-    r.keys(head, {"id", "title", "jurisdiction"}, "[rulebook]", r.loc.table("rulebook", "id"))
+    r.keys(head, set(RULEBOOK_KEYS), "[rulebook]", r.loc.table("rulebook", "id"))
     declared = head.get("jurisdiction")
     adopted_from: str | None = None
     if adopt:

@@ -35,6 +35,18 @@ from typing import Any
 
 from . import errors
 from .casefile import _KEYS as _CASE_KEYS
+from .rule_keys import (
+    CITATION_KEYS,
+    CONDITION_KEYS,
+    CONSTRAINT_KEYS,
+    FACT_KEYS,
+    PARAMETER_KEYS,
+    PARAMETER_VALUE_KEYS,
+    QUESTION_KEYS,
+    RULE_KEYS,
+    RULEBOOK_KEYS,
+    TOP_LEVEL_KEYS,
+)
 from .tables import _DEFAULT_KEYS, _INPUT_KEYS, _POLICIES, _ROW_KEYS, _TABLE_KEYS
 from .values import SCALAR_TYPES
 from .watchdecl import _CASES, _KINDS, _LISTS
@@ -121,66 +133,7 @@ _ANY_VALUE = {
 }
 
 
-# Keys of the loader's own tables (loader.py reads them inline): each with what it means.
-# tests/test_schema.py compares these with the keys the loader accepts.
-TOP_LEVEL_KEYS = (
-    "rulebook",
-    "facts",
-    "parameters",
-    "questions",
-    "rules",
-    "constraints",
-    "watches",
-    "tables",
-)
-RULEBOOK_KEYS = ("id", "title", "jurisdiction")
-FACT_KEYS = (
-    "type",
-    "of",
-    "unit",
-    "min",
-    "max",
-    "values",
-    "label",
-    "past",
-    "derive",
-    "value_labels",
-    "assumed",
-)
-PARAMETER_KEYS = ("type", "of", "unit", "label", "values")
-PARAMETER_VALUE_KEYS = ("value", "valid_from", "valid_to", "citations")
-QUESTION_KEYS = (
-    "type",
-    "of",
-    "values",
-    "label",
-    "hit_policy",
-    "value_labels",
-    "internal",
-    "refusal",
-    "subject",
-    "not_applicable",
-)
-RULE_KEYS = (
-    "id",
-    "question",
-    "when",
-    "value",
-    "compute",
-    "valid_from",
-    "valid_to",
-    "overrides",
-    "default",
-    "citations",
-    "explain",
-    "title",
-    "scope",
-)
-CONDITION_KEYS = ("test", "sv", "en")
-CITATION_KEYS = ("text", "sfs", "url")
-CONSTRAINT_KEYS = ("id", "check", "message")
-
-
+# The keys of the loader's own tables live in rule_keys.py, read by the loader too.
 def _defs() -> dict[str, Any]:
     """The shared definitions of the rule file schema."""
     label = {
