@@ -11,7 +11,8 @@ time-allocation guideline or a fee table. Measured in the same run, for each n:
 - plain Python: the same rows compiled into an if-chain with ``compile``/``exec`` in this
   script (a floor, not a rule engine: no explanation, no missing facts).
 
-Ratios are against the peers in this run. Writes ``bench/tables.json`` and prints a table.
+Ratios are against the peers in this run. Writes ``bench/tables.json``, the chart
+``docs/img/tables-scaling.svg`` and prints a table.
 Run: ``python bench/tables.py`` (``pip install -e '.[bench]'``); ``--sizes 10,100,1000``.
 """
 
@@ -147,6 +148,64 @@ def measure(n: int, folder: Path) -> dict[str, Any]:
     return out
 
 
+def plot_svg(results: list[dict[str, Any]]) -> str:
+    """A log-log chart of load and per-decision time against rows (no plotting library)."""
+    width, height, left, right, top, bottom = 640, 360, 70, 160, 20, 50
+    series = [
+        ("lss-sol-rules, decision", "lsr_decision_s", "#1f5fa8", ""),
+        ("ZEN, decision", "zen_decision_s", "#b04a00", ""),
+        ("lss-sol-rules, load", "lsr_load_s", "#1f5fa8", "6 4"),
+        ("ZEN, load", "zen_load_s", "#b04a00", "6 4"),
+    ]
+    import math
+
+    xs = [r["rows"] for r in results]
+    values = [r[k] for r in results for _, k, _, _ in series if r.get(k, 0) > 0]
+    lo_y = math.floor(math.log10(min(values)))
+    hi_y = math.ceil(math.log10(max(values)))
+    lo_x, hi_x = math.log10(min(xs)), math.log10(max(xs))
+
+    def px(x: float) -> float:
+        return left + (math.log10(x) - lo_x) / (hi_x - lo_x) * (width - left - right)
+
+    def py(y: float) -> float:
+        return top + (hi_y - math.log10(y)) / (hi_y - lo_y) * (height - top - bottom)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" role="img" '
+        f'aria-label="Load and decision time against rows in the table, log scales">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
+    for e in range(lo_y, hi_y + 1):
+        y = py(10.0**e)
+        if e < -3:
+            label = f"{10.0**e * 1e6:g} µs"
+        else:
+            label = f"{10.0**e * 1e3:g} ms" if e < 0 else f"{10.0**e:g} s"
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+                   f'stroke="#ddd"/><text x="{left - 6}" y="{y + 4:.1f}" '
+                   f'text-anchor="end">{label}</text>')
+    for x in xs:
+        out.append(f'<text x="{px(x):.1f}" y="{height - bottom + 18}" text-anchor="middle">'
+                   f'{x:,}</text>')
+    out.append(f'<text x="{(left + width - right) / 2:.1f}" y="{height - 10}" '
+               f'text-anchor="middle">rows in the table</text>')
+    for k, (name, key, colour, dash) in enumerate(series):
+        pts = [(px(r["rows"]), py(r[key])) for r in results if r.get(key, 0) > 0]
+        if not pts:
+            continue
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2" '
+                   f'stroke-dasharray="{dash}"/>')
+        ly = top + 16 + 20 * k
+        out.append(f'<line x1="{width - right + 10}" y1="{ly}" x2="{width - right + 34}" '
+                   f'y2="{ly}" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>'
+                   f'<text x="{width - right + 40}" y="{ly + 4}">{name}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000,10000")
@@ -156,6 +215,9 @@ def main() -> None:
         results = [measure(n, Path(tmp)) for n in sizes]
     (Path(__file__).parent / "tables.json").write_text(
         json.dumps(results, indent=2) + "\n", encoding="utf-8"
+    )
+    (Path(__file__).parents[1] / "docs" / "img" / "tables-scaling.svg").write_text(
+        plot_svg(results), encoding="utf-8"
     )
     print(f"{'rows':>6} {'load ms':>9} {'ZEN load':>9} {'py load':>8} "
           f"{'decision µs':>12} {'ZEN µs':>8} {'py µs':>6} {'÷ZEN':>6}")
