@@ -343,3 +343,57 @@ def test_the_batch_path_answers_tables_as_the_single_path(tmp_path: Path) -> Non
     batch = engine.evaluate_many("test.niva", cases, on=ON, jurisdiction="se/stockholm")
     single = [ask(engine, c) for c in cases]
     assert [batch.decision(i).value for i in range(len(cases))] == [d.value for d in single]
+
+
+def _unindexed_engine() -> lsr.Engine:
+    from lss_sol_rules import tables
+
+    old_rows, old_scopes = rulebook.INDEX_MIN_ROWS, tables.INDEX_MIN_SCOPES
+    rulebook.INDEX_MIN_ROWS = tables.INDEX_MIN_SCOPES = 10**9
+    try:
+        engine = lsr.load()
+        for question in engine.questions(include_internal=True):
+            for j in engine.jurisdictions():
+                try:
+                    view = engine.view_for(question.name, j)
+                except lsr.QuestionError:
+                    continue
+                view._indexes[question.name] = view._build_indexes(question.name)
+    finally:
+        rulebook.INDEX_MIN_ROWS, tables.INDEX_MIN_SCOPES = old_rows, old_scopes
+    return engine
+
+
+_INDEXED = lsr.load()
+_PLAIN = _unindexed_engine()
+_PAIRS = [
+    (q.name, j)
+    for q in _INDEXED.questions()
+    for j in _INDEXED.jurisdictions()
+    if q.name in _INDEXED.rulebook.view(j).rules
+]
+
+
+@pytest.mark.parametrize(("question", "jurisdiction"), _PAIRS, ids=[f"{j}:{q}" for q, j in _PAIRS])
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_indexed_rules_decide_as_every_rule_would(
+    question: str, jurisdiction: str, data: st.DataObject
+) -> None:
+    import lss_sol_rules.testing as lst
+
+    case = data.draw(lst.cases(question, _INDEXED, jurisdiction))
+
+    def outcome(engine: lsr.Engine) -> object:
+        try:
+            return engine.evaluate(question, case.facts, on=case.on, jurisdiction=jurisdiction)
+        except lsr.LssSolRulesError as exc:
+            return (type(exc).__name__, str(exc))
+
+    assert outcome(_INDEXED) == outcome(_PLAIN)
+
+
+def test_the_plain_engine_really_has_no_index() -> None:
+    view = _PLAIN.view_for("lss.ratt_till_insats", "se")
+    assert view._indexes["lss.ratt_till_insats"] == ()
+    assert _INDEXED.view_for("lss.ratt_till_insats", "se")._build_indexes("lss.ratt_till_insats")

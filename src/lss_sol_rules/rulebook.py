@@ -29,7 +29,7 @@ from .expr.ast import BoolOp, Call, Node, height, walk
 from .expr.exclusive import can_both_hold, proof_size
 from .loader import ConditionSpec, ConstraintSpec, RuleFile, RuleSpec
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
-from .tables import TableIndex, build_index, check_table
+from .tables import TableIndex, build_index, check_table, index_from_scopes
 from .values import Value, is_of_type
 from .watchdecl import check_watches
 
@@ -362,6 +362,14 @@ class View:
                 index.name in self.book.facts or index.name in self.book.questions
             ):
                 out.append(index)
+        scoped = [
+            (r.id, r.conditions[0].expr.node)
+            for r in self.rules.get(question, ())
+            if r.has_scope and r.table is None
+        ]
+        by_scope = index_from_scopes(scoped) if scoped else None
+        if by_scope is not None and by_scope.name in self.book.facts:
+            out.append(by_scope)
         return tuple(out)
 
     def rules_reached(self, question: str) -> tuple[CompiledRule, ...]:

@@ -1067,3 +1067,52 @@ def _key(v: Any) -> tuple[str, Any]:
     if isinstance(v, (int, Decimal)):
         return ("number", Decimal(v).normalize())
     return (type(v).__name__, v)
+
+
+def index_from_scopes(entries: list[tuple[str, Any]]) -> TableIndex | None:
+    """An index over ordinary rules whose ``scope`` tests one name against constants.
+
+    *entries* are ``(rule id, scope syntax tree)``. A scope like ``insats == 'x'`` or
+    ``insats in ['x', 'y']`` becomes a value-set cell; the most common such name is indexed
+    when at least :data:`INDEX_MIN_SCOPES` rules share it. A rule whose scope is false is
+    never listed in an explanation, so leaving it out changes nothing a reader sees.
+    """
+    from .expr.ast import Compare, ListExpr, Literal, Name  # noqa: PLC0415
+
+    by_name: dict[str, list[tuple[str, frozenset[Any]]]] = {}
+    for rule_id, node in entries:
+        if not isinstance(node, Compare) or not isinstance(node.left, Name):
+            continue
+        values: list[Any] | None = None
+        if node.op == "==" and isinstance(node.right, Literal):
+            values = [node.right.value]
+        elif node.op == "in" and isinstance(node.right, ListExpr) and all(
+            isinstance(i, Literal) for i in node.right.items
+        ):
+            values = [i.value for i in node.right.items if isinstance(i, Literal)]
+        if values is None or not all(isinstance(v, (str, bool)) for v in values):
+            continue
+        by_name.setdefault(node.left.name, []).append((rule_id, frozenset(values)))
+    if not by_name:
+        return None
+    name, rows = max(by_name.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    if len(rows) < INDEX_MIN_SCOPES:
+        return None
+    lookup: dict[Any, set[str]] = {}
+    for rule_id, scope_values in rows:
+        for v in scope_values:
+            lookup.setdefault((type(v).__name__, v), set()).add(rule_id)
+    return TableIndex(
+        name,
+        frozenset(r for r, _ in rows),
+        {k: frozenset(v) for k, v in lookup.items()},
+        (),
+        (),
+        (),
+        frozenset(),
+        False,
+    )
+
+
+#: Ordinary rules sharing a scope name are indexed from this many on.
+INDEX_MIN_SCOPES = 8
