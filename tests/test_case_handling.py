@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -118,26 +119,33 @@ def test_a_refusal_is_never_ivo_reportable_whatever_the_dates(engine: lsr.Engine
             assert d.value is False
 
 
-def test_a_district_can_choose_seed_002s_wide_reading_after_65(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "vid.toml"
+def _bool_layer(tmp_path: Path, jurisdiction: str, parameter: str, since: date) -> Path:
+    """A rule file for *jurisdiction* that sets the bool *parameter* to true from *since*."""
+    path = tmp_path / (jurisdiction.replace("/", "_") + ".toml")
     path.write_text(
-        """
+        f"""
 [rulebook]
-id = "se.stockholm.vid"
-jurisdiction = "se/stockholm/vid"
+id = "{jurisdiction.replace("/", ".")}"
+jurisdiction = "{jurisdiction}"
 
-[parameters.enhet_kvar_efter_65_hela_lss_personkretsen]
+[parameters.{parameter}]
 type = "bool"
-label = { sv = "Alla i LSS personkrets stannar", en = "Everyone in an LSS group stays" }
+label = {{ sv = "Lokalt val", en = "Local choice" }}
 
-[[parameters.enhet_kvar_efter_65_hela_lss_personkretsen.values]]
+[[parameters.{parameter}.values]]
 value = true
-valid_from = 2017-01-01
-citations = ["Verksamhetsplan 2017, Stöd och serviceenheten, Östermalm"]
+valid_from = {since.isoformat()}
+citations = ["Lokala riktlinjer (exempel)"]
 """,
         encoding="utf-8",
+    )
+    return path
+
+
+def test_a_district_can_choose_seed_002s_wide_reading_after_65(tmp_path: Path) -> None:
+    path = _bool_layer(
+        tmp_path, "se/stockholm/vid", "enhet_kvar_efter_65_hela_lss_personkretsen",
+        date(2017, 1, 1),
     )
     engine = lsr.load(paths=[path])
     facts = {"alder": 70, "bor_i_lss_bostad": False, "har_personlig_assistans": False,
@@ -149,26 +157,9 @@ citations = ["Verksamhetsplan 2017, Stöd och serviceenheten, Östermalm"]
     assert "sthlm.enhet.kvar_efter_65_lss_personkrets" in {r.rule_id for r in wide.reasons}
 
 
-def test_a_municipality_may_start_korttidstillsyn_from_the_autumn_term(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "host.toml"
-    path.write_text(
-        """
-[rulebook]
-id = "se.hosttermin"
-jurisdiction = "se/hosttermin"
-
-[parameters.korttidstillsyn_fran_hostterminen]
-type = "bool"
-label = { sv = "Från höstterminen", en = "From the autumn term" }
-
-[[parameters.korttidstillsyn_fran_hostterminen.values]]
-value = true
-valid_from = 2020-01-01
-citations = ["Kommunens riktlinjer 2020 (exempel)"]
-""",
-        encoding="utf-8",
+def test_a_municipality_may_start_korttidstillsyn_from_the_autumn_term(tmp_path: Path) -> None:
+    path = _bool_layer(
+        tmp_path, "se/hosttermin", "korttidstillsyn_fran_hostterminen", date(2020, 1, 1)
     )
     engine = lsr.load(paths=[path])
     facts = {"insats": "korttidstillsyn", "diagnoser": ["autism"], "skolungdom": True,
