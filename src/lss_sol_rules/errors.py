@@ -232,11 +232,19 @@ class ArgumentError(LssSolRulesError, TypeError):
     """A Python API call got an argument of the wrong type (``question=5``,
     ``jurisdiction=None``, ``on="2026-01-01"``).
 
-    ``argument`` names the parameter; the message says what it must be.
+    ``argument`` names the parameter; the message says what it must be. ``hint`` says what
+    to do instead where that is not obvious (one case where a list of cases was expected),
+    worded for Python, the command line and HTTP.
     """
 
     def __init__(
-        self, argument: str, expected: str, got: object, expected_sv: str | None = None
+        self,
+        argument: str,
+        expected: str,
+        got: object,
+        expected_sv: str | None = None,
+        *,
+        hint: Hint | None = None,
     ) -> None:
         from .values import safe_repr  # noqa: PLC0415 - values imports nothing from here
 
@@ -247,6 +255,7 @@ class ArgumentError(LssSolRulesError, TypeError):
             self,
             f"`{argument}` must be {expected}, got {shown}",
             f"argumentet `{argument}` ska vara {sv}, men är {shown}",
+            hint,
         )
 
 

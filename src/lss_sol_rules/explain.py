@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .values import Value
+from .values import Value, format_number
 
 if TYPE_CHECKING:
     from .model import ConditionResult, Decision, ParameterUse, Reason
@@ -96,11 +96,8 @@ def format_value(value: Value | None, lang: str) -> str:
         return words["unknown"]
     if isinstance(value, bool):
         return words["true" if value else "false"]
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
-        if "E" in text or "e" in text:
-            text = format(value, "f")
-        return text.replace(".", ",") if lang == "sv" else text
+    if isinstance(value, (int, Decimal)):
+        return format_number(value, lang)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):

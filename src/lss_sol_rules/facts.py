@@ -35,10 +35,12 @@ from .values import (
     MAX_MAGNITUDE,
     Value,
     bad_character,
+    format_number,
     number_problem,
     parse_date,
     safe_repr,
     to_decimal,
+    unit_text,
 )
 
 __all__ = ["MAX_NAME_LENGTH", "MAX_TEXT_LENGTH", "normalise_fact", "normalise_facts"]
@@ -307,6 +309,11 @@ def normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
         ) from None
 
 
+def _unit(unit: str | None, lang: str) -> str:
+    text = unit_text(unit, lang)
+    return f" {text}" if text else ""
+
+
 def _normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
     if decl.type == "list":
         if not (
@@ -320,20 +327,21 @@ def _normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
         return tuple(sorted(items, key=lambda v: (str(type(v)), v)))
     value = _scalar(decl, decl.type, raw)
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        unit = f" {decl.unit}" if decl.unit else ""
+        en, sv = _unit(decl.unit, "en"), _unit(decl.unit, "sv")
+        got_en, got_sv = format_number(value, "en"), format_number(value, "sv")
         if decl.min is not None and value < decl.min:
             raise _fail(
                 decl,
-                f"must be at least {decl.min}{unit}, got {value}",
+                f"must be at least {format_number(decl.min, 'en')}{en}, got {got_en}",
                 value,
-                f"ska vara minst {decl.min}{unit}, men är {value}",
+                f"ska vara minst {format_number(decl.min, 'sv')}{sv}, men är {got_sv}",
             )
         if decl.max is not None and value > decl.max:
             raise _fail(
                 decl,
-                f"must be at most {decl.max}{unit}, got {value}",
+                f"must be at most {format_number(decl.max, 'en')}{en}, got {got_en}",
                 value,
-                f"får vara högst {decl.max}{unit}, men är {value}",
+                f"får vara högst {format_number(decl.max, 'sv')}{sv}, men är {got_sv}",
             )
     if isinstance(value, date) and decl.past and value > on:
         label_sv = decl.label.sv[:1].lower() + decl.label.sv[1:]

@@ -28,6 +28,7 @@ __all__ = [
     "SCALAR_TYPES",
     "Value",
     "bad_character",
+    "format_number",
     "from_json",
     "is_of_type",
     "number_problem",
@@ -37,6 +38,7 @@ __all__ = [
     "to_decimal",
     "to_json",
     "type_name",
+    "unit_text",
 ]
 
 Value = Union[int, Decimal, bool, str, date, tuple["Value", ...]]
@@ -159,6 +161,68 @@ def _bounded_repr(value: object, limit: int, levels: int) -> str:
                 break
         return "[" + ", ".join(out) + "]"
     return f"<{_type_label(value)}>"
+
+
+def format_number(value: int | Decimal, lang: str = "sv") -> str:
+    """A number as a reader of *lang* writes it: ``168,5`` and ``1 000 000`` in Swedish,
+    ``168.5`` and ``1000000`` in English (as the rules hold it, no exponent).
+
+    Swedish groups the whole part in threes with a space when it has five digits or more
+    (Språkrådet's rule: ``5000`` but ``50 000``). The explanations and the error texts use
+    this one formatter. Never raises: a number the library would refuse anyway (a
+    thousand-digit integer, ``Decimal("NaN")``) is shown shortened rather than built.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return safe_repr(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value.adjusted()) > 40:
+            return str(value)
+        text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+        if "E" in text or "e" in text:
+            text = format(value, "f")
+    elif -(10**40) < value < 10**40:
+        text = str(value)
+    else:
+        return safe_repr(value)
+    if lang[:2].lower() != "sv":
+        return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, fraction = digits.partition(".")
+    if len(whole) >= 5:
+        first = len(whole) % 3 or 3
+        groups = [whole[:first]] + [whole[i : i + 3] for i in range(first, len(whole), 3)]
+        whole = " ".join(groups)
+    return f"{sign}{whole}{',' if dot else ''}{fraction}"
+
+
+# The units the rule files give facts and parameters (in Swedish), in English. A unit not
+# here is shown as written.
+_UNITS_EN = {
+    "år": "years",
+    "månader": "months",
+    "veckor": "weeks",
+    "dagar": "days",
+    "timmar": "hours",
+    "minuter": "minutes",
+    "timmar per vecka": "hours per week",
+    "timmar per månad": "hours per month",
+    "timmar per dygn": "hours per day",
+    "dagar per månad": "days per month",
+    "kronor": "kronor",
+    "kr": "kronor",
+    "kronor per månad": "kronor per month",
+    "procent": "per cent",
+}
+
+
+def unit_text(unit: str | None, lang: str = "sv") -> str:
+    """*unit* (as the rule file declares it, in Swedish) for a reader of *lang*:
+    ``"timmar per vecka"`` in Swedish, ``"hours per week"`` in English; ``""`` for none."""
+    if not unit:
+        return ""
+    if lang[:2].lower() == "sv":
+        return unit
+    return _UNITS_EN.get(unit.strip().lower(), unit)
 
 
 def _type_label(value: object) -> str:
