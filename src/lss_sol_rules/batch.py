@@ -47,6 +47,7 @@ from .errors import (
     did_you_mean,
     is_swedish,
 )
+from .extras import MissingExtraError
 from .model import Decision
 from .values import Value, to_decimal
 
@@ -68,6 +69,23 @@ ERROR = "error"
 STATUSES = ("decided", UNDETERMINED, ERROR)
 _DECIDED, _UNDETERMINED, _ERROR = 0, 1, 2
 CHUNK = 200_000
+
+_ONE_CASE = Hint(
+    python=("for one case use engine.evaluate", "för ett ärende, använd engine.evaluate"),
+    cli=(
+        "for one case use `lss-sol-rules evaluate --facts FILE`",
+        "för ett ärende, använd `lss-sol-rules evaluate --facts FIL`",
+    ),
+    http=("for one case use POST /evaluate", "för ett ärende, använd POST /evaluate"),
+    default="python",
+)
+
+
+def _check_errors_argument(errors: object) -> None:
+    if errors not in ("raise", "collect"):
+        raise ArgumentError(
+            "errors", "'raise' or 'collect'", errors, "'raise' (stanna) eller 'collect' (samla)"
+        )
 
 
 class CaseFileError(LssSolRulesError, ValueError):
@@ -608,9 +626,13 @@ def _prepare(
         n = cases.num_rows if kind == "pyarrow" else len(cases)
         return _Prepared(cases, n, idcols, {}, None, tuple(columns))
     if isinstance(cases, Mapping):
-        raise TypeError(
-            "cases must be an iterable of fact dicts (or a DataFrame/Table), not one dict; "
-            "for one case use engine.evaluate"
+        raise ArgumentError(
+            "cases",
+            "an iterable of fact dicts (or a DataFrame/Table), not one dict",
+            cases,
+            "en följd av ärenden (ordböcker med uppgifter, eller en DataFrame/tabell), "
+            "inte ett enda ärende",
+            hint=_ONE_CASE,
         )
     rows = cases if isinstance(cases, (list, tuple)) else list(cases)
     keys: dict[str, None] = {}
@@ -709,10 +731,14 @@ def evaluate_many(
     :raises QuestionError, EvaluationError: an unknown question or jurisdiction, or no rule
         of the question in force on *on* — checked before any row is read.
     """
-    if errors not in ("raise", "collect"):
-        raise ValueError(f"errors must be 'raise' or 'collect', got {errors!r}")
+    _check_errors_argument(errors)
     if method not in ("auto", "columnar", "row"):
-        raise ValueError(f"method must be 'auto', 'columnar' or 'row', got {method!r}")
+        raise ArgumentError(
+            "method",
+            "'auto', 'columnar' or 'row'",
+            method,
+            "'auto', 'columnar' eller 'row'",
+        )
     on = date.today() if on is None else on
     if not isinstance(on, date) or isinstance(on, datetime):
         raise ArgumentError("on", "a datetime.date", on)
@@ -720,7 +746,9 @@ def evaluate_many(
     view.in_force(question, on)  # NoRuleInForceError before any row is read
     columnar = method == "columnar" or (method == "auto" and _have_numpy())
     if columnar and not _have_numpy():
-        raise ImportError("the columnar batch path needs numpy: pip install 'lss-sol-rules[batch]'")
+        raise MissingExtraError(
+            "batch", "numpy", "the columnar batch path", "den kolumnvisa batchvägen"
+        )
     prep = _prepare(engine, cases, id, ignore_columns, ignore_unknown_columns)
     ids = prep.ids
     lines = prep.lines
@@ -1017,8 +1045,7 @@ def read_csv(
     messages give the file's line number. A file that cannot be read as CSV raises
     :class:`CaseFileError`.
     """
-    if errors not in ("raise", "collect"):
-        raise ValueError(f"errors must be 'raise' or 'collect', got {errors!r}")
+    _check_errors_argument(errors)
     text = _read_text(path)
     stripped = text.lstrip()
     if not stripped:
@@ -1146,8 +1173,8 @@ def read_parquet(path: str | os.PathLike[str]) -> Any:
         import pyarrow as pa  # noqa: PLC0415 - optional extra
         import pyarrow.parquet as pq  # noqa: PLC0415
     except ImportError:
-        raise ImportError(
-            "reading Parquet needs pyarrow: pip install 'lss-sol-rules[arrow]'"
+        raise MissingExtraError(
+            "arrow", "pyarrow", "reading Parquet", "att läsa Parquet-filer"
         ) from None
     _check_readable(path)
     try:
@@ -1162,8 +1189,13 @@ def read_parquet(path: str | os.PathLike[str]) -> Any:
 
 
 def _read_arrow_ipc(path: str | os.PathLike[str]) -> Any:
-    import pyarrow as pa  # noqa: PLC0415
-    from pyarrow import ipc  # noqa: PLC0415
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - optional extra
+        from pyarrow import ipc  # noqa: PLC0415
+    except ImportError:
+        raise MissingExtraError(
+            "arrow", "pyarrow", "reading Arrow files", "att läsa Arrow-filer"
+        ) from None
 
     _check_readable(path)
     try:
@@ -1310,8 +1342,8 @@ def check_output_path(path: str | os.PathLike[str]) -> str:
         try:
             import pyarrow  # noqa: F401, PLC0415
         except ImportError:
-            raise ImportError(
-                f"writing {fmt} needs pyarrow: pip install 'lss-sol-rules[arrow]'"
+            raise MissingExtraError(
+                "arrow", "pyarrow", f"writing {fmt}", f"att skriva {fmt}-filer"
             ) from None
     return fmt
 

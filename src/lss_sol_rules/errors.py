@@ -228,9 +228,11 @@ def _restore(
     return err
 
 
-class ArgumentError(LssSolRulesError, TypeError):
+class ArgumentError(LssSolRulesError, TypeError, ValueError):
     """A Python API call got an argument of the wrong type (``question=5``,
-    ``jurisdiction=None``, ``on="2026-01-01"``).
+    ``jurisdiction=None``, ``on="2026-01-01"``) or a value it does not take
+    (``errors="ignore"``, ``presence=2``). Both a ``TypeError`` and a ``ValueError``, so
+    either ``except`` a caller already has keeps catching it.
 
     ``argument`` names the parameter; the message says what it must be. ``hint`` says what
     to do instead where that is not obvious (one case where a list of cases was expected),
@@ -279,6 +281,11 @@ def _init(
     Exception.__init__(err, err._set_texts(en, sv, hint, frame))
 
 
+def sv_int(n: int) -> str:
+    """A whole number as Swedish writes it: a space between groups of three (``2 000 000``)."""
+    return f"{n:,}".replace(",", " ")
+
+
 def text_argument(value: object, argument: str) -> str:
     """*value* as a plain ``str``, or :class:`ArgumentError` when it is not text.
 
@@ -296,21 +303,28 @@ class ExpressionError(LssSolRulesError, ValueError):
     """A rule expression could not be parsed or type-checked.
 
     ``column`` is 1-based within ``text``. The loader turns this into a
-    :class:`RuleFileError` that also names the file, line and rule. For rule authors: the
-    problem is in English; the Swedish message says where and that the text is English.
+    :class:`RuleFileError` that also names the file, line and rule. ``problem`` and
+    ``problem_sv_short`` are the bare problem in English and Swedish, without the column
+    and the pointer under the expression. A *problem_sv* left out (an error raised by code
+    outside the library) makes the Swedish message say that the problem is quoted in English.
     """
 
-    def __init__(self, problem: str, text: str, column: int) -> None:
+    def __init__(
+        self, problem: str, text: str, column: int, problem_sv: str | None = None
+    ) -> None:
         self.problem = problem
+        self.problem_sv_short = problem_sv
         self.text = text
         self.column = column
         pointer = " " * (column - 1) + "^"
         tail = f"\n    {text}\n    {pointer}"
-        _init(
-            self,
-            f"{problem} (column {column}){tail}",
-            f"fel i uttrycket vid kolumn {column} (felet beskrivs på engelska): {problem}{tail}",
+        sv = (
+            f"{problem_sv} (kolumn {column}){tail}"
+            if problem_sv
+            else f"fel i uttrycket vid kolumn {column} (felet beskrivs på engelska): "
+            f"{problem}{tail}"
         )
+        _init(self, f"{problem} (column {column}){tail}", sv)
 
 
 class RuleFileError(LssSolRulesError, ValueError):
