@@ -106,34 +106,63 @@ def load_cases(paths: Iterable[str | Path]) -> list[Case]:
         try:
             data = tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as exc:
-            raise RuleFileError(f"cannot read case file: {exc}", file=str(f)) from None
+            raise RuleFileError(
+                f"cannot read case file: {exc}",
+                file=str(f),
+                problem_sv=f"ärendefilen är inte giltig TOML (tolkens beskrivning, på "
+                f"engelska: {exc})",
+            ) from None
         except (RecursionError, ValueError) as exc:  # 50,000-deep arrays, 5,000-digit ints
             raise RuleFileError(
-                f"cannot read case file: {type(exc).__name__}", file=str(f)
+                f"cannot read case file: {type(exc).__name__}",
+                file=str(f),
+                problem_sv=f"ärendefilen går inte att läsa ({type(exc).__name__}: den är "
+                f"nästlad i för många nivåer eller har ett tal med för många siffror)",
             ) from None
         raw_cases = data.get("cases")
         if not isinstance(raw_cases, list):
-            raise RuleFileError("a case file needs [[cases]] tables", file=str(f))
+            raise RuleFileError(
+                "a case file needs [[cases]] tables",
+                file=str(f),
+                problem_sv="en ärendefil ska ha tabeller [[cases]], en för varje ärende",
+            )
         for i, raw in enumerate(raw_cases):
             where = f"case {i + 1}"
-            _check_case_shape(raw, where, str(f))
+            where_sv = f"ärende {i + 1}"
+            _check_case_shape(raw, where, where_sv, str(f))
             unknown = set(raw) - _KEYS
             if unknown:
                 key = sorted(unknown)[0]
                 raise RuleFileError(
-                    f"{where}: unknown key {key!r}{did_you_mean(key, _KEYS)}", file=str(f)
+                    f"{where}: unknown key {key!r}{did_you_mean(key, _KEYS)}; "
+                    f"allowed: {', '.join(sorted(_KEYS))}",
+                    file=str(f),
+                    problem_sv=f"{where_sv}: okänd nyckel {key!r}"
+                    f"{did_you_mean(key, _KEYS, 'sv')}; tillåtna nycklar: "
+                    f"{', '.join(sorted(_KEYS))}",
                 )
             for key in ("name", "question", "on"):
                 if key not in raw:
-                    raise RuleFileError(f"{where}: needs `{key}`", file=str(f))
+                    raise RuleFileError(
+                        f"{where}: needs `{key}`",
+                        file=str(f),
+                        problem_sv=f"{where_sv}: nyckeln `{key}` saknas",
+                    )
             on = raw["on"]
             if isinstance(on, datetime) or not isinstance(on, date):
-                raise RuleFileError(f"{where}: `on` must be a date like 2026-01-01", file=str(f))
+                raise RuleFileError(
+                    f"{where}: `on` must be a date like 2026-01-01",
+                    file=str(f),
+                    problem_sv=f"{where_sv}: `on` ska vara ett TOML-datum som 2026-01-01 "
+                    f"(utan citattecken)",
+                )
             expectations = [k for k in ("expect", "expect_status", "expect_error") if k in raw]
             if not expectations:
                 raise RuleFileError(
                     f"{where} ({raw['name']}): needs `expect`, `expect_status` or `expect_error`",
                     file=str(f),
+                    problem_sv=f"{where_sv} ({raw['name']}): ange vad som väntas med `expect`, "
+                    f"`expect_status` eller `expect_error`",
                 )
             cases.append(
                 Case(
@@ -161,29 +190,46 @@ _TEXT_KEYS = ("name", "question", "jurisdiction", "expect_status", "expect_error
 _TEXT_LIST_KEYS = ("expect_missing", "expect_rules")
 
 
-def _check_case_shape(raw: Any, where: str, file: str) -> None:
+def _check_case_shape(raw: Any, where: str, where_sv: str, file: str) -> None:
     """Refuse a case whose keys have the wrong types, before anything reads them."""
     if not isinstance(raw, Mapping):
-        raise RuleFileError(f"{where}: each [[cases]] entry must be a table", file=file)
+        raise RuleFileError(
+            f"{where}: each [[cases]] entry must be a table",
+            file=file,
+            problem_sv=f"{where_sv}: varje [[cases]] ska vara en tabell",
+        )
     for key in _TEXT_KEYS:
         value = raw.get(key)
         if value is not None and not isinstance(value, str):
-            raise RuleFileError(f"{where}: `{key}` must be text, got {safe_repr(value)}", file=file)
+            raise RuleFileError(
+                f"{where}: `{key}` must be text, got {safe_repr(value)}",
+                file=file,
+                problem_sv=f"{where_sv}: `{key}` ska vara en text, men är {safe_repr(value)}",
+            )
         if isinstance(value, str) and bad_character(value) is not None:
-            raise RuleFileError(f"{where}: `{key}` holds {bad_character(value)}", file=file)
+            raise RuleFileError(
+                f"{where}: `{key}` holds {bad_character(value)}",
+                file=file,
+                problem_sv=f"{where_sv}: `{key}` innehåller {bad_character(value, 'sv')}",
+            )
     for key in _TEXT_LIST_KEYS:
         value = raw.get(key)
         if value is not None and (
             not isinstance(value, list) or not all(isinstance(v, str) for v in value)
         ):
             raise RuleFileError(
-                f"{where}: `{key}` must be a list of text, got {safe_repr(value)}", file=file
+                f"{where}: `{key}` must be a list of text, got {safe_repr(value)}",
+                file=file,
+                problem_sv=f"{where_sv}: `{key}` ska vara en lista med texter, men är "
+                f"{safe_repr(value)}",
             )
     if "facts" in raw and not isinstance(raw["facts"], Mapping):
         raise RuleFileError(
             f"{where}: `facts` must be a table like {{ alder = 40 }}, "
             f"got {safe_repr(raw['facts'])}",
             file=file,
+            problem_sv=f"{where_sv}: `facts` ska vara en tabell som {{ alder = 40 }}, men är "
+            f"{safe_repr(raw['facts'])}",
         )
 
 
