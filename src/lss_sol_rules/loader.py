@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .errors import ExpressionError, RuleFileError, did_you_mean
+from .errors import ExpressionError, RuleFileError, did_you_mean, rule_file_problem_sv, sv_int
 from .expr import parse
 from .expr.ast import Node
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
@@ -82,22 +82,50 @@ MAX_DIGITS = 20
 MAX_MAGNITUDE = 15
 
 
-def _number_problem(value: int | Decimal) -> str | None:
+def _number_problem(value: int | Decimal, lang: str = "en") -> str | None:
     """Why *value* is not a number a rule file may hold (``None`` when it is fine).
 
     Finite, strictly between ±10^15, at most 20 significant digits and 20 decimal places;
     checked without building the number's digits or touching the decimal context, so
-    ``1e999999999`` and ``1e-999999999`` are refused at once.
+    ``1e999999999`` and ``1e-999999999`` are refused at once. ``lang="sv"``: in Swedish.
     """
-    problem = number_problem(value, MAX_MAGNITUDE, MAX_DECIMAL_PLACES)
+    problem = number_problem(value, MAX_MAGNITUDE, MAX_DECIMAL_PLACES, lang)
     if problem is None and isinstance(value, Decimal):
         digits = value.as_tuple().digits
         significant = len(digits)
         while significant > MAX_DIGITS and digits[significant - 1] == 0:
             significant -= 1
         if significant > MAX_DIGITS:
-            problem = f"has more than {MAX_DIGITS} significant digits"
+            problem = (
+                f"har fler än {MAX_DIGITS} värdesiffror"
+                if lang == "sv"
+                else f"has more than {MAX_DIGITS} significant digits"
+            )
     return problem
+
+
+_TYPE_SV = {
+    "bool": "true eller false (bool)",
+    "int": "ett heltal (int)",
+    "number": "ett tal (number)",
+    "text": "en text (text)",
+    "date": "ett datum (date)",
+}
+_LIST_OF_SV = {
+    "bool": "en lista med true/false",
+    "int": "en lista med heltal",
+    "number": "en lista med tal",
+    "text": "en lista med texter",
+    "date": "en lista med datum",
+}
+_NUMBER_LIMITS = (
+    f"rule files take numbers of at most {MAX_DIGITS} digits, below 10^{MAX_MAGNITUDE}, "
+    f"with at most {MAX_DECIMAL_PLACES} decimal places"
+)
+_NUMBER_LIMITS_SV = (
+    f"en regelfil tar tal med högst {MAX_DIGITS} siffror, under 10^{MAX_MAGNITUDE} och "
+    f"med högst {MAX_DECIMAL_PLACES} decimaler"
+)
 
 
 def _sane_number(value: int | Decimal) -> bool:
@@ -116,35 +144,47 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
     """
     if not isinstance(path, (str, os.PathLike)):
         raise RuleFileError(
-            f"a file path must be text or a path, got {safe_repr(path)}", file=safe_repr(path)
+            f"a file path must be text or a path, got {safe_repr(path)}",
+            file=safe_repr(path),
+            problem_sv=f"sökvägen till en fil ska vara text eller en sökväg (Path), men är "
+            f"{safe_repr(path)}",
         )
     spath = os.fspath(path)
     if not isinstance(spath, str):
         spath = str(spath)
 
-    def fail(problem: str) -> RuleFileError:
-        return RuleFileError(problem, file=spath)
+    def fail(problem: str, sv: str) -> RuleFileError:
+        return RuleFileError(problem, file=spath, problem_sv=sv)
 
     def cannot(exc: OSError | ValueError) -> RuleFileError:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return fail(f"cannot read the file: {reason}")
+        return fail(
+            f"cannot read the file: {reason}",
+            f"filen kan inte läsas (systemets beskrivning, på engelska: {reason})",
+        )
 
     def check(st: os.stat_result) -> None:
         if not stat.S_ISREG(st.st_mode):
-            kind = (
-                "a directory"
+            kind, kind_sv = (
+                ("a directory", "en katalog")
                 if stat.S_ISDIR(st.st_mode)
-                else "a FIFO"
+                else ("a FIFO", "en namngiven pipe (FIFO)")
                 if stat.S_ISFIFO(st.st_mode)
-                else "a device"
+                else ("a device", "en enhetsfil")
                 if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
-                else "a socket"
+                else ("a socket", "en socket")
                 if stat.S_ISSOCK(st.st_mode)
-                else "not a plain file"
+                else ("not a plain file", "inte en vanlig fil")
             )
-            raise fail(f"not a regular file ({kind}); give the path of a .toml file")
+            raise fail(
+                f"not a regular file ({kind}); give the path of a .toml file",
+                f"inte en vanlig fil ({kind_sv}); ange sökvägen till en .toml-fil",
+            )
         if st.st_size > max_bytes:
-            raise fail(f"file is larger than {max_bytes:,} bytes ({st.st_size:,} bytes)")
+            raise fail(
+                f"file is larger than {max_bytes:,} bytes ({st.st_size:,} bytes)",
+                f"filen är större än {sv_int(max_bytes)} byte ({sv_int(st.st_size)} byte)",
+            )
 
     try:
         check(os.stat(spath))
@@ -168,11 +208,18 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
     finally:
         os.close(fd)
     if size > max_bytes:
-        raise fail(f"file is larger than {max_bytes:,} bytes")
+        raise fail(
+            f"file is larger than {max_bytes:,} bytes",
+            f"filen är större än {sv_int(max_bytes)} byte",
+        )
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(f"not UTF-8 text (byte {exc.start})") from None
+        raise fail(
+            f"not UTF-8 text (byte {exc.start})",
+            f"filen är inte text i UTF-8 (felet sitter i byte {sv_int(exc.start)}); spara den "
+            f"som UTF-8",
+        ) from None
 
 
 @attrs.frozen
@@ -384,11 +431,14 @@ class _Reader:
         line: int | None = None,
         rule_id: str | None = None,
         key: str | None = None,
+        *,
+        sv: str | None = None,
     ) -> RuleFileError:
-        """The error at *line* (a table's header), or at the line of its *key* in it."""
+        """The error at *line* (a table's header), or at the line of its *key* in it; *sv*
+        is the problem in Swedish (every call of the library gives one)."""
         if key is not None:
             line = self.loc.key_after(line, key)
-        return RuleFileError(problem, file=self.path, line=line, rule_id=rule_id)
+        return RuleFileError(problem, file=self.path, line=line, rule_id=rule_id, problem_sv=sv)
 
     # -- the whole file, before anything reads it ---------------------------------------
     def check_scalars(
@@ -421,14 +471,24 @@ class _Reader:
                     bad = bad_character(key)
                     if bad is not None:
                         where = (*path, key)
-                        offend(self._scalar_error(data, where, f"a key holds {bad}"), where)
+                        bad_sv = bad_character(key, "sv")
+                        offend(
+                            self._scalar_error(
+                                data, where, f"a key holds {bad}", f"en nyckel innehåller {bad_sv}"
+                            ),
+                            where,
+                        )
                 stack.extend(((*path, k), v) for k, v in reversed(list(value.items())))
             elif isinstance(value, list):
                 stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
             elif isinstance(value, str):
                 bad = bad_character(value)
                 if bad is not None:
-                    offend(self._scalar_error(data, path, f"holds {bad}"), path)
+                    bad_sv = bad_character(value, "sv")
+                    offend(
+                        self._scalar_error(data, path, f"holds {bad}", f"innehåller {bad_sv}"),
+                        path,
+                    )
             elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 problem = _number_problem(value)
                 if problem is not None:
@@ -440,13 +500,15 @@ class _Reader:
                             f"take numbers of at most {MAX_DIGITS} digits, below "
                             f"10^{MAX_MAGNITUDE}, with at most {MAX_DECIMAL_PLACES} "
                             f"decimal places)",
+                            f"har talet {safe_repr(value, 30)}, som "
+                            f"{_number_problem(value, 'sv')} ({_NUMBER_LIMITS_SV})",
                         ),
                         path,
                     )
         return bad_entries
 
     def _scalar_error(
-        self, data: Mapping[str, Any], path: tuple[str | int, ...], problem: str
+        self, data: Mapping[str, Any], path: tuple[str | int, ...], problem: str, problem_sv: str
     ) -> RuleFileError:
         line: int | None = None
         rule_id: str | None = None
@@ -472,7 +534,12 @@ class _Reader:
             else (("." if i else "") + (p if _BARE_KEY.fullmatch(p) else repr(p)))
             for i, p in enumerate(path)
         )
-        return self.fail(f"`{where or 'the file'}` {problem}", line, rule_id)
+        return self.fail(
+            f"`{where or 'the file'}` {problem}",
+            line,
+            rule_id,
+            sv=f"`{where}` {problem_sv}" if where else f"filen {problem_sv}",
+        )
 
     # -- small checked getters ---------------------------------------------------------
     def keys(
@@ -482,15 +549,22 @@ class _Reader:
         what: str,
         line: int | None,
         rule_id: str | None = None,
+        *,
+        what_sv: str | None = None,
     ) -> None:
+        """Refuse a key of *table* that is not *allowed*; *what* names the table (``"a
+        rule"``), *what_sv* in Swedish (``"en regel"``)."""
         for key in table:
             if key not in allowed:
                 hint = did_you_mean(key, allowed)
+                listed = ", ".join(sorted(allowed))
                 error = self.fail(
-                    f"unknown key {key!r} in {what}{hint}; allowed: {', '.join(sorted(allowed))}",
+                    f"unknown key {key!r} in {what}{hint}; allowed: {listed}",
                     line,
                     rule_id,
                     key=key,
+                    sv=f"okänd nyckel {key!r} i {what_sv or what}"
+                    f"{did_you_mean(key, allowed, 'sv')}; tillåtna nycklar: {listed}",
                 )
                 if self.soft is None:
                     raise error
@@ -503,7 +577,11 @@ class _Reader:
         line: int | None,
         rule_id: str | None = None,
         required: bool = True,
+        *,
+        what_sv: str | None = None,
     ) -> Label | None:
+        """A ``{ sv = "...", en = "..." }`` text; *what* names it (``"`explain`"``),
+        *what_sv* in Swedish."""
         if raw is None and not required:
             return None
         if (
@@ -516,6 +594,8 @@ class _Reader:
                 f'{{ sv = "...", en = "..." }}',
                 line,
                 rule_id,
+                sv=f"{what_sv or what} ska vara en tabell med en svensk och en engelsk text, "
+                f'ingen av dem tom: {{ sv = "...", en = "..." }}',
             )
         return Label(sv=raw["sv"].strip(), en=raw["en"].strip())
 
@@ -529,6 +609,9 @@ class _Reader:
                     'seed file for a local routine), e.g. citations = ["LSS 9 § 2"]',
                     line,
                     rule_id,
+                    sv="varje regel och varje parametervärde behöver `citations`, hänvisningar "
+                    "till lagrummet (eller till det dokument som beskriver en lokal rutin), "
+                    'till exempel citations = ["LSS 9 § 2"]',
                 )
             return ()
         items = raw if isinstance(raw, list) else [raw]
@@ -537,13 +620,17 @@ class _Reader:
             if isinstance(item, str) and item.strip():
                 out.append(Citation(item.strip()))
             elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
-                self.keys(item, set(CITATION_KEYS), "a citation", line, rule_id)
+                self.keys(
+                    item, set(CITATION_KEYS), "a citation", line, rule_id, what_sv="en hänvisning"
+                )
                 for key in ("sfs", "url"):
                     if item.get(key) is not None and not isinstance(item[key], str):
                         raise self.fail(
                             f"a citation's `{key}` must be text, got {safe_repr(item[key])}",
                             line,
                             rule_id,
+                            sv=f"`{key}` i en hänvisning ska vara text, men är "
+                            f"{safe_repr(item[key])}",
                         )
                 out.append(Citation(item["text"], item.get("sfs"), item.get("url")))
             else:
@@ -551,9 +638,16 @@ class _Reader:
                     f"a citation must be text or {{ text = ..., sfs = ... }}, got {item!r}",
                     line,
                     rule_id,
+                    sv=f"en hänvisning ska vara text eller {{ text = ..., sfs = ... }}, men är "
+                    f"{safe_repr(item)}",
                 )
         if required and not out:
-            raise self.fail("`citations` must name at least one source", line, rule_id)
+            raise self.fail(
+                "`citations` must name at least one source",
+                line,
+                rule_id,
+                sv="`citations` ska ange minst en källa",
+            )
         return tuple(out)
 
     def a_date(
@@ -567,15 +661,21 @@ class _Reader:
                 line,
                 rule_id,
                 key=key,
+                sv=f"`{key}` ska vara ett TOML-datum som 2023-01-01 (utan citattecken och utan "
+                f"klockslag), men är {safe_repr(raw)}",
             )
         return raw
 
-    def name(self, raw: Any, what: str, line: int | None) -> str:
+    def name(self, raw: Any, what: str, line: int | None, what_sv: str | None = None) -> str:
+        """*raw* as a name (``snake_case``, dotted); *what* says what it names, *what_sv* in
+        Swedish (``"uppgiftens namn"``)."""
         if not isinstance(raw, str) or not _NAME.match(raw):
             raise self.fail(
                 f"{what} {raw!r} must be snake_case ASCII (a-z, 0-9, _; dots between parts; "
                 f"å/ä → a, ö → o)",
                 line,
+                sv=f"{what_sv or what} {safe_repr(raw)} ska skrivas med små bokstäver a-z, "
+                f"siffror och _ (snake_case, punkt mellan delarna; å/ä skrivs a, ö skrivs o)",
             )
         return raw
 
@@ -584,12 +684,17 @@ class _Reader:
     ) -> tuple[str, Node]:
         if not isinstance(raw, str):
             raise self.fail(
-                f"`{key}` must be an expression in a string, got {raw!r}", line, rule_id
+                f"`{key}` must be an expression in a string, got {raw!r}",
+                line,
+                rule_id,
+                sv=f"`{key}` ska vara ett uttryck inom citattecken, men är {safe_repr(raw)}",
             )
         try:
             return raw, parse(raw)
         except ExpressionError as exc:
-            raise self.fail(f"in `{key}`: {exc}", line, rule_id) from None
+            raise self.fail(
+                f"in `{key}`: {exc}", line, rule_id, sv=f"i `{key}`: {exc.message('sv')}"
+            ) from None
 
     def typed_value(
         self,
@@ -600,20 +705,35 @@ class _Reader:
         line: int | None,
         rule_id: str | None = None,
         allowed: tuple[Any, ...] | None = None,
+        *,
+        what_sv: str | None = None,
     ) -> Value:
+        """*raw* checked against the type *vtype* (a list of *of*) and the *allowed* values;
+        *what* names it in the error (``"value of parameter 'x'"``), *what_sv* in Swedish."""
+        sv_what = what_sv or what
+
         def bad() -> RuleFileError:
             shape = vtype if vtype != "list" else f"list of {of}"
+            shape_sv = (
+                _TYPE_SV.get(vtype, vtype)
+                if vtype != "list"
+                else _LIST_OF_SV.get(str(of), f"en lista ({of})")
+            )
             return self.fail(
                 f"{what} must be a {shape}, got {raw!r}",
                 line,
                 rule_id,
+                sv=f"{sv_what} ska vara {shape_sv}, men är {safe_repr(raw)}",
             )
 
         if vtype == "list":
             if not isinstance(raw, list):
                 raise bad()
             return tuple(
-                self.typed_value(v, of or "text", None, what, line, rule_id, allowed) for v in raw
+                self.typed_value(
+                    v, of or "text", None, what, line, rule_id, allowed, what_sv=what_sv
+                )
+                for v in raw
             )
         if vtype == "bool" and not isinstance(raw, bool):
             raise bad()
@@ -629,6 +749,8 @@ class _Reader:
                 f"{MAX_DECIMAL_PLACES} decimal places)",
                 line,
                 rule_id,
+                sv=f"{sv_what} {safe_repr(raw, 30)} {_number_problem(raw, 'sv')} "
+                f"({_NUMBER_LIMITS_SV})",
             )
         if vtype == "text" and not isinstance(raw, str):
             raise bad()
@@ -636,7 +758,13 @@ class _Reader:
             raise bad()
         if allowed is not None and raw not in allowed:
             hint = did_you_mean(str(raw), [str(a) for a in allowed])
-            raise self.fail(f"{what} {raw!r} is not one of {list(allowed)}{hint}", line, rule_id)
+            raise self.fail(
+                f"{what} {raw!r} is not one of {list(allowed)}{hint}",
+                line,
+                rule_id,
+                sv=f"{sv_what} {safe_repr(raw)} är inte ett av värdena {list(allowed)}"
+                f"{did_you_mean(str(raw), [str(a) for a in allowed], 'sv')}",
+            )
         value: Value = raw
         return value
 
@@ -644,36 +772,56 @@ class _Reader:
         unit = table.get("unit")
         if unit is not None and not isinstance(unit, str):
             raise self.fail(
-                f"`unit` of {name!r} must be text, got {safe_repr(unit)}", line, key="unit"
+                f"`unit` of {name!r} must be text, got {safe_repr(unit)}",
+                line,
+                key="unit",
+                sv=f"`unit` för {name!r} ska vara text, men är {safe_repr(unit)}",
             )
         return unit
 
     def vtype(
-        self, table: Mapping[str, Any], what: str, line: int | None
+        self, table: Mapping[str, Any], what: str, line: int | None, what_sv: str
     ) -> tuple[str, str | None]:
+        """The ``type`` (and ``of``) of the declaration *what* (*what_sv* in Swedish)."""
         t = table.get("type")
         if t not in _TYPES:
             raise self.fail(
-                f"{what} needs `type`, one of {sorted(_TYPES)}, got {t!r}", line, key="type"
+                f"{what} needs `type`, one of {sorted(_TYPES)}, got {t!r}",
+                line,
+                key="type",
+                sv=f"{what_sv} behöver `type`, en av {sorted(_TYPES)}, men har {safe_repr(t)}",
             )
         of = table.get("of")
         if t == "list":
             if of not in SCALAR_TYPES:
                 raise self.fail(
-                    f"{what} is a list: set `of` to one of {sorted(SCALAR_TYPES)}", line, key="of"
+                    f"{what} is a list: set `of` to one of {sorted(SCALAR_TYPES)}",
+                    line,
+                    key="of",
+                    sv=f"{what_sv} är en lista: ange i `of` vad den innehåller, en av "
+                    f"{sorted(SCALAR_TYPES)}",
                 )
         elif of is not None:
-            raise self.fail(f'{what}: `of` only goes with type = "list"', line, key="of")
+            raise self.fail(
+                f'{what}: `of` only goes with type = "list"',
+                line,
+                key="of",
+                sv=f'{what_sv}: `of` hör bara ihop med type = "list"',
+            )
         return t, of
 
     # -- sections ----------------------------------------------------------------------
     def fact(self, name: str, raw: Any) -> FactDecl:
         line = self.loc.table("facts", name)
-        self.name(name, "fact name", line)
+        self.name(name, "fact name", line, "uppgiftens namn")
         if not isinstance(raw, Mapping):
-            raise self.fail(f"fact {name!r} must be a table", line)
-        self.keys(raw, set(FACT_KEYS), f"fact {name!r}", line)
-        t, of = self.vtype(raw, f"fact {name!r}", line)
+            raise self.fail(
+                f"fact {name!r} must be a table",
+                line,
+                sv=f"uppgiften {name!r} ska vara en tabell [facts.{name}]",
+            )
+        self.keys(raw, set(FACT_KEYS), f"fact {name!r}", line, what_sv=f"uppgiften {name!r}")
+        t, of = self.vtype(raw, f"fact {name!r}", line, f"uppgiften {name!r}")
         values = raw.get("values")
         if values is not None:
             if (
@@ -685,30 +833,57 @@ class _Reader:
                     f"`values` of fact {name!r} must be a non-empty list of text",
                     line,
                     key="values",
+                    sv=f"`values` för uppgiften {name!r} ska vara en lista med minst en text",
                 )
             if (of if t == "list" else t) != "text":
                 raise self.fail(
-                    f"`values` (an enum) only goes with text facts ({name!r})", line, key="values"
+                    f"`values` (an enum) only goes with text facts ({name!r})",
+                    line,
+                    key="values",
+                    sv=f"`values` (en uppräkning av tillåtna värden) hör bara ihop med "
+                    f"uppgifter av typen text ({name!r})",
                 )
         for bound in ("min", "max"):
             b = raw.get(bound)
             if b is not None and (isinstance(b, bool) or not isinstance(b, (int, Decimal))):
-                raise self.fail(f"`{bound}` of fact {name!r} must be a number", line, key=bound)
+                raise self.fail(
+                    f"`{bound}` of fact {name!r} must be a number",
+                    line,
+                    key=bound,
+                    sv=f"`{bound}` för uppgiften {name!r} ska vara ett tal",
+                )
             problem = None if b is None else _number_problem(b)
             if problem is not None:
-                raise self.fail(f"`{bound}` of fact {name!r} {problem}", line, key=bound)
+                raise self.fail(
+                    f"`{bound}` of fact {name!r} {problem}",
+                    line,
+                    key=bound,
+                    sv=f"`{bound}` för uppgiften {name!r} {_number_problem(b or 0, 'sv')}",
+                )
         derive = raw.get("derive")
         if derive is not None:
             self.expression(derive, "derive", self.loc.key_after(line, "derive"), None)
         past = raw.get("past", False)
         if not isinstance(past, bool):
-            raise self.fail(f"`past` of fact {name!r} must be true or false", line, key="past")
+            raise self.fail(
+                f"`past` of fact {name!r} must be true or false",
+                line,
+                key="past",
+                sv=f"`past` för uppgiften {name!r} ska vara true eller false",
+            )
         label = self.label(
-            raw.get("label"), f"`label` of fact {name!r}", self.loc.key_after(line, "label")
+            raw.get("label"),
+            f"`label` of fact {name!r}",
+            self.loc.key_after(line, "label"),
+            what_sv=f"`label` för uppgiften {name!r}",
         )
         assert label is not None  # noqa: S101 - required=True
         assumed = self.label(
-            raw.get("assumed"), f"`assumed` of fact {name!r}", line, required=False
+            raw.get("assumed"),
+            f"`assumed` of fact {name!r}",
+            line,
+            required=False,
+            what_sv=f"`assumed` för uppgiften {name!r}",
         )
         mn, mx = raw.get("min"), raw.get("max")
         return FactDecl(
@@ -735,13 +910,22 @@ class _Reader:
 
     def parameter(self, name: str, raw: Any, jurisdiction: str) -> Parameter:
         line = self.loc.table("parameters", name)
-        self.name(name, "parameter name", line)
+        self.name(name, "parameter name", line, "parameterns namn")
         if not isinstance(raw, Mapping):
-            raise self.fail(f"parameter {name!r} must be a table", line)
-        self.keys(raw, set(PARAMETER_KEYS), f"parameter {name!r}", line)
-        t, of = self.vtype(raw, f"parameter {name!r}", line)
+            raise self.fail(
+                f"parameter {name!r} must be a table",
+                line,
+                sv=f"parametern {name!r} ska vara en tabell [parameters.{name}]",
+            )
+        self.keys(
+            raw, set(PARAMETER_KEYS), f"parameter {name!r}", line, what_sv=f"parametern {name!r}"
+        )
+        t, of = self.vtype(raw, f"parameter {name!r}", line, f"parametern {name!r}")
         label = self.label(
-            raw.get("label"), f"`label` of parameter {name!r}", self.loc.key_after(line, "label")
+            raw.get("label"),
+            f"`label` of parameter {name!r}",
+            self.loc.key_after(line, "label"),
+            what_sv=f"`label` för parametern {name!r}",
         )
         assert label is not None  # noqa: S101
         rows = raw.get("values")
@@ -750,16 +934,31 @@ class _Reader:
                 f"parameter {name!r} needs `values`: [[parameters.{name}.values]] tables with "
                 f"value, valid_from and citations",
                 line,
+                sv=f"parametern {name!r} behöver `values`: tabeller "
+                f"[[parameters.{name}.values]] med value, valid_from och citations",
             )
         out: list[ParameterValue] = []
         for index, row in enumerate(rows):
             rline = self.loc.array_item(f"parameters.{name}.values", index) or line
             if not isinstance(row, Mapping):
-                raise self.fail(f"each value of parameter {name!r} must be a table", rline)
-            self.keys(row, set(PARAMETER_VALUE_KEYS), f"a value of parameter {name!r}", rline)
+                raise self.fail(
+                    f"each value of parameter {name!r} must be a table",
+                    rline,
+                    sv=f"varje värde för parametern {name!r} ska vara en tabell "
+                    f"[[parameters.{name}.values]]",
+                )
+            self.keys(
+                row,
+                set(PARAMETER_VALUE_KEYS),
+                f"a value of parameter {name!r}",
+                rline,
+                what_sv=f"ett värde för parametern {name!r}",
+            )
             if "value" not in row or "valid_from" not in row:
                 raise self.fail(
-                    f"each value of parameter {name!r} needs `value` and `valid_from`", rline
+                    f"each value of parameter {name!r} needs `value` and `valid_from`",
+                    rline,
+                    sv=f"varje värde för parametern {name!r} behöver `value` och `valid_from`",
                 )
             value = self.typed_value(
                 row["value"],
@@ -767,6 +966,7 @@ class _Reader:
                 of,
                 f"value of parameter {name!r}",
                 self.loc.key_after(rline, "value"),
+                what_sv=f"värdet för parametern {name!r}",
             )
             vf = self.a_date(row["valid_from"], "valid_from", rline)
             vt = self.a_date(row.get("valid_to"), "valid_to", rline)
@@ -776,6 +976,7 @@ class _Reader:
                     f"parameter {name!r}: valid_to {vt} is before valid_from {vf}",
                     rline,
                     key="valid_to",
+                    sv=f"parametern {name!r}: valid_to {vt} ligger före valid_from {vf}",
                 )
             cites = self.citations(
                 row.get("citations"), self.loc.key_after(rline, "citations"), None
@@ -784,11 +985,13 @@ class _Reader:
         out.sort(key=lambda v: v.valid_from)
         for a, b in itertools.pairwise(out):
             if a.valid_to is None or a.valid_to >= b.valid_from:
+                day_before = date.fromordinal(b.valid_from.toordinal() - 1)
                 raise self.fail(
                     f"parameter {name!r}: the value from {a.valid_from} overlaps the value from "
-                    f"{b.valid_from}; give the earlier one valid_to = "
-                    f"{date.fromordinal(b.valid_from.toordinal() - 1)}",
+                    f"{b.valid_from}; give the earlier one valid_to = {day_before}",
                     line,
+                    sv=f"parametern {name!r}: värdet från {a.valid_from} överlappar värdet från "
+                    f"{b.valid_from}; ge det tidigare valid_to = {day_before}",
                 )
         return Parameter(
             name=name,
@@ -803,21 +1006,30 @@ class _Reader:
 
     def question(self, name: str, raw: Any) -> QuestionDecl:
         line = self.loc.table("questions", name)
-        self.name(name, "question name", line)
+        self.name(name, "question name", line, "frågans namn")
         if not isinstance(raw, Mapping):
-            raise self.fail(f"question {name!r} must be a table", line)
-        self.keys(raw, set(QUESTION_KEYS), f"question {name!r}", line)
-        t, of = self.vtype(raw, f"question {name!r}", line)
+            raise self.fail(
+                f"question {name!r} must be a table",
+                line,
+                sv=f'frågan {name!r} ska vara en tabell [questions."{name}"]',
+            )
+        self.keys(raw, set(QUESTION_KEYS), f"question {name!r}", line, what_sv=f"frågan {name!r}")
+        t, of = self.vtype(raw, f"question {name!r}", line, f"frågan {name!r}")
         policy = raw.get("hit_policy", "collect" if t == "list" else "unique")
         if policy not in ("unique", "collect"):
             raise self.fail(
-                f'hit_policy of {name!r} must be "unique" or "collect"', line, key="hit_policy"
+                f'hit_policy of {name!r} must be "unique" or "collect"',
+                line,
+                key="hit_policy",
+                sv=f'träffpolicyn `hit_policy` för {name!r} ska vara "unique" eller "collect"',
             )
         if policy == "collect" and t != "list":
             raise self.fail(
                 f'question {name!r}: hit_policy "collect" gives a list, so the '
                 f'question needs type = "list"',
                 line,
+                sv=f'frågan {name!r}: träffpolicyn hit_policy = "collect" ger en lista, så '
+                f'frågan behöver type = "list"',
             )
         elem = of if t == "list" else t
         values = raw.get("values")
@@ -825,34 +1037,64 @@ class _Reader:
         if values is not None:
             if not isinstance(values, list) or not values:
                 raise self.fail(
-                    f"`values` of question {name!r} must be a non-empty list", line, key="values"
+                    f"`values` of question {name!r} must be a non-empty list",
+                    line,
+                    key="values",
+                    sv=f"`values` för frågan {name!r} ska vara en lista med minst ett värde",
                 )
             allowed = tuple(
-                self.typed_value(v, elem or "text", None, f"a value of {name!r}", line)
+                self.typed_value(
+                    v,
+                    elem or "text",
+                    None,
+                    f"a value of {name!r}",
+                    line,
+                    what_sv=f"ett värde i `values` för {name!r}",
+                )
                 for v in values
             )
         labels = self.value_labels(raw, name, elem or "text", allowed, line)
         refusal = raw.get("refusal", [])
         if not isinstance(refusal, list):
-            raise self.fail(f"`refusal` of {name!r} must be a list of values", line, key="refusal")
+            raise self.fail(
+                f"`refusal` of {name!r} must be a list of values",
+                line,
+                key="refusal",
+                sv=f"`refusal` för {name!r} ska vara en lista med värden",
+            )
         refusals = tuple(
             self.typed_value(
-                v, elem or "text", None, f"a refusal value of {name!r}", line, allowed=allowed
+                v,
+                elem or "text",
+                None,
+                f"a refusal value of {name!r}",
+                line,
+                allowed=allowed,
+                what_sv=f"avslagsvärdet i `refusal` för {name!r}",
             )
             for v in refusal
         )
         label = self.label(
-            raw.get("label"), f"`label` of question {name!r}", self.loc.key_after(line, "label")
+            raw.get("label"),
+            f"`label` of question {name!r}",
+            self.loc.key_after(line, "label"),
+            what_sv=f"`label` för frågan {name!r}",
         )
         assert label is not None  # noqa: S101
         internal = raw.get("internal", False)
         if not isinstance(internal, bool):
-            raise self.fail(f"`internal` of {name!r} must be true or false", line, key="internal")
+            raise self.fail(
+                f"`internal` of {name!r} must be true or false",
+                line,
+                key="internal",
+                sv=f"`internal` för {name!r} ska vara true eller false",
+            )
         not_applicable = self.label(
             raw.get("not_applicable"),
             f"`not_applicable` of question {name!r}",
             line,
             required=False,
+            what_sv=f"`not_applicable` för frågan {name!r}",
         )
         return QuestionDecl(
             not_applicable=not_applicable,
@@ -864,7 +1106,9 @@ class _Reader:
             hit_policy=policy,
             value_labels=labels,
             refusal=refusals,
-            subject=self.name(raw["subject"], "`subject`", line) if "subject" in raw else None,
+            subject=self.name(raw["subject"], "`subject`", line, "`subject`")
+            if "subject" in raw
+            else None,
             internal=internal,
             source=self.path,
         )
@@ -880,7 +1124,11 @@ class _Reader:
         """Read ``value_labels`` (readable Swedish/English names of enum values)."""
         vl = raw.get("value_labels", {})
         if not isinstance(vl, Mapping):
-            raise self.fail(f"value_labels of {name!r} must be a table", line)
+            raise self.fail(
+                f"value_labels of {name!r} must be a table",
+                line,
+                sv=f"`value_labels` för {name!r} ska vara en tabell",
+            )
         labels: list[tuple[Value, Label]] = []
         for key, lab in vl.items():
             value: Value
@@ -889,17 +1137,34 @@ class _Reader:
                     value = parse_int(key)
                 except ValueError:
                     raise self.fail(
-                        f"value_labels key {key!r} of {name!r} is not a whole number", line
+                        f"value_labels key {key!r} of {name!r} is not a whole number",
+                        line,
+                        sv=f"nyckeln {key!r} i `value_labels` för {name!r} är inte ett heltal",
                     ) from None
             elif elem == "bool":
                 if key not in ("true", "false"):
-                    raise self.fail(f"value_labels keys of bool {name!r} are true/false", line)
+                    raise self.fail(
+                        f"value_labels keys of bool {name!r} are true/false",
+                        line,
+                        sv=f"nycklarna i `value_labels` för {name!r}, som är true eller false, "
+                        f"ska vara true och false (fick {key!r})",
+                    )
                 value = key == "true"
             else:
                 value = key
             if allowed is not None and value not in allowed:
-                raise self.fail(f"value_labels names {key!r}, not a value of {name!r}", line)
-            label = self.label(lab, f"value_labels.{key} of {name!r}", line)
+                raise self.fail(
+                    f"value_labels names {key!r}, not a value of {name!r}",
+                    line,
+                    sv=f"`value_labels` namnger {key!r}, som inte är ett av värdena för {name!r}"
+                    f"{did_you_mean(key, [str(a) for a in allowed], 'sv')}",
+                )
+            label = self.label(
+                lab,
+                f"value_labels.{key} of {name!r}",
+                line,
+                what_sv=f"value_labels.{key} för {name!r}",
+            )
             assert label is not None  # noqa: S101
             labels.append((value, label))
         return tuple(labels)
@@ -907,18 +1172,30 @@ class _Reader:
     def rule(self, index: int, raw: Any) -> RuleSpec:
         line = self.loc.array_item("rules", index)
         if not isinstance(raw, Mapping):
-            raise self.fail("each [[rules]] entry must be a table", line)
+            raise self.fail(
+                "each [[rules]] entry must be a table",
+                line,
+                sv="varje post [[rules]] ska vara en tabell",
+            )
         rid = raw.get("id")
         if not isinstance(rid, str) or len(rid) > MAX_ID_LENGTH or not _ID.match(rid):
             raise self.fail(
                 f"[[rules]] entry {index + 1} needs `id`: lower-case text like "
                 f'"lss.9.personlig_assistans", got {rid!r}',
                 line,
+                sv=f"regel nr {index + 1} i [[rules]] behöver `id`: en text med små bokstäver "
+                f'som "lss.9.personlig_assistans" (högst {MAX_ID_LENGTH} tecken), men har '
+                f"{safe_repr(rid)}",
             )
-        self.keys(raw, set(RULE_KEYS), "a rule", line, rid)
+        self.keys(raw, set(RULE_KEYS), "a rule", line, rid, what_sv="en regel")
         q = raw.get("question")
         if not isinstance(q, str):
-            raise self.fail("needs `question`: the name of the question it answers", line, rid)
+            raise self.fail(
+                "needs `question`: the name of the question it answers",
+                line,
+                rid,
+                sv="behöver `question`: namnet på den fråga som regeln besvarar",
+            )
         conditions: list[ConditionSpec] = []
         when = raw.get("when")
         wline = self.loc.key_after(line, "when")
@@ -929,10 +1206,13 @@ class _Reader:
                     "`when` is an empty list; leave it out for a rule that always applies",
                     wline,
                     rid,
+                    sv="`when` är en tom lista; utelämna `when` för en regel som alltid gäller",
                 )
             for item in items:
                 if isinstance(item, Mapping):
-                    self.keys(item, set(CONDITION_KEYS), "a condition", wline, rid)
+                    self.keys(
+                        item, set(CONDITION_KEYS), "a condition", wline, rid, what_sv="ett villkor"
+                    )
                     text, node = self.expression(item.get("test"), "when.test", wline, rid)
                     lab = None
                     if "sv" in item or "en" in item:
@@ -941,6 +1221,7 @@ class _Reader:
                             "a condition's label",
                             wline,
                             rid,
+                            what_sv="villkorets beskrivning",
                         )
                     conditions.append(ConditionSpec(text, node, lab, wline))
                 else:
@@ -957,6 +1238,8 @@ class _Reader:
                 "give exactly one of `value` (a fixed answer) and `compute` (an expression)",
                 line,
                 rid,
+                sv="ange antingen `value` (ett fast svar) eller `compute` (ett uttryck), "
+                + ("inte båda" if has_value else "ett av dem behövs"),
             )
         compute = None
         if has_compute:
@@ -965,31 +1248,66 @@ class _Reader:
             compute = ConditionSpec(text, node, None, cline)
         value = raw.get("value")
         if isinstance(value, datetime):
-            raise self.fail("`value` must be a date without time", line, rid, key="value")
+            raise self.fail(
+                "`value` must be a date without time",
+                line,
+                rid,
+                key="value",
+                sv="`value` ska vara ett datum utan klockslag",
+            )
         if isinstance(value, list):
             value = tuple(value)
         overrides = raw.get("overrides", [])
         if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
-            raise self.fail("`overrides` must be a list of rule ids", line, rid, key="overrides")
+            raise self.fail(
+                "`overrides` must be a list of rule ids",
+                line,
+                rid,
+                key="overrides",
+                sv="`overrides` ska vara en lista med regel-id",
+            )
         default = raw.get("default", False)
         if not isinstance(default, bool):
-            raise self.fail("`default` must be true or false", line, rid, key="default")
+            raise self.fail(
+                "`default` must be true or false",
+                line,
+                rid,
+                key="default",
+                sv="`default` ska vara true eller false",
+            )
         if default and when is not None:
             raise self.fail(
                 "a `default = true` rule applies when no other rule does; "
                 "it cannot also have `when`",
                 line,
                 rid,
+                sv="en regel med `default = true` gäller när ingen annan regel gör det och kan "
+                "därför inte också ha `when`",
             )
         vf = self.a_date(raw.get("valid_from"), "valid_from", line, rid)
         vt = self.a_date(raw.get("valid_to"), "valid_to", line, rid)
         if vf and vt and vt < vf:
-            raise self.fail(f"valid_to {vt} is before valid_from {vf}", line, rid, key="valid_to")
+            raise self.fail(
+                f"valid_to {vt} is before valid_from {vf}",
+                line,
+                rid,
+                key="valid_to",
+                sv=f"valid_to {vt} ligger före valid_from {vf}",
+            )
         explain = self.label(
-            raw.get("explain"), "`explain`", self.loc.key_after(line, "explain"), rid
+            raw.get("explain"),
+            "`explain`",
+            self.loc.key_after(line, "explain"),
+            rid,
+            what_sv="`explain`",
         )
         title = self.label(
-            raw.get("title"), "`title`", self.loc.key_after(line, "title"), rid, required=False
+            raw.get("title"),
+            "`title`",
+            self.loc.key_after(line, "title"),
+            rid,
+            required=False,
+            what_sv="`title`",
         )
         assert explain is not None  # noqa: S101
         return RuleSpec(
@@ -1015,17 +1333,24 @@ class _Reader:
     def constraint(self, index: int, raw: Any) -> ConstraintSpec:
         line = self.loc.array_item("constraints", index)
         if not isinstance(raw, Mapping):
-            raise self.fail("each [[constraints]] entry must be a table", line)
+            raise self.fail(
+                "each [[constraints]] entry must be a table",
+                line,
+                sv="varje post [[constraints]] ska vara en tabell",
+            )
         cid = raw.get("id")
         if not isinstance(cid, str) or len(cid) > MAX_ID_LENGTH or not _ID.match(cid):
             raise self.fail(
                 f"[[constraints]] entry {index + 1} needs `id`: lower-case text like "
                 f'"alder_stammer_med_fodelsedatum", got {safe_repr(cid)}',
                 line,
+                sv=f"kontroll nr {index + 1} i [[constraints]] behöver `id`: en text med små "
+                f'bokstäver som "alder_stammer_med_fodelsedatum" (högst {MAX_ID_LENGTH} '
+                f"tecken), men har {safe_repr(cid)}",
             )
-        self.keys(raw, set(CONSTRAINT_KEYS), "a constraint", line, cid)
+        self.keys(raw, set(CONSTRAINT_KEYS), "a constraint", line, cid, what_sv="en kontroll")
         text, node = self.expression(raw.get("check"), "check", line, cid)
-        message = self.label(raw.get("message"), "`message`", line, cid)
+        message = self.label(raw.get("message"), "`message`", line, cid, what_sv="`message`")
         assert message is not None  # noqa: S101
         return ConstraintSpec(cid, ConditionSpec(text, node, None, line), message, self.path, line)
 
@@ -1089,19 +1414,39 @@ def _read(
         text = read_text_file(path)
     spath = str(path)
     if not isinstance(text, str):
-        raise RuleFileError(f"the text must be a str, got {safe_repr(text)}", file=spath)
+        raise RuleFileError(
+            f"the text must be a str, got {safe_repr(text)}",
+            file=spath,
+            problem_sv=f"texten ska vara en str, men är {safe_repr(text)}",
+        )
     if len(text) > MAX_FILE_BYTES:
-        raise RuleFileError(f"file is larger than {MAX_FILE_BYTES:,} characters", file=spath)
+        raise RuleFileError(
+            f"file is larger than {MAX_FILE_BYTES:,} characters",
+            file=spath,
+            problem_sv=f"filen är större än {sv_int(MAX_FILE_BYTES)} tecken",
+        )
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
+        # The TOML parser's own words: only they are English (rule_file_problem_sv).
         raise RuleFileError(
-            f"not valid TOML: {exc}", file=spath, line=_toml_error_line(str(exc))
+            f"not valid TOML: {exc}",
+            file=spath,
+            line=_toml_error_line(str(exc)),
+            problem_sv=rule_file_problem_sv(f"not valid TOML: {exc}"),
         ) from None
     except RecursionError:
-        raise RuleFileError("TOML nests too deeply", file=spath) from None
+        raise RuleFileError(
+            "TOML nests too deeply",
+            file=spath,
+            problem_sv="filen är nästlad i för många nivåer för att läsas som TOML",
+        ) from None
     except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
-        raise RuleFileError(f"not valid TOML: {exc}", file=spath) from None
+        raise RuleFileError(
+            f"not valid TOML: {exc}",
+            file=spath,
+            problem_sv=rule_file_problem_sv(f"not valid TOML: {exc}"),
+        ) from None
     r = _Reader(spath, text)
     r.soft = errors
     skip = r.check_scalars(data, errors)
@@ -1116,40 +1461,57 @@ def _read(
             errors.append(exc)
             return None
 
-    r.keys(data, set(TOP_LEVEL_KEYS), "the file's top level", None)
+    r.keys(data, set(TOP_LEVEL_KEYS), "the file's top level", None, what_sv="filens översta nivå")
     head = data.get("rulebook", {})
     if not isinstance(head, Mapping):
-        raise r.fail("[rulebook] must be a table")
-    r.keys(head, set(RULEBOOK_KEYS), "[rulebook]", r.loc.table("rulebook", "id"))
+        raise r.fail("[rulebook] must be a table", sv="[rulebook] ska vara en tabell")
+    r.keys(
+        head, set(RULEBOOK_KEYS), "[rulebook]", r.loc.table("rulebook", "id"), what_sv="[rulebook]"
+    )
     declared = head.get("jurisdiction")
     adopted_from: str | None = None
     if adopt:
         if jurisdiction is None:
-            raise r.fail("adopting a rule file needs the jurisdiction that adopts it")
+            raise r.fail(
+                "adopting a rule file needs the jurisdiction that adopts it",
+                sv="för att anta en regelfil krävs den jurisdiktion som antar den",
+            )
         adopted_from = declared if isinstance(declared, str) else "se"
         declared = jurisdiction
     if jurisdiction is not None and declared is not None and declared != jurisdiction:
         raise r.fail(
             f"[rulebook] jurisdiction is {declared!r} but the plugin provides this file for "
-            f"{jurisdiction!r}; make them agree"
+            f"{jurisdiction!r}; make them agree",
+            sv=f"jurisdiktionen i [rulebook] är {safe_repr(declared)}, men tillägget lämnar "
+            f"filen för {jurisdiction!r}; gör dem lika",
         )
     jurisdiction = declared or jurisdiction or "se"
     if not isinstance(jurisdiction, str) or not _JURISDICTION.match(jurisdiction):
         raise r.fail(
-            f'jurisdiction {jurisdiction!r} must look like "se" or "se/stockholm/hagersten-alvsjo"'
+            f'jurisdiction {jurisdiction!r} must look like "se" or "se/stockholm/hagersten-alvsjo"',
+            sv=f"jurisdiktionen {safe_repr(jurisdiction)} ska se ut som "
+            f'"se" eller "se/stockholm/hagersten-alvsjo"',
         )
-    title = r.label(head.get("title"), "[rulebook] title", None, required=False)
+    title = r.label(
+        head.get("title"), "[rulebook] title", None, required=False, what_sv="titeln i [rulebook]"
+    )
 
     def section(key: str) -> Mapping[str, Any]:
         value = data.get(key, {})
         if not isinstance(value, Mapping):
-            raise r.fail(f"`{key}` must be tables like [{key}.name]")
+            raise r.fail(
+                f"`{key}` must be tables like [{key}.name]",
+                sv=f"`{key}` ska vara tabeller som [{key}.namn]",
+            )
         return value
 
     def array(key: str) -> list[Any]:
         value = data.get(key, [])
         if not isinstance(value, list):
-            raise r.fail(f"`{key}` must be an array of tables: [[{key}]]")
+            raise r.fail(
+                f"`{key}` must be an array of tables: [[{key}]]",
+                sv=f"`{key}` ska vara en lista med tabeller: [[{key}]]",
+            )
         return value
 
     def entries(key: str) -> list[tuple[str, Any]]:
@@ -1169,7 +1531,10 @@ def _read(
     for rule in rules:
         if rule.id in seen:
             twice = r.fail(
-                f"rule id used twice (first at line {seen[rule.id].line})", rule.line, rule.id
+                f"rule id used twice (first at line {seen[rule.id].line})",
+                rule.line,
+                rule.id,
+                sv=f"regelns id används två gånger (första gången på rad {seen[rule.id].line})",
             )
             if errors is None:
                 raise twice
@@ -1183,6 +1548,8 @@ def _read(
             f'[rulebook] id must be lower-case text like "se.lss.insatser", got '
             f"{safe_repr(book_id)}",
             r.loc.table("rulebook", "id"),
+            sv=f'id i [rulebook] ska vara en text med små bokstäver som "se.lss.insatser" '
+            f"(högst {MAX_ID_LENGTH} tecken), men är {safe_repr(book_id)}",
         )
         if errors is None:
             raise bad_id
