@@ -339,6 +339,8 @@ class Engine:
             known.update("/".join(parts[: i + 1]) for i in range(len(parts)))
         known.add("se")
         self._jurisdictions = frozenset(known)
+        # (question, jurisdiction) pairs already checked by view_for, with their view.
+        self._checked: dict[tuple[str, str], View] = {}
 
     # -- introspection -----------------------------------------------------------------
     def questions(self, include_internal: bool = False) -> tuple[QuestionDecl, ...]:
@@ -406,10 +408,23 @@ class Engine:
         texts only when called. For hosts that need the answer of many cases and the
         explanation of few.
         """
-        question = text_argument(question, "question")
-        session = self.session(facts, on, jurisdiction, question)
-        outcome = session.resolve(question)
-        return Answer(self, session, question, outcome.result)
+        # The hot path: a (question, jurisdiction) pair checked once is looked up after.
+        view = (
+            self._checked.get((question, jurisdiction))
+            if type(question) is str and type(jurisdiction) is str
+            else None
+        )
+        if view is None:
+            question = text_argument(question, "question")
+            view = self.view_for(question, jurisdiction)
+            self._checked[(question, text_argument(jurisdiction, "jurisdiction"))] = view
+        if on is None:
+            on = date.today()
+        elif type(on) is not date:
+            _check_date(on)
+        session = Session(view, normalise_facts(facts, self.rulebook.facts, on), on)
+        self._check_constraints(session)
+        return Answer(self, session, question, session.resolve(question).result)
 
     def session(
         self,
@@ -423,8 +438,7 @@ class Engine:
         *question*, also checks that the jurisdiction answers it (:class:`QuestionError`)."""
         if on is None:
             on = date.today()
-        if issubclass(type(on), datetime) or not issubclass(type(on), date):
-            raise ArgumentError("on", "a datetime.date", on)
+        _check_date(on)
         if question is not None:
             question = text_argument(question, "question")
             view = self.view_for(question, jurisdiction)
@@ -517,8 +531,7 @@ class Engine:
         :class:`~lss_sol_rules.errors.FactError` for anything :meth:`evaluate` would refuse.
         """
         on = date.today() if on is None else on
-        if issubclass(type(on), datetime) or not issubclass(type(on), date):
-            raise ArgumentError("on", "a datetime.date", on)
+        _check_date(on)
         view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
         clean = normalise_facts(facts, self.rulebook.facts, on)
         self._check_constraints(Session(view, clean, on))
@@ -527,8 +540,13 @@ class Engine:
     def _check_constraints(self, ctx: Session) -> None:
         from .errors import FactError  # noqa: PLC0415 - keep the import list short
 
-        raw = Session(ctx.view, ctx.facts, ctx.on, derive=False)
-        for c in ctx.view.constraints:
+        present = ctx.facts.keys()
+        raw: Session | None = None
+        for needs, c in ctx.view.constraint_plan:
+            if not present >= needs:
+                continue  # it needs a fact the case lacks to fail: it cannot
+            if raw is None:
+                raw = Session(ctx.view, ctx.facts, ctx.on, derive=False)
             if c.expr.fn(raw) is False:
                 names = sorted(c.expr.facts)
                 raise FactError(
@@ -537,6 +555,11 @@ class Engine:
                     {n: ctx.facts[n] for n in names if n in ctx.facts},
                     c.message.sv,
                 )
+
+
+def _check_date(on: object) -> None:
+    if issubclass(type(on), datetime) or not issubclass(type(on), date):
+        raise ArgumentError("on", "a datetime.date", on)
 
 
 class _DecisionBuilder:

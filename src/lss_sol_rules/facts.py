@@ -314,6 +314,20 @@ def _unit(unit: str | None, lang: str) -> str:
     return f" {text}" if text else ""
 
 
+def _out_of_range(
+    decl: FactDecl, value: int | Decimal, bound: int | Decimal, en: str, sv: str
+) -> FactError:
+    # Built only when a number is refused: formatting is off the hot path.
+    return _fail(
+        decl,
+        f"must be {en} {format_number(bound, 'en')}{_unit(decl.unit, 'en')}, "
+        f"got {format_number(value, 'en')}",
+        value,
+        f"{sv} {format_number(bound, 'sv')}{_unit(decl.unit, 'sv')}, "
+        f"men är {format_number(value, 'sv')}",
+    )
+
+
 def _normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
     if decl.type == "list":
         if not (
@@ -327,22 +341,10 @@ def _normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
         return tuple(sorted(items, key=lambda v: (str(type(v)), v)))
     value = _scalar(decl, decl.type, raw)
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        en, sv = _unit(decl.unit, "en"), _unit(decl.unit, "sv")
-        got_en, got_sv = format_number(value, "en"), format_number(value, "sv")
         if decl.min is not None and value < decl.min:
-            raise _fail(
-                decl,
-                f"must be at least {format_number(decl.min, 'en')}{en}, got {got_en}",
-                value,
-                f"ska vara minst {format_number(decl.min, 'sv')}{sv}, men är {got_sv}",
-            )
+            raise _out_of_range(decl, value, decl.min, "at least", "ska vara minst")
         if decl.max is not None and value > decl.max:
-            raise _fail(
-                decl,
-                f"must be at most {format_number(decl.max, 'en')}{en}, got {got_en}",
-                value,
-                f"får vara högst {format_number(decl.max, 'sv')}{sv}, men är {got_sv}",
-            )
+            raise _out_of_range(decl, value, decl.max, "at most", "får vara högst")
     if isinstance(value, date) and decl.past and value > on:
         label_sv = decl.label.sv[:1].lower() + decl.label.sv[1:]
         raise _fail(

@@ -27,6 +27,7 @@ from .errors import ExpressionError, NoRuleInForceError, RuleFileError, did_you_
 from .expr import CompiledExpr, Function, Scope, Symbol, compile_expr, parse
 from .expr.ast import BoolOp, Call, Node, height, walk
 from .expr.exclusive import can_both_hold, proof_size
+from .expr.required import needed_to_fail
 from .loader import ConditionSpec, ConstraintSpec, RuleFile, RuleSpec
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
 from .tables import TableIndex, build_index, check_table, index_from_scopes
@@ -191,6 +192,12 @@ class View:
             )
             self.params[name] = tuple((p, p.layer) for p in ordered)
         self.constraints = tuple(c for c in book.constraints if c.jurisdiction in inside)
+        kinds = {n: sym.kind for n, sym in book.scope.symbols.items()}
+        #: Each constraint with the facts it cannot fail without: a case that lacks
+        #: one of them cannot break it (it comes out true or unknown); it is not evaluated.
+        self.constraint_plan: tuple[tuple[frozenset[str], CompiledConstraint], ...] = tuple(
+            (needed_to_fail(c.expr.node, kinds), c) for c in self.constraints
+        )
         self.overriders = self._overriders()
         self.proof_work = 0  # clause pairs compared by check(), bounded by MAX_PROOF_WORK
         self._indexes: dict[str, tuple[TableIndex, ...]] = {}

@@ -233,6 +233,21 @@ def _type_label(value: object) -> str:
     return name if isinstance(name, str) and name.isidentifier() else "object"
 
 
+_POWERS_OF_TEN = tuple(10**k for k in range(64))
+
+
+def _out_of_range(max_magnitude: int, sv: bool) -> str:
+    if sv:
+        return (
+            f"är utanför det tillåtna intervallet: tal ska ligga mellan -10^{max_magnitude} "
+            f"och 10^{max_magnitude}"
+        )
+    return (
+        f"is out of range: numbers must lie strictly between -10^{max_magnitude} "
+        f"and 10^{max_magnitude}"
+    )
+
+
 def number_problem(
     value: int | Decimal,
     max_magnitude: int = MAX_MAGNITUDE,
@@ -247,21 +262,15 @@ def number_problem(
     and a 100,000-digit integer are refused at once. ``lang="sv"`` says why in Swedish.
     """
     sv = lang == "sv"
-    out_of_range = (
-        f"är utanför det tillåtna intervallet: tal ska ligga mellan -10^{max_magnitude} "
-        f"och 10^{max_magnitude}"
-        if sv
-        else f"is out of range: numbers must lie strictly between -10^{max_magnitude} "
-        f"and 10^{max_magnitude}"
-    )
     if isinstance(value, int):
-        return None if -(10**max_magnitude) < value < 10**max_magnitude else out_of_range
+        limit = _POWERS_OF_TEN[max_magnitude] if 0 <= max_magnitude < 64 else 10**max_magnitude
+        return None if -limit < value < limit else _out_of_range(max_magnitude, sv)
     if not value.is_finite():
         return "ska vara ett ändligt tal" if sv else "must be a finite number"
     if value.is_zero():
         return None
     if value.adjusted() >= max_magnitude:
-        return out_of_range
+        return _out_of_range(max_magnitude, sv)
     tup = value.as_tuple()
     exponent = tup.exponent
     assert isinstance(exponent, int)  # noqa: S101 - finite
