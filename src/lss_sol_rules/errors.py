@@ -281,11 +281,6 @@ def _init(
     Exception.__init__(err, err._set_texts(en, sv, hint, frame))
 
 
-def sv_int(n: int) -> str:
-    """A whole number as Swedish writes it: a space between groups of three (``2 000 000``)."""
-    return f"{n:,}".replace(",", " ")
-
-
 def text_argument(value: object, argument: str) -> str:
     """*value* as a plain ``str``, or :class:`ArgumentError` when it is not text.
 

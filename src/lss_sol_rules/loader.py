@@ -11,6 +11,7 @@ rule id. Expressions are parsed here and compiled by :mod:`.rulebook`.
 from __future__ import annotations
 
 import bisect
+import errno
 import itertools
 import json
 import os
@@ -25,7 +26,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .errors import ExpressionError, RuleFileError, did_you_mean, rule_file_problem_sv, sv_int
+from .errors import ExpressionError, RuleFileError, did_you_mean, rule_file_problem_sv
 from .expr import parse
 from .expr.ast import Node
 from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
@@ -47,6 +48,7 @@ from .values import (
     SCALAR_TYPES,
     Value,
     bad_character,
+    format_number,
     number_problem,
     parse_int,
     safe_repr,
@@ -104,6 +106,17 @@ def _number_problem(value: int | Decimal, lang: str = "en") -> str | None:
     return problem
 
 
+_OS_ERRORS_SV = {
+    errno.ENOENT: "den finns inte",
+    errno.EACCES: "behörighet att läsa den saknas",
+    errno.EPERM: "behörighet att läsa den saknas",
+    errno.ENOTDIR: "en del av sökvägen är inte en katalog",
+    errno.ELOOP: "sökvägen har för många symboliska länkar i rad",
+    errno.ENAMETOOLONG: "sökvägen är för lång",
+    errno.EIO: "ett in- eller utmatningsfel uppstod",
+}
+"""Swedish for the operating system's most common reasons a file cannot be read."""
+
 _TYPE_SV = {
     "bool": "true eller false (bool)",
     "int": "ett heltal (int)",
@@ -158,9 +171,18 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
 
     def cannot(exc: OSError | ValueError) -> RuleFileError:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        known = (
+            _OS_ERRORS_SV.get(exc.errno or 0)
+            if isinstance(exc, OSError)
+            else "sökvägen innehåller ett NUL-tecken"
+            if "null" in reason
+            else None
+        )
         return fail(
             f"cannot read the file: {reason}",
-            f"filen kan inte läsas (systemets beskrivning, på engelska: {reason})",
+            f"filen kan inte läsas: {known}"
+            if known
+            else f"filen kan inte läsas (systemets beskrivning, på engelska: {reason})",
         )
 
     def check(st: os.stat_result) -> None:
@@ -183,7 +205,8 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
         if st.st_size > max_bytes:
             raise fail(
                 f"file is larger than {max_bytes:,} bytes ({st.st_size:,} bytes)",
-                f"filen är större än {sv_int(max_bytes)} byte ({sv_int(st.st_size)} byte)",
+                f"filen är större än {format_number(max_bytes)} byte "
+                f"({format_number(st.st_size)} byte)",
             )
 
     try:
@@ -191,6 +214,8 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
         fd = os.open(
             spath, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
         )
+    except RuleFileError:  # a ValueError too: the check's own refusal, as it is
+        raise
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise cannot(exc) from None
     try:
@@ -210,15 +235,15 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
     if size > max_bytes:
         raise fail(
             f"file is larger than {max_bytes:,} bytes",
-            f"filen är större än {sv_int(max_bytes)} byte",
+            f"filen är större än {format_number(max_bytes)} byte",
         )
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise fail(
             f"not UTF-8 text (byte {exc.start})",
-            f"filen är inte text i UTF-8 (felet sitter i byte {sv_int(exc.start)}); spara den "
-            f"som UTF-8",
+            f"filen är inte text i UTF-8 (felet sitter i byte {format_number(exc.start)}); "
+            f"spara den som UTF-8",
         ) from None
 
 
@@ -1423,7 +1448,7 @@ def _read(
         raise RuleFileError(
             f"file is larger than {MAX_FILE_BYTES:,} characters",
             file=spath,
-            problem_sv=f"filen är större än {sv_int(MAX_FILE_BYTES)} tecken",
+            problem_sv=f"filen är större än {format_number(MAX_FILE_BYTES)} tecken",
         )
     try:
         data = tomllib.loads(text, parse_float=Decimal)
