@@ -315,7 +315,7 @@ def _unit(unit: str | None, lang: str) -> str:
 
 
 def _out_of_range(
-    decl: FactDecl, value: int | Decimal, bound: int | Decimal, en: str, sv: str
+    decl: FactDecl, value: int | Decimal, bound: int | float | Decimal, en: str, sv: str
 ) -> FactError:
     # Built only when a number is refused: formatting is off the hot path.
     return _fail(

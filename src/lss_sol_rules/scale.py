@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from .engine import Engine
+from .errors import ArgumentError
 
 __all__ = ["EngineSpec", "evaluate_dask"]
 
@@ -138,7 +139,7 @@ def evaluate_dask(
 
     spec = spec or EngineSpec()
     if not isinstance(on, date):
-        raise TypeError(f"`on` must be a datetime.date, got {type(on).__name__}")
+        raise ArgumentError("on", "a datetime.date", on)
     engine = spec.build()
     engine.view_for(question, jurisdiction).in_force(question, on)  # fail here, not on a worker
     ids = _id_names(id)

@@ -37,9 +37,9 @@ try:
     from starlette.exceptions import HTTPException as StarletteHTTPException
     from starlette.types import ASGIApp
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError(
-        "the HTTP service needs FastAPI: pip install 'lss-sol-rules[server]'"
-    ) from exc
+    from .extras import MissingExtraError
+
+    raise MissingExtraError("server", "FastAPI", "the HTTP service", "HTTP-tjänsten") from exc
 
 from . import load
 from .engine import Engine

@@ -162,8 +162,10 @@ def day_name(d: date, lang: str = "sv") -> str:
 
     A holiday or named eve of lag 1930:173 2 § by its name, otherwise the weekday.
     """
-    if lang not in _WEEKDAYS:
-        raise ValueError(f"lang must be 'sv' or 'en', got {lang!r}")
+    if type(lang) is not str or lang not in _WEEKDAYS:
+        from .errors import ArgumentError  # noqa: PLC0415 - the calendar imports nothing else
+
+        raise ArgumentError("lang", "'sv' or 'en'", lang, "'sv' eller 'en'")
     name = _names(d.year, lang).get(d)
     if name is None:
         return _WEEKDAYS[lang][d.weekday()]

@@ -163,7 +163,7 @@ def _bounded_repr(value: object, limit: int, levels: int) -> str:
     return f"<{_type_label(value)}>"
 
 
-def format_number(value: int | Decimal, lang: str = "sv") -> str:
+def format_number(value: int | float | Decimal, lang: str = "sv") -> str:
     """A number as a reader of *lang* writes it: ``168,5`` and ``1 000 000`` in Swedish,
     ``168.5`` and ``1000000`` in English (as the rules hold it, no exponent).
 
@@ -172,6 +172,8 @@ def format_number(value: int | Decimal, lang: str = "sv") -> str:
     this one formatter. Never raises: a number the library would refuse anyway (a
     thousand-digit integer, ``Decimal("NaN")``) is shown shortened rather than built.
     """
+    if isinstance(value, float) and math.isfinite(value):
+        value = Decimal(float.__repr__(value))
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         return safe_repr(value)
     if isinstance(value, Decimal):

@@ -37,13 +37,16 @@ import attrs
 try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError(
-        "lss_sol_rules.testing needs Hypothesis: pip install 'lss-sol-rules[testing]'"
+    from ..extras import MissingExtraError
+
+    raise MissingExtraError(
+        "testing", "Hypothesis", "lss_sol_rules.testing", "lss_sol_rules.testing"
     ) from exc
 
 from .. import load
 from ..engine import Engine
 from ..engine import Session as _Session
+from ..errors import ArgumentError as _ArgumentError
 from ..errors import FactError
 from ..expr.ast import Literal
 from ..expr.ast import walk as _walk
@@ -166,9 +169,13 @@ def evaluation_dates(
     periods = answerable_periods(eng, question, jurisdiction)
     if not periods:
         why = why_not_answerable(eng, question, jurisdiction, _LAST_DAY)
-        raise ValueError(
-            f"{question!r} cannot be answered in {jurisdiction!r} on any date from "
-            f"{_FIRST_DAY} to {_LAST_DAY} (on {_LAST_DAY}: {why})"
+        raise _ArgumentError(
+            "question",
+            f"a question answerable in {jurisdiction!r} on some date from {_FIRST_DAY} to "
+            f"{_LAST_DAY} (on {_LAST_DAY}: {why})",
+            question,
+            f"en fråga som går att besvara i regelverket {jurisdiction!r} någon dag från "
+            f"{_FIRST_DAY} till {_LAST_DAY} (den {_LAST_DAY}, på engelska: {why})",
         )
     _, changes = _interesting(eng, question, jurisdiction)
     near = sorted(
@@ -288,14 +295,23 @@ def _facts_strategy(
     require: Iterable[str],
     presence: float = 0.8,
 ) -> st.SearchStrategy[tuple[dict[str, Any], date]]:
-    if not 0 <= presence <= 1:
-        raise ValueError(f"presence must be between 0 and 1, got {presence!r}")
+    if (
+        isinstance(presence, bool)
+        or not isinstance(presence, (int, float, Decimal))
+        or not 0 <= presence <= 1
+    ):
+        raise _ArgumentError("presence", "a number from 0 to 1", presence, "ett tal från 0 till 1")
     cut = round(presence * 100)
     names = [n for n in readable_facts(eng, question, jurisdiction) if n not in set(omit)]
     required = set(require)
     unknown = required - set(names)
     if unknown:
-        raise ValueError(f"{question!r} never reads {sorted(unknown)}")
+        raise _ArgumentError(
+            "require",
+            f"facts {question!r} reads; it never reads {sorted(unknown)}",
+            sorted(required),
+            f"uppgifter som frågan {question!r} läser; den läser aldrig {sorted(unknown)}",
+        )
     numbers, _ = _interesting(eng, question, jurisdiction)
     ages = sorted({int(n) for n in numbers if isinstance(n, int) and 0 < n < 130})
     decls = eng.rulebook.facts

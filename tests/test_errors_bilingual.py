@@ -1,0 +1,295 @@
+"""Every error these modules raise has a Swedish text as well as an English one.
+
+A static check: it walks the syntax tree of each module and names ``file:line`` of every
+``raise`` that builds an error without a Swedish text. What counts as having one:
+
+- a library error whose class writes both texts itself (``ArgumentError``,
+  ``QuestionError`` without its own message, ``NoRuleInForceError``, ...), or a helper that
+  returns such an error (``unknown_jurisdiction``);
+- a library error given its Swedish text: ``sv=`` (the base ``LssSolRulesError`` form:
+  ``EvaluationError``, ``DiffError``, ...), ``problem_sv=``/``message_sv=``, or the
+  positional Swedish text of ``FactError``/``EventError``/``CaseFileError`` (their fourth
+  argument);
+- re-raising an error already built (``raise``, ``raise exc``, ``raise err.as_fact_error()``:
+  the error it re-raises was checked where it was built);
+- a Python protocol error a caller never sees as a message: ``IndexError``/``KeyError`` from
+  ``__getitem__``, ``AttributeError`` from a module's ``__getattr__``, ``StopIteration``,
+  ``NotImplementedError``; and private control-flow exceptions (``_SendTimeout``).
+
+A plain ``ValueError``/``TypeError``/``ImportError`` for a caller's bad argument or a missing
+extra is a finding: it reaches the caller in English only. (The rule-file modules, loader.py
+and friends, are checked by their own test.)
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "lss_sol_rules"
+
+MODULES = (
+    "batch.py",
+    "casefile.py",
+    "watch/events.py",
+    "engine.py",
+    "__init__.py",
+    "compare.py",
+    "server.py",
+    "web/guard.py",
+    "testing/__init__.py",
+    "swedish_calendar.py",
+    "scale.py",
+    "facts.py",
+)
+# values.py is not listed: its parsers (parse_int, parse_date, to_decimal, from_json) signal
+# with a plain ValueError that every caller in the library catches and words in both
+# languages for its own context (a fact, an event, a CSV cell, a rule file).
+
+# Classes (and helpers returning errors) whose constructor always writes both texts.
+BILINGUAL_BY_CONSTRUCTION = frozenset(
+    {
+        "ArgumentError",
+        "NoRuleInForceError",
+        "NoApplicableRuleError",
+        "NotApplicableError",
+        "ParameterNotInForceError",
+        "RuleConflictError",
+        "unknown_jurisdiction",
+        "text_argument",
+        "MissingExtraError",
+        "_unknown_kind",
+    }
+)
+# Raises a caller cannot reach with any input, or that are Python's own signal (file,
+# function, exception), each with its reason.
+INTERNAL = {
+    # _Acc.row: an invariant of the private batch accumulator; indices come from the batch.
+    ("batch.py", "row", "IndexError"),
+    # deadline_day(date.max): the same OverflowError date arithmetic raises
+    # (date.max + timedelta(1)); the evaluators turn it into their own error.
+    ("swedish_calendar.py", "deadline_day", "OverflowError"),
+}
+# Library errors and the position of their Swedish text when given positionally.
+SWEDISH_POSITION = {
+    "FactError": 3,
+    "EventError": 3,
+    "CaseFileError": 3,
+    "_fail": 3,
+    "_out_of_range": 4,
+}
+SWEDISH_KEYWORDS = frozenset({"sv", "problem_sv", "message_sv"})
+KNOWN = BILINGUAL_BY_CONSTRUCTION | set(SWEDISH_POSITION) | {"QuestionError", "ServiceError"}
+
+# Built-in errors that are Python protocol, not messages to a caller, where they may be.
+PROTOCOL = {
+    "IndexError": {"__getitem__"},
+    "KeyError": {"__getitem__"},
+    "AttributeError": {"__getattr__"},
+    "StopIteration": None,
+    "StopAsyncIteration": None,
+    "NotImplementedError": None,
+}
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _plugin_error_takes_swedish() -> bool:
+    """Whether PluginError takes its own Swedish text; until it does, the class frames the
+    English problem in Swedish itself and a raise of it needs none."""
+    from lss_sol_rules.errors import PluginError
+
+    return "problem_sv" in inspect.signature(PluginError).parameters
+
+
+def _has_swedish(call: ast.Call, name: str) -> bool:
+    if name in BILINGUAL_BY_CONSTRUCTION:
+        return True
+    if name == "PluginError" and not _plugin_error_takes_swedish():
+        return True
+    if any(k.arg in SWEDISH_KEYWORDS for k in call.keywords):
+        return True
+    if name == "QuestionError":
+        # Its own English message needs message_sv; without one the class writes both.
+        return len(call.args) < 3 and not any(k.arg == "message" for k in call.keywords)
+    if name == "ServiceError":
+        # Carries a finished ErrorBody, built by web/errors.py with both languages.
+        return bool(call.args)
+    pos = SWEDISH_POSITION.get(name)
+    return pos is not None and len(call.args) > pos
+
+
+def findings(path: Path) -> list[str]:
+    """``file:line: what`` for each raise in *path* without a Swedish text."""
+    return findings_in(path.read_text(encoding="utf-8"), str(path.relative_to(SRC.parent.parent)))
+
+
+def findings_in(text: str, rel: str) -> list[str]:
+    """``rel:line: what`` for each raise in the Python source *text* without a Swedish
+    text."""
+    tree = ast.parse(text, filename=rel)
+    out: list[str] = []
+
+    def walk(node: ast.AST, function: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = function
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner = child.name
+            if isinstance(child, ast.Raise) and child.exc is not None:
+                check(child, child.exc, function)
+            walk(child, inner)
+
+    def check(raise_: ast.Raise, exc: ast.expr, function: str | None) -> None:
+        if not isinstance(exc, ast.Call):
+            return  # re-raising an error built elsewhere
+        name = _name(exc.func)
+        if name is None:
+            return
+        if name.lstrip("_") in KNOWN:
+            name = name.lstrip("_")  # imported under a private alias
+        if (rel.rsplit("/", 1)[-1], function, name) in INTERNAL:
+            return
+        if name.startswith("_") and name not in BILINGUAL_BY_CONSTRUCTION and name[1:2].isupper():
+            return  # a private control-flow exception
+        if isinstance(exc.func, ast.Attribute) and not name[:1].isupper():
+            return  # err.as_fact_error(), self._fail(...): builds a checked error
+        if name in PROTOCOL:
+            where = PROTOCOL[name]
+            if where is None or function in where:
+                return
+        if not _has_swedish(exc, name):
+            out.append(f"{rel}:{raise_.lineno}: raise {name}(...) without a Swedish text")
+
+    walk(tree, None)
+    return out
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_raise_has_a_swedish_text(module: str) -> None:
+    found = findings(SRC / module)
+    assert not found, "errors without a Swedish text:\n" + "\n".join(found)
+
+
+def test_the_check_finds_what_it_should() -> None:
+    # The walker itself: a raise of each kind, in a module written for the test.
+    src = """
+def f(x):
+    raise ValueError("bad")
+def g(x):
+    raise EvaluationError("bad")
+def h(x):
+    raise EvaluationError("bad", sv="dåligt")
+def i(x):
+    raise FactError("f", "bad", x)
+def j(x):
+    raise FactError("f", "bad", x, "dåligt")
+def __getitem__(self, i):
+    raise IndexError(i)
+def k(x):
+    raise IndexError(x)
+def m(x):
+    raise err.as_fact_error()
+def n(x):
+    raise ArgumentError("x", "a date", x)
+def o(x):
+    raise QuestionError("q", (), "not here")
+"""
+    lines = [f.split(":")[1] for f in findings_in(src, "probe.py")]
+    assert lines == ["3", "5", "9", "15", "21"]
+
+
+# What the static check stands for, seen by a caller.
+
+
+def test_a_number_out_of_range_reads_as_each_language_writes_it() -> None:
+    import lss_sol_rules as lsr
+    from lss_sol_rules.errors import FactError
+
+    engine = lsr.load()
+    for given, sv, en in (
+        (168.5, "men är 168,5", "got 168.5"),
+        (1_000_000, "men är 1 000 000", "got 1000000"),
+    ):
+        with pytest.raises(FactError) as info:
+            engine.evaluate(
+                "personlig_assistans.huvudman",
+                {"grundlaggande_behov_timmar_per_vecka": given},
+            )
+        assert info.value.message("sv").endswith(f"högst 168 timmar per vecka, {sv}")
+        assert info.value.message("en").endswith(f"at most 168 hours per week, {en}")
+
+
+def test_format_number_and_unit_text() -> None:
+    from decimal import Decimal
+
+    from lss_sol_rules.values import format_number, unit_text
+
+    assert format_number(Decimal("1234567.25"), "sv") == "1 234 567,25"
+    assert format_number(1234, "sv") == "1234"  # four digits stay whole (Språkrådet)
+    assert format_number(-12345, "sv") == "-12 345"
+    assert format_number(Decimal("1E+6"), "en") == "1000000"
+    assert format_number(10**5000, "sv").startswith("<")  # never builds a huge number
+    assert unit_text("timmar per vecka", "en") == "hours per week"
+    assert unit_text("år", "sv") == "år"
+    assert unit_text("poäng", "en") == "poäng"  # unknown: as written
+    assert unit_text(None, "en") == ""
+
+
+def test_bad_arguments_are_argument_errors_in_both_languages() -> None:
+    import lss_sol_rules as lsr
+    from lss_sol_rules.batch import evaluate_many
+    from lss_sol_rules.errors import ArgumentError
+
+    engine = lsr.load()
+    q = "personlig_assistans.huvudman"
+    for call, argument in (
+        (lambda: evaluate_many(engine, q, [{}], errors="ignore"), "errors"),
+        (lambda: evaluate_many(engine, q, [{}], method="fast"), "method"),
+        (lambda: evaluate_many(engine, q, {"alder": 40}), "cases"),
+    ):
+        with pytest.raises(ArgumentError) as info:
+            call()
+        err = info.value
+        assert isinstance(err, ValueError)
+        assert isinstance(err, TypeError)
+        assert err.argument == argument
+        assert err.problem_sv
+        assert "ska vara" in err.message("sv")
+    # One dict for many cases: the hint says what to do where the caller is.
+    with pytest.raises(ArgumentError) as info:
+        evaluate_many(engine, q, {"alder": 40})
+    assert "engine.evaluate" in info.value.message("en", "python")
+    assert "lss-sol-rules evaluate --facts" in info.value.message("sv", "cli")
+    assert "POST /evaluate" in info.value.message("en", "http")
+
+
+def test_missing_extra_error_is_an_import_error_in_both_languages() -> None:
+    import pickle
+
+    from lss_sol_rules.extras import MissingExtraError
+
+    err = MissingExtraError("server", "FastAPI", "the HTTP service", "HTTP-tjänsten")
+    assert isinstance(err, ImportError)
+    assert str(err) == "the HTTP service needs FastAPI: pip install 'lss-sol-rules[server]'"
+    assert err.message("sv").startswith("HTTP-tjänsten kräver paketet FastAPI")
+    assert pickle.loads(pickle.dumps(err)).message("sv") == err.message("sv")  # noqa: S301
+
+
+def test_calendar_and_strategies_refuse_bad_arguments_in_swedish() -> None:
+    from datetime import date
+
+    from lss_sol_rules.errors import ArgumentError
+    from lss_sol_rules.swedish_calendar import day_name
+
+    with pytest.raises(ArgumentError) as info:
+        day_name(date(2026, 12, 24), "de")
+    assert "'sv' eller 'en'" in info.value.message("sv")
