@@ -146,9 +146,17 @@ def findings_in(text: str, rel: str) -> list[str]:
                 inner = child.name
             if isinstance(child, ast.Raise) and child.exc is not None:
                 check(child, child.exc, function)
+            elif (
+                isinstance(child, ast.Call)
+                and (_name(child.func) or "").endswith("Error")
+                and id(child) not in raised
+            ):
+                check(child, child, function)  # built here, raised elsewhere
             walk(child, inner)
 
-    def check(raise_: ast.Raise, exc: ast.expr, function: str | None) -> None:
+    raised = {id(n.exc) for n in ast.walk(tree) if isinstance(n, ast.Raise) and n.exc is not None}
+
+    def check(raise_: ast.Raise | ast.Call, exc: ast.expr, function: str | None) -> None:
         if not isinstance(exc, ast.Call):
             return  # re-raising an error built elsewhere
         name = _name(exc.func)
@@ -167,7 +175,8 @@ def findings_in(text: str, rel: str) -> list[str]:
             if where is None or function in where:
                 return
         if not _has_swedish(exc, name):
-            out.append(f"{rel}:{raise_.lineno}: raise {name}(...) without a Swedish text")
+            verb = "raise" if isinstance(raise_, ast.Raise) else "build"
+            out.append(f"{rel}:{raise_.lineno}: {verb} {name}(...) without a Swedish text")
 
     walk(tree, None)
     return out
@@ -202,9 +211,11 @@ def n(x):
     raise ArgumentError("x", "a date", x)
 def o(x):
     raise QuestionError("q", (), "not here")
+def p(x):
+    return EventError("c", "k", "bad")
 """
     lines = [f.split(":")[1] for f in findings_in(src, "probe.py")]
-    assert lines == ["3", "5", "9", "15", "21"]
+    assert lines == ["3", "5", "9", "15", "21", "23"]
 
 
 # What the static check stands for, seen by a caller.
