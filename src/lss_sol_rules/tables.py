@@ -54,7 +54,7 @@ import attrs
 
 from .errors import RuleFileError
 from .model import Label
-from .values import Value
+from .values import Value, format_number, safe_repr
 
 if TYPE_CHECKING:  # pragma: no cover
     from .loader import RuleSpec
@@ -88,6 +88,14 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _ROW_ID = re.compile(r"^[a-z0-9_]+$")
 #: How many grid points the gap check may visit before it asks for a default row instead.
 MAX_GAP_POINTS = 200_000
+
+
+class _CellError(ValueError):
+    """A cell the rule author must rewrite: the problem in English (``str``) and Swedish."""
+
+    def __init__(self, en: str, sv: str) -> None:
+        super().__init__(en)
+        self.sv = sv
 
 
 @attrs.frozen
@@ -147,9 +155,16 @@ def _literal_text(v: Any) -> str:
         return v.isoformat()
     if isinstance(v, str):
         if "'" in v or "\\" in v:
-            raise ValueError(f"a text cell may not contain quotes or backslashes: {v!r}")
+            raise _CellError(
+                f"a text cell may not contain quotes or backslashes: {v!r}",
+                f"en textcell får inte innehålla citattecken eller omvända snedstreck: {v!r}",
+            )
         return f"'{v}'"
-    raise ValueError(f"a cell value must be a number, text, date or true/false, got {v!r}")
+    raise _CellError(
+        f"a cell value must be a number, text, date or true/false, got {v!r}",
+        f"ett värde i en cell ska vara ett tal, en text, ett datum eller true/false, men är "
+        f"{safe_repr(v)}",
+    )
 
 
 def _scalar(text: str) -> tuple[Any, str] | None:
@@ -170,11 +185,14 @@ def _scalar(text: str) -> tuple[Any, str] | None:
 def parse_cell(raw: Any, expr: str) -> tuple[Cell, str | None]:
     """A cell and the condition it puts on input *expr* (``None`` for ``"-"``).
 
-    Raises ``ValueError`` with a message for the rule author.
+    Raises ``ValueError`` with a message for the rule author (its ``sv``: in Swedish).
     """
     if isinstance(raw, list):
         if not raw:
-            raise ValueError("an empty list matches nothing; use a value or '-'")
+            raise _CellError(
+                "an empty list matches nothing; use a value or '-'",
+                "en tom lista matchar ingenting; skriv ett värde eller '-'",
+            )
         items = [_literal_text(v) for v in raw]
         return (
             Cell("set", ", ".join(str(v) for v in raw), values=frozenset(raw)),
@@ -187,7 +205,11 @@ def parse_cell(raw: Any, expr: str) -> tuple[Cell, str | None]:
     if isinstance(raw, (int, Decimal, date)) and not isinstance(raw, bool):
         return Cell("set", str(raw), values=frozenset((raw,))), f"{expr} == {_literal_text(raw)}"
     if not isinstance(raw, str):
-        raise ValueError(f"a cell must be text, a number, a date, true/false or a list: {raw!r}")
+        raise _CellError(
+            f"a cell must be text, a number, a date, true/false or a list: {raw!r}",
+            f"en cell ska vara en text, ett tal, ett datum, true/false eller en lista, men är "
+            f"{safe_repr(raw)}",
+        )
     text = raw.strip()
     if text in ("-", ""):
         return Cell("any", "-"), None
@@ -195,12 +217,21 @@ def parse_cell(raw: Any, expr: str) -> tuple[Cell, str | None]:
     if m:
         lo, hi = _scalar(m.group(2)), _scalar(m.group(3))
         if lo is None or hi is None:
-            raise ValueError(f"interval {text!r}: both ends must be numbers or dates")
+            raise _CellError(
+                f"interval {text!r}: both ends must be numbers or dates",
+                f"intervallet {text!r}: båda ändpunkterna ska vara tal eller datum",
+            )
         if type(lo[0]) is bool or type(hi[0]) is bool:
-            raise ValueError(f"interval {text!r}: ends must be numbers or dates")
+            raise _CellError(
+                f"interval {text!r}: ends must be numbers or dates",
+                f"intervallet {text!r}: ändpunkterna ska vara tal eller datum",
+            )
         lo_closed, hi_closed = m.group(1) == "[", m.group(4) == "]"
         if hi[0] < lo[0] or (hi[0] == lo[0] and not (lo_closed and hi_closed)):
-            raise ValueError(f"interval {text!r} is empty")
+            raise _CellError(
+                f"interval {text!r} is empty",
+                f"intervallet {text!r} är tomt: inget värde ligger i det",
+            )
         cond = (
             f"{expr} {'>=' if lo_closed else '>'} {lo[1]} and "
             f"{expr} {'<=' if hi_closed else '<'} {hi[1]}"
@@ -257,22 +288,37 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
     for index, raw in enumerate(items):
         line = reader.loc.array_item("tables", index)
         if not isinstance(raw, Mapping):
-            raise reader.fail("each [[tables]] entry must be a table", line)
+            raise reader.fail(
+                "each [[tables]] entry must be a table",
+                line,
+                sv="varje post [[tables]] ska vara en tabell",
+            )
         tid = raw.get("id")
         if not isinstance(tid, str) or not re.match(r"^[a-z][a-z0-9_.]*$", tid):
             raise reader.fail(
                 f'[[tables]] entry {index + 1} needs `id`: lower-case text like '
                 f'"sthlm.delegation.beslutsniva", got {tid!r}',
                 line,
+                sv=f"beslutstabell nr {index + 1} i [[tables]] behöver `id`: en text med små "
+                f'bokstäver som "sthlm.delegation.beslutsniva", men har {safe_repr(tid)}',
             )
-        reader.keys(raw, _TABLE_KEYS, "a table", line, tid)
+        reader.keys(raw, _TABLE_KEYS, "a table", line, tid, what_sv="en beslutstabell")
         question = raw.get("question")
         if not isinstance(question, str):
-            raise reader.fail("needs `question`: the name of the question it answers", line, tid)
+            raise reader.fail(
+                "needs `question`: the name of the question it answers",
+                line,
+                tid,
+                sv="behöver `question`: namnet på den fråga som tabellen besvarar",
+            )
         policy = raw.get("hit_policy", "unique")
         if policy not in _POLICIES:
             raise reader.fail(
-                f"hit_policy must be one of {', '.join(_POLICIES)}, got {policy!r}", line, tid
+                f"hit_policy must be one of {', '.join(_POLICIES)}, got {policy!r}",
+                line,
+                tid,
+                sv=f"träffpolicyn `hit_policy` ska vara en av {', '.join(_POLICIES)}, men är "
+                f"{safe_repr(policy)}",
             )
         inputs_raw = raw.get("inputs")
         if not isinstance(inputs_raw, list) or not inputs_raw:
@@ -280,25 +326,50 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                 '`inputs` must list the columns: [{ expr = "fact", label = { sv, en } }]',
                 line,
                 tid,
+                sv='`inputs` ska lista tabellens kolumner: '
+                '[{ expr = "uppgift", label = { sv, en } }]',
             )
         exprs: list[str] = []
         labels: list[Label] = []
         for item in inputs_raw:
             inp = {"expr": item} if isinstance(item, str) else item
             if not isinstance(inp, Mapping):
-                raise reader.fail("each input is { expr = ..., label = { sv, en } }", line, tid)
-            reader.keys(inp, _INPUT_KEYS, "a table input", line, tid)
+                raise reader.fail(
+                    "each input is { expr = ..., label = { sv, en } }",
+                    line,
+                    tid,
+                    sv="varje kolumn i `inputs` skrivs { expr = ..., label = { sv, en } }",
+                )
+            reader.keys(
+                inp, _INPUT_KEYS, "a table input", line, tid, what_sv="en kolumn i `inputs`"
+            )
             text, _node = reader.expression(inp.get("expr"), "inputs.expr", line, tid)
             exprs.append(text)
-            lab = reader.label(inp.get("label"), "an input's label", line, tid, required=False)
+            lab = reader.label(
+                inp.get("label"),
+                "an input's label",
+                line,
+                tid,
+                required=False,
+                what_sv="kolumnens `label`",
+            )
             labels.append(lab or Label(text, text))
         citations = reader.citations(raw.get("citations"), line, tid, required=False)
-        explain = reader.label(raw.get("explain"), "`explain`", line, tid, required=False)
-        title = reader.label(raw.get("title"), "`title`", line, tid, required=False)
+        explain = reader.label(
+            raw.get("explain"), "`explain`", line, tid, required=False, what_sv="`explain`"
+        )
+        title = reader.label(
+            raw.get("title"), "`title`", line, tid, required=False, what_sv="`title`"
+        )
         vf = reader.a_date(raw.get("valid_from"), "valid_from", line, tid)
         vt = reader.a_date(raw.get("valid_to"), "valid_to", line, tid)
         if vf and vt and vt < vf:
-            raise reader.fail(f"valid_to {vt} is before valid_from {vf}", line, tid)
+            raise reader.fail(
+                f"valid_to {vt} is before valid_from {vf}",
+                line,
+                tid,
+                sv=f"valid_to {vt} ligger före valid_from {vf}",
+            )
         priority = raw.get("priority")
         if policy == "priority" and (not isinstance(priority, list) or not priority):
             raise reader.fail(
@@ -306,14 +377,25 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                 "first",
                 line,
                 tid,
+                sv='träffpolicyn hit_policy = "priority" behöver `priority = [...]`: '
+                "tabellens utfall, det viktigaste först",
             )
         extends = raw.get("extends")
         if extends is not None and not isinstance(extends, str):
-            raise reader.fail("`extends` names the table whose rows this one replaces", line, tid)
+            raise reader.fail(
+                "`extends` names the table whose rows this one replaces",
+                line,
+                tid,
+                sv="`extends` ska vara id för den beslutstabell vars rader den här ersätter",
+            )
         rows_raw = raw.get("rows")
         if not isinstance(rows_raw, list) or not rows_raw:
-            raise reader.fail("`rows` must be a non-empty list of { cells = [...], value = ... }",
-                              line, tid)
+            raise reader.fail(
+                "`rows` must be a non-empty list of { cells = [...], value = ... }",
+                line,
+                tid,
+                sv="`rows` ska vara en lista med minst en rad { cells = [...], value = ... }",
+            )
         row_lines = _row_lines(reader, line, len(rows_raw))
         rows: list[TableRow] = []
         specs: list[RuleSpec] = []
@@ -321,11 +403,19 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
         for i, row in enumerate(rows_raw):
             rline = row_lines[i]
             if not isinstance(row, Mapping):
-                raise reader.fail(f"row {i + 1} must be an inline table {{ ... }}", rline, tid)
+                raise reader.fail(
+                    f"row {i + 1} must be an inline table {{ ... }}",
+                    rline,
+                    tid,
+                    sv=f"tabellrad {i + 1} ska vara en inline-tabell {{ ... }}",
+                )
             rid_short = row.get("id", str(i + 1))
             if not isinstance(rid_short, str) or not _ROW_ID.match(rid_short):
                 raise reader.fail(
-                    f"row {i + 1}: `id` must be lower-case letters, digits and _", rline, tid
+                    f"row {i + 1}: `id` must be lower-case letters, digits and _",
+                    rline,
+                    tid,
+                    sv=f"tabellrad {i + 1}: `id` får bara innehålla små bokstäver a-z, siffror och _",
                 )
             rule_id = f"{tid}.{rid_short}"
             if rid_short in seen:
@@ -333,9 +423,11 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     f"row id {rid_short!r} used twice (first at line {seen[rid_short]})",
                     rline,
                     rule_id,
+                    sv=f"tabellradens id {rid_short!r} används två gånger (första gången på "
+                    f"rad {seen[rid_short]} i filen)",
                 )
             seen[rid_short] = rline
-            reader.keys(row, _ROW_KEYS, "a table row", rline, rule_id)
+            reader.keys(row, _ROW_KEYS, "a table row", rline, rule_id, what_sv="en tabellrad")
             cells_raw = row.get("cells")
             if not isinstance(cells_raw, list) or len(cells_raw) != len(exprs):
                 raise reader.fail(
@@ -343,6 +435,8 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     f"{', '.join(exprs)})",
                     rline,
                     rule_id,
+                    sv=f"tabellraden {rid_short!r} behöver `cells` med en cell per kolumn i `inputs` "
+                    f"({len(exprs)}: {', '.join(exprs)})",
                 )
             if ("value" in row) == ("compute" in row):
                 raise reader.fail(
@@ -350,6 +444,9 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     f"`compute` (an expression giving it)",
                     rline,
                     rule_id,
+                    sv=f"tabellraden {rid_short!r} ska ha antingen `value` (radens utfall) eller "
+                    f"`compute` (ett uttryck som ger det), "
+                    + ("inte båda" if "value" in row else "ett av dem behövs"),
                 )
             cells: list[Cell] = []
             conditions: list[ConditionSpec] = []
@@ -357,8 +454,17 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                 try:
                     cell, cond = parse_cell(cell_raw, f"({expr})" if " " in expr else expr)
                 except ValueError as exc:
-                    raise reader.fail(f"row {rid_short!r}, column {expr!r}: {exc}", rline,
-                                      rule_id) from None
+                    why_sv = (
+                        exc.sv
+                        if isinstance(exc, _CellError)
+                        else f"cellen kan inte läsas (på engelska: {exc})"
+                    )
+                    raise reader.fail(
+                        f"row {rid_short!r}, column {expr!r}: {exc}",
+                        rline,
+                        rule_id,
+                        sv=f"tabellraden {rid_short!r}, kolumnen {expr!r}: {why_sv}",
+                    ) from None
                 cells.append(cell)
                 if cond is not None:
                     text, node = reader.expression(cond, "a cell", rline, rule_id)
@@ -378,10 +484,12 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     f"row {rid_short!r} needs `citations`, or the table a default `citations`",
                     rline,
                     rule_id,
+                    sv=f"tabellraden {rid_short!r} behöver `citations` (hänvisningar), eller tabellen "
+                    f"`citations` som gäller för alla rader",
                 )
             text_label = _row_text(reader, row, explain, rline, rule_id)
             row_title = reader.label(row.get("title"), "a row's `title`", rline, rule_id,
-                                     required=False)
+                                     required=False, what_sv="radens `title`")
             replaces = row.get("replaces")
             overrides: tuple[str, ...] = ()
             if replaces is not None:
@@ -390,10 +498,16 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                         "`replaces` needs the table to say which table it `extends`",
                         rline,
                         rule_id,
+                        sv="`replaces` kräver att tabellen anger vilken tabell den utökar "
+                        "(`extends`)",
                     )
                 if not isinstance(replaces, str) or not _ROW_ID.match(replaces):
-                    raise reader.fail("`replaces` names a row id of the extended table",
-                                      rline, rule_id)
+                    raise reader.fail(
+                        "`replaces` names a row id of the extended table",
+                        rline,
+                        rule_id,
+                        sv="`replaces` ska vara id för en rad i den tabell som utökas",
+                    )
                 overrides = (f"{extends}.{replaces}",)
             # A computed output differs from every other row's for the overlap checks.
             out_value = value if compute is None else ("compute", rule_id)
@@ -432,8 +546,12 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     "applies",
                     line,
                     tid,
+                    sv="`default` skrivs { value = ..., sv = ..., en = ... }: utfallet när "
+                    "ingen rad är tillämplig",
                 )
-            reader.keys(default, _DEFAULT_KEYS, "a table's default", line, tid)
+            reader.keys(
+                default, _DEFAULT_KEYS, "a table's default", line, tid, what_sv="`default`"
+            )
             did = default.get("id", "default")
             rule_id = f"{tid}.{did}"
             dvalue, dcompute = _output(reader, default, line, rule_id)
@@ -454,7 +572,7 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                                                required=False) or citations,
                     explain=_row_text(reader, default, explain, line, rule_id),
                     title=reader.label(default.get("title"), "`title`", line, rule_id,
-                                       required=False)
+                                       required=False, what_sv="`title`")
                     or Label("ingen rad är tillämplig", "no row applies"),
                     file=reader.path,
                     line=line,
@@ -497,13 +615,20 @@ def _row_text(
 ) -> Label:
     if "sv" in row or "en" in row:
         lab: Label | None = reader.label(
-            {k: row.get(k) for k in ("sv", "en")}, "a row's text", line, rule_id
+            {k: row.get(k) for k in ("sv", "en")},
+            "a row's text",
+            line,
+            rule_id,
+            what_sv="radens text (`sv` och `en`)",
         )
         assert lab is not None  # noqa: S101 - required
         return lab
     if explain is None:
         raise reader.fail(
-            "give the row `sv` and `en` texts, or the table an `explain` template", line, rule_id
+            "give the row `sv` and `en` texts, or the table an `explain` template",
+            line,
+            rule_id,
+            sv="ge raden texterna `sv` och `en`, eller tabellen en mall i `explain`",
         )
     return explain
 
@@ -698,6 +823,8 @@ def _policy_overrides(
                     f"row {r.id!r} outputs {r.value!r}, which is not in `priority`",
                     r.line,
                     r.rule_id,
+                    sv=f"tabellraden {r.id!r} ger utfallet {safe_repr(r.value)}, som inte finns med "
+                    f"i `priority`",
                 )
     extra: dict[int, list[str]] = {}
     for i, k in overlapping_pairs(tuple(rows)):
@@ -736,6 +863,10 @@ def check_table(table: TableSpec, facts: Mapping[str, FactDecl]) -> None:
                 file=table.file,
                 line=b.line,
                 rule_id=b.rule_id,
+                problem_sv=f"beslutstabellen {table.id!r}: tabellraderna {a.id!r} (rad {a.line} i "
+                f"filen) och {b.id!r} (rad {b.line} i filen) kan båda vara tillämpliga med olika utfall, och "
+                f'träffpolicyn är "unique"; gör deras celler ömsesidigt uteslutande, eller '
+                f'använd hit_policy "first" eller "priority"',
             )
     if not table.has_default and table.policy != "collect" and table.extends is None:
         # (A table that extends another only replaces some of its rows: the gaps are the
@@ -743,13 +874,27 @@ def check_table(table: TableSpec, facts: Mapping[str, FactDecl]) -> None:
         gap = find_gap(table, facts)
         if gap is not None:
             shown = ", ".join(f"{e} = {v}" for e, v in zip(table.inputs, gap, strict=True))
+            shown_sv = ", ".join(
+                f"{e} = {_number_sv(v)}" for e, v in zip(table.inputs, gap, strict=True)
+            )
             raise RuleFileError(
                 f"table {table.id!r}: no row applies when {shown}; add a row for it, or a "
                 f"`default = {{ value = ..., sv = ..., en = ... }}` row for the remaining cases",
                 file=table.file,
                 line=table.line,
                 rule_id=table.id,
+                problem_sv=f"beslutstabellen {table.id!r}: ingen rad är tillämplig när "
+                f"{shown_sv}; "
+                f"lägg till en rad för det fallet, eller en rad "
+                f"`default = {{ value = ..., sv = ..., en = ... }}` för de återstående fallen",
             )
+
+
+def _number_sv(v: Any) -> Any:
+    """*v* as Swedish writes a number (``64,5``); any other value as it is."""
+    if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+        return format_number(v, "sv")
+    return v
 
 
 def _points(
