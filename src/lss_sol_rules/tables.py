@@ -415,7 +415,8 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     f"row {i + 1}: `id` must be lower-case letters, digits and _",
                     rline,
                     tid,
-                    sv=f"tabellrad {i + 1}: `id` får bara innehålla små bokstäver a-z, siffror och _",
+                    sv=f"tabellrad {i + 1}: `id` får bara innehålla små bokstäver a-z, "
+                    f"siffror och _",
                 )
             rule_id = f"{tid}.{rid_short}"
             if rid_short in seen:
@@ -435,8 +436,8 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     f"{', '.join(exprs)})",
                     rline,
                     rule_id,
-                    sv=f"tabellraden {rid_short!r} behöver `cells` med en cell per kolumn i `inputs` "
-                    f"({len(exprs)}: {', '.join(exprs)})",
+                    sv=f"tabellraden {rid_short!r} behöver `cells` med en cell per kolumn i "
+                    f"`inputs` ({len(exprs)}: {', '.join(exprs)})",
                 )
             if ("value" in row) == ("compute" in row):
                 raise reader.fail(
@@ -484,8 +485,8 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     f"row {rid_short!r} needs `citations`, or the table a default `citations`",
                     rline,
                     rule_id,
-                    sv=f"tabellraden {rid_short!r} behöver `citations` (hänvisningar), eller tabellen "
-                    f"`citations` som gäller för alla rader",
+                    sv=f"tabellraden {rid_short!r} behöver `citations` (hänvisningar), eller "
+                    f"tabellen `citations` som gäller för alla rader",
                 )
             text_label = _row_text(reader, row, explain, rline, rule_id)
             row_title = reader.label(row.get("title"), "a row's `title`", rline, rule_id,
@@ -823,8 +824,8 @@ def _policy_overrides(
                     f"row {r.id!r} outputs {r.value!r}, which is not in `priority`",
                     r.line,
                     r.rule_id,
-                    sv=f"tabellraden {r.id!r} ger utfallet {safe_repr(r.value)}, som inte finns med "
-                    f"i `priority`",
+                    sv=f"tabellraden {r.id!r} ger utfallet {safe_repr(r.value)}, som inte "
+                    f"finns med i `priority`",
                 )
     extra: dict[int, list[str]] = {}
     for i, k in overlapping_pairs(tuple(rows)):
@@ -863,8 +864,9 @@ def check_table(table: TableSpec, facts: Mapping[str, FactDecl]) -> None:
                 file=table.file,
                 line=b.line,
                 rule_id=b.rule_id,
-                problem_sv=f"beslutstabellen {table.id!r}: tabellraderna {a.id!r} (rad {a.line} i "
-                f"filen) och {b.id!r} (rad {b.line} i filen) kan båda vara tillämpliga med olika utfall, och "
+                problem_sv=f"beslutstabellen {table.id!r}: tabellraderna {a.id!r} (rad {a.line} "
+                f"i filen) och {b.id!r} (rad {b.line} i filen) kan båda vara tillämpliga med "
+                f"olika utfall, och "
                 f'träffpolicyn är "unique"; gör deras celler ömsesidigt uteslutande, eller '
                 f'använd hit_policy "first" eller "priority"',
             )
