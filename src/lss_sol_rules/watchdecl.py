@@ -44,6 +44,7 @@ from .errors import ExpressionError, RuleFileError, did_you_mean
 from .expr import CompiledExpr, compile_expr
 from .expr.ast import Node
 from .model import Label
+from .values import safe_repr
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rulebook import Rulebook
@@ -114,16 +115,25 @@ def _names(reader: Any, raw: Any, key: str, line: int | None) -> tuple[str, ...]
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise reader.fail(f'`{key}` must be a list of fact names, e.g. ["beslutsdatum"]', line)
-    return tuple(reader.name(v, f"a fact in `{key}`", line) for v in raw)
+        raise reader.fail(
+            f'`{key}` must be a list of fact names, e.g. ["beslutsdatum"]',
+            line,
+            sv=f'`{key}` ska vara en lista med namn på uppgifter, till exempel ["beslutsdatum"]',
+        )
+    return tuple(
+        reader.name(v, f"a fact in `{key}`", line, what_sv=f"uppgiften i `{key}`") for v in raw
+    )
 
 
 def _choice(reader: Any, raw: Any, key: str, allowed: tuple[str, ...], line: int | None) -> str:
     if raw not in allowed:
         hint = did_you_mean(str(raw), allowed)
+        listed = ", ".join(repr(a) for a in allowed)
         raise reader.fail(
-            f"`{key}` must be one of {', '.join(repr(a) for a in allowed)}, got {raw!r}{hint}",
+            f"`{key}` must be one of {listed}, got {raw!r}{hint}",
             line,
+            sv=f"`{key}` ska vara ett av {listed}, men är {safe_repr(raw)}"
+            f"{did_you_mean(str(raw), allowed, 'sv')}",
         )
     return str(raw)
 
@@ -135,25 +145,48 @@ def read_watches(
     out: list[WatchDecl] = []
     for name, raw in section.items():
         line = reader.loc.table("watches", name)
-        reader.name(name, "watch name", line)
+        reader.name(name, "watch name", line, what_sv="bevakningens namn")
         if not isinstance(raw, Mapping):
-            raise reader.fail(f"watch {name!r} must be a table [watches.{name}]", line)
-        reader.keys(raw, _KEYS, f"watch {name!r}", line)
+            raise reader.fail(
+                f"watch {name!r} must be a table [watches.{name}]",
+                line,
+                sv=f"bevakningen {name!r} ska vara en tabell [watches.{name}]",
+            )
+        reader.keys(raw, _KEYS, f"watch {name!r}", line, what_sv=f"bevakningen {name!r}")
         if "question" not in raw:
-            raise reader.fail(f'watch {name!r} needs `question = "..."`, the deadline', line)
-        question = reader.name(raw["question"], "`question`", line)
-        label = reader.label(raw.get("label"), f"`label` of watch {name!r}", line)
+            raise reader.fail(
+                f'watch {name!r} needs `question = "..."`, the deadline',
+                line,
+                sv=f'bevakningen {name!r} behöver `question = "..."`, frågan som ger tidsfristen',
+            )
+        question = reader.name(raw["question"], "`question`", line, what_sv="`question`")
+        label = reader.label(
+            raw.get("label"),
+            f"`label` of watch {name!r}",
+            line,
+            what_sv=f"`label` för bevakningen {name!r}",
+        )
         events = raw.get("events", {})
         if not isinstance(events, Mapping) or not all(isinstance(v, str) for v in events.values()):
             raise reader.fail(
-                f'`events` of watch {name!r} must be a table of event name = "fact"', line
+                f'`events` of watch {name!r} must be a table of event name = "fact"',
+                line,
+                sv=f"`events` för bevakningen {name!r} ska vara en tabell med "
+                f'händelsens namn = "uppgift"',
             )
         pairs = tuple(
-            (reader.name(k, "an event name", line), reader.name(v, "a fact in `events`", line))
+            (
+                reader.name(k, "an event name", line, what_sv="händelsens namn"),
+                reader.name(v, "a fact in `events`", line, what_sv="uppgiften i `events`"),
+            )
             for k, v in events.items()
         )
         if any(k == "avslutat" for k, _ in pairs):
-            raise reader.fail("the event 'avslutat' closes a case and sets no fact", line)
+            raise reader.fail(
+                "the event 'avslutat' closes a case and sets no fact",
+                line,
+                sv="händelsen 'avslutat' avslutar ett ärende och sätter ingen uppgift",
+            )
         when = raw.get("when")
         when_node: Node | None = None
         if when is not None:
@@ -161,7 +194,7 @@ def read_watches(
         optional = {}
         for key in ("favourable", "reported_when_closed"):
             if key in raw:
-                optional[key] = reader.name(raw[key], f"`{key}`", line)
+                optional[key] = reader.name(raw[key], f"`{key}`", line, what_sv=f"`{key}`")
         out.append(
             WatchDecl(
                 name=name,
@@ -187,8 +220,13 @@ def read_watches(
     return tuple(out)
 
 
-def _fail(w: WatchDecl, problem: str) -> RuleFileError:
-    return RuleFileError(f"watch {w.name!r}: {problem}", file=w.file, line=w.line)
+def _fail(w: WatchDecl, problem: str, sv: str) -> RuleFileError:
+    return RuleFileError(
+        f"watch {w.name!r}: {problem}",
+        file=w.file,
+        line=w.line,
+        problem_sv=f"bevakningen {w.name!r}: {sv}",
+    )
 
 
 def check_watches(book: Rulebook) -> tuple[WatchDecl, ...]:
@@ -205,38 +243,73 @@ def check_watches(book: Rulebook) -> tuple[WatchDecl, ...]:
         for w in getattr(rf, "watches", ()):
             first = seen.get((w.jurisdiction, w.name))
             if first is not None:
-                raise _fail(w, f"declared twice for {w.jurisdiction!r} (first at {first.where})")
+                raise _fail(
+                    w,
+                    f"declared twice for {w.jurisdiction!r} (first at {first.where})",
+                    f"deklareras två gånger för {w.jurisdiction!r} (första gången i {first.where})",
+                )
             seen[(w.jurisdiction, w.name)] = w
             q = book.questions.get(w.question)
             if q is None:
                 hint = did_you_mean(w.question, book.questions)
-                raise _fail(w, f"unknown question {w.question!r}{hint}")
+                raise _fail(
+                    w,
+                    f"unknown question {w.question!r}{hint}",
+                    f"okänd fråga {w.question!r}{did_you_mean(w.question, book.questions, 'sv')}",
+                )
             if q.type not in ("date", "bool"):
                 raise _fail(
                     w,
                     f"question {w.question!r} is a {q.type}; a watch needs a date question "
                     f"(the deadline) or a bool question with an `on > ...` condition",
+                    f"frågan {w.question!r} är av typen {q.type}; en bevakning behöver en fråga "
+                    f"av typen date (tidsfristen) eller en fråga av typen bool med ett villkor "
+                    f"`on > ...`",
                 )
             if q.type == "bool" and w.kind != "deadline":
-                raise _fail(w, f"`kind = {w.kind!r}` is for date questions")
+                raise _fail(
+                    w,
+                    f"`kind = {w.kind!r}` is for date questions",
+                    f"`kind = {w.kind!r}` gäller bara frågor av typen date",
+                )
             if w.list == "ivo" and q.type != "bool":
-                raise _fail(w, 'a list = "ivo" watch needs a bool question (reportable or not)')
+                raise _fail(
+                    w,
+                    'a list = "ivo" watch needs a bool question (reportable or not)',
+                    'en bevakning med list = "ivo" behöver en fråga av typen bool '
+                    "(rapporteringspliktigt eller inte)",
+                )
             for fact in (*w.facts, *(f for _, f in w.events)):
                 decl = book.facts.get(fact)
                 if decl is None or decl.type != "date":
                     what = "unknown fact" if decl is None else f"fact of type {decl.type}"
+                    what_sv = (
+                        f"okänd uppgift {fact!r}{did_you_mean(fact, book.facts, 'sv')}"
+                        if decl is None
+                        else f"uppgiften {fact!r} är av typen {decl.type}"
+                    )
                     raise _fail(
-                        w, f"{what} {fact!r}{did_you_mean(fact, book.facts)}; name date facts"
+                        w,
+                        f"{what} {fact!r}{did_you_mean(fact, book.facts)}; name date facts",
+                        f"{what_sv}; ange uppgifter av typen date",
                     )
             if w.favourable is not None:
                 decl = book.facts.get(w.favourable)
                 if decl is None or decl.type != "bool":
-                    raise _fail(w, f"`favourable` must name a bool fact, got {w.favourable!r}")
+                    raise _fail(
+                        w,
+                        f"`favourable` must name a bool fact, got {w.favourable!r}",
+                        f"`favourable` ska ange en uppgift av typen bool, men anger "
+                        f"{w.favourable!r}",
+                    )
             if w.reported_when_closed is not None:
                 rq = book.questions.get(w.reported_when_closed)
                 if rq is None or rq.type != "bool" or w.list != "ivo":
                     raise _fail(
-                        w, '`reported_when_closed` names a bool question of a list = "ivo" watch'
+                        w,
+                        '`reported_when_closed` names a bool question of a list = "ivo" watch',
+                        "`reported_when_closed` ska ange en fråga av typen bool, och bara i en "
+                        'bevakning med list = "ivo"',
                     )
             for kind, fact in (*w.events, *((f, f) for f in w.facts)):
                 other = event_fact.get(kind)
@@ -245,6 +318,8 @@ def check_watches(book: Rulebook) -> tuple[WatchDecl, ...]:
                         w,
                         f"event {kind!r} would set {fact!r}, but watch {other[1].name!r} "
                         f"({other[1].where}) makes it set {other[0]!r}",
+                        f"händelsen {kind!r} skulle sätta {fact!r}, men bevakningen "
+                        f"{other[1].name!r} ({other[1].where}) låter den sätta {other[0]!r}",
                     )
                 event_fact[kind] = (fact, w)
             expr = None
@@ -252,9 +327,13 @@ def check_watches(book: Rulebook) -> tuple[WatchDecl, ...]:
                 try:
                     expr = compile_expr(w.when, w.when_node, book.scope)
                 except ExpressionError as exc:
-                    raise _fail(w, f"in `when`: {exc}") from None
+                    raise _fail(w, f"in `when`: {exc}", f"i `when`: {exc.message('sv')}") from None
                 if expr.type != "bool":
-                    raise _fail(w, f"`when` gives a {expr.type}, not a bool")
+                    raise _fail(
+                        w,
+                        f"`when` gives a {expr.type}, not a bool",
+                        f"`when` ger ett värde av typen {expr.type}, inte bool",
+                    )
             threshold = q.type == "bool"
             out.append(attrs.evolve(w, when_expr=expr, threshold=threshold))
     return tuple(out)
