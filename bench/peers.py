@@ -128,6 +128,20 @@ def ours_single(question: str) -> Callable[[dict[str, Any]], Any]:
     return run
 
 
+def ours_answer(question: str) -> Callable[[dict[str, Any]], Any]:
+    """Value, status and missing facts only (``Engine.answer``), no explanation built."""
+    import lss_sol_rules as lsr
+
+    engine = lsr.load()
+    j = JURISDICTION[question]
+
+    def run(case: dict[str, Any]) -> Any:
+        a = engine.answer(question, case, on=ON, jurisdiction=j)
+        return a.value, a.status, a.missing
+
+    return run
+
+
 # -- ZEN -----------------------------------------------------------------------------------
 def _zen_table(inputs: list[str], rules: list[tuple[str, list[str], str]]) -> str:
     content = {
@@ -300,6 +314,7 @@ def single(quick: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     peers = {
         "lss-sol-rules": ours_single,
+        "lss-sol-rules (answer only)": ours_answer,
         "zen-engine": zen_single,
         "durable-rules": durable_single,
         "rule-engine": rule_engine_single,

@@ -36,12 +36,11 @@ from .errors import (
     text_argument,
     unknown_jurisdiction,
 )
-from .explain import render_template
+from .explain import render_templates
 from .expr import Unknown
 from .facts import normalise_facts
 from .model import (
     Assumption,
-    ConditionResult,
     Decision,
     FactDecl,
     Input,
@@ -53,7 +52,6 @@ from .model import (
     RuleOutcome,
 )
 from .rulebook import CompiledRule, Rulebook, View
-from .sources import public_source
 from .values import Value
 
 if TYPE_CHECKING:
@@ -628,12 +626,10 @@ class _DecisionBuilder:
                     c.expr.fn(ctx) if v is _LATER else v
                     for c, v in zip(rule.conditions, run.conditions, strict=True)
                 ]
-            conditions = tuple(
-                ConditionResult(c.text, v if isinstance(v, bool) else None, c.label)
-                for c, v in list(zip(rule.conditions, run.conditions, strict=True))[
-                    1 if rule.has_scope else 0 :
-                ]
-            )
+            pairs = zip(rule.conditions, run.conditions, strict=True)
+            if rule.has_scope:
+                next(pairs)  # the scope (e.g. which insats) is not a condition to list
+            conditions = tuple(c.outcomes[v if isinstance(v, bool) else None] for c, v in pairs)
             inputs = tuple(Input(f, self.lookup(f, run)) for f in rule.facts)
             value = (
                 run.value
@@ -651,7 +647,7 @@ class _DecisionBuilder:
                 parameters=rule.params,
                 citations=rule.citations,
                 layer=rule.layer,
-                source=public_source(rule.where),
+                source=rule.source,
                 default=rule.default,
             )
             (reasons if fired else considered).append(reason)
@@ -749,11 +745,10 @@ class _DecisionBuilder:
         def lookup(name: str) -> Value | None:
             return self.lookup(name, run)
 
-        book = self.ctx.book
-        return Label(
-            sv=render_template(rule.explain.sv, lookup, "sv", book),
-            en=render_template(rule.explain.en, lookup, "en", book),
+        sv, en = render_templates(
+            (rule.explain.sv, rule.explain.en), lookup, ("sv", "en"), self.ctx.book
         )
+        return Label(sv=sv, en=en)
 
     def _param_use(self, out: dict[tuple[str, date], ParameterUse], name: str, on: date) -> None:
         found = self.ctx.view.param_value(name, on)

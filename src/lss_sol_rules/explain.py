@@ -9,6 +9,7 @@ anything but the values of the case. Numbers use a decimal comma in Swedish.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -20,7 +21,7 @@ from .values import Value, format_number
 if TYPE_CHECKING:
     from .model import ConditionResult, Decision, ParameterUse, Reason
 
-__all__ = ["format_value", "render", "render_template"]
+__all__ = ["format_value", "render", "render_template", "render_templates"]
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
@@ -111,22 +112,62 @@ def render_template(
     template: str, lookup: Callable[[str], Value | None], lang: str, book: object = None
 ) -> str:
     """Substitute ``{name}`` placeholders with formatted values from *lookup*."""
+    return render_templates((template,), lookup, lang, book)[0]
 
-    def sub(m: re.Match[str]) -> str:
+
+def render_templates(
+    templates: tuple[str, ...],
+    lookup: Callable[[str], Value | None],
+    lang: str | tuple[str, ...],
+    book: object = None,
+) -> tuple[str, ...]:
+    """Render several templates (e.g. a rule's Swedish and English text) at once, each
+    name looked up once. *lang* is one language for all or one per template."""
+    _check_lang(lang) if isinstance(lang, str) else [_check_lang(x) for x in lang]
+    langs = (lang,) * len(templates) if isinstance(lang, str) else lang
+    values: dict[str, Value | None] = {}
+    out = []
+    for template, language in zip(templates, langs, strict=True):
+        literals, names = _split(template)
+        if not names:
+            out.append(literals[0])
+            continue
+        pieces = [literals[0]]
+        for name, literal in zip(names, literals[1:], strict=True):
+            if name in values:
+                value = values[name]
+            else:
+                value = values[name] = lookup(name)
+            text = None
+            if isinstance(value, str) and book is not None:
+                text = _enum_label(book, name, value, language)
+            pieces.append(text or format_value(value, language))
+            pieces.append(literal)
+        out.append("".join(pieces))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(template: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A template's literal pieces (one more than its names) and placeholder names, with
+    ``{{``/``}}`` unescaped (parsed once per template text)."""
+    literals: list[str] = []
+    names: list[str] = []
+    current: list[str] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        current.append(template[pos : m.start()])
+        pos = m.end()
         token = m.group(0)
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
-        name = m.group(1)
-        value = lookup(name)
-        if isinstance(value, str) and book is not None:
-            label = _enum_label(book, name, value, lang)
-            if label:
-                return label
-        return format_value(value, lang)
-
-    return _PLACEHOLDER.sub(sub, template)
+        if token in ("{{", "}}"):
+            current.append(token[0])
+            continue
+        literals.append("".join(current))
+        current = []
+        names.append(m.group(1))
+    current.append(template[pos:])
+    literals.append("".join(current))
+    return tuple(literals), tuple(names)
 
 
 def _enum_label(book: object, name: str, value: str, lang: str) -> str | None:

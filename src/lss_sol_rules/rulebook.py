@@ -29,7 +29,16 @@ from .expr.ast import BoolOp, Call, Node, height, walk
 from .expr.exclusive import can_both_hold, proof_size
 from .expr.required import needed_to_fail
 from .loader import ConditionSpec, ConstraintSpec, RuleFile, RuleSpec
-from .model import Citation, FactDecl, Label, Parameter, ParameterValue, QuestionDecl
+from .model import (
+    Citation,
+    ConditionResult,
+    FactDecl,
+    Label,
+    Parameter,
+    ParameterValue,
+    QuestionDecl,
+)
+from .sources import public_source
 from .tables import TableIndex, build_index, check_table, index_from_scopes
 from .values import Value, is_of_type
 from .watchdecl import check_watches
@@ -82,6 +91,15 @@ class CompiledCondition:
     text: str
     expr: CompiledExpr
     label: Label | None
+    #: The :class:`ConditionResult` this condition gives when it held (``True``), did not
+    #: (``False``) or could not be decided (``None``): built once, shared by every decision.
+    outcomes: Mapping[bool | None, ConditionResult] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+
+    @outcomes.default
+    def _outcomes(self) -> Mapping[bool | None, ConditionResult]:
+        return {v: ConditionResult(self.text, v, self.label) for v in (True, False, None)}
 
 
 @attrs.frozen
@@ -111,6 +129,12 @@ class CompiledRule:
     params_at: tuple[tuple[str, date], ...]
     node: Node | None
     table: str | None = None  # the decision table the rule is a row of
+    #: ``file:line`` without the machine's directories (what decisions show).
+    source: str = attrs.field(init=False, eq=False, repr=False)
+
+    @source.default
+    def _source(self) -> str:
+        return public_source(self.where)
 
     def in_force(self, on: date) -> bool:
         """Whether the rule applies on *on*."""

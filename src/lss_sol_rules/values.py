@@ -172,6 +172,8 @@ def format_number(value: int | float | Decimal, lang: str = "sv") -> str:
     this one formatter. Never raises: a number the library would refuse anyway (a
     thousand-digit integer, ``Decimal("NaN")``) is shown shortened rather than built.
     """
+    if type(value) is int and -10000 < value < 10000:
+        return str(value)  # the common case: no grouping, no decimals
     if isinstance(value, float) and math.isfinite(value):
         value = Decimal(float.__repr__(value))
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
