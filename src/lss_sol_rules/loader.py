@@ -457,7 +457,7 @@ class _Reader:
         rule_id: str | None = None,
         key: str | None = None,
         *,
-        sv: str | None = None,
+        sv: str,
     ) -> RuleFileError:
         """The error at *line* (a table's header), or at the line of its *key* in it; *sv*
         is the problem in Swedish (every call of the library gives one)."""
@@ -575,7 +575,7 @@ class _Reader:
         line: int | None,
         rule_id: str | None = None,
         *,
-        what_sv: str | None = None,
+        what_sv: str,
     ) -> None:
         """Refuse a key of *table* that is not *allowed*; *what* names the table (``"a
         rule"``), *what_sv* in Swedish (``"en regel"``)."""
@@ -588,7 +588,7 @@ class _Reader:
                     line,
                     rule_id,
                     key=key,
-                    sv=f"okänd nyckel {key!r} i {what_sv or what}"
+                    sv=f"okänd nyckel {key!r} i {what_sv}"
                     f"{did_you_mean(key, allowed, 'sv')}; tillåtna nycklar: {listed}",
                 )
                 if self.soft is None:
@@ -603,7 +603,7 @@ class _Reader:
         rule_id: str | None = None,
         required: bool = True,
         *,
-        what_sv: str | None = None,
+        what_sv: str,
     ) -> Label | None:
         """A ``{ sv = "...", en = "..." }`` text; *what* names it (``"`explain`"``),
         *what_sv* in Swedish."""
@@ -619,7 +619,7 @@ class _Reader:
                 f'{{ sv = "...", en = "..." }}',
                 line,
                 rule_id,
-                sv=f"{what_sv or what} ska vara en tabell med en svensk och en engelsk text, "
+                sv=f"{what_sv} ska vara en tabell med en svensk och en engelsk text, "
                 f'ingen av dem tom: {{ sv = "...", en = "..." }}',
             )
         return Label(sv=raw["sv"].strip(), en=raw["en"].strip())
@@ -691,7 +691,7 @@ class _Reader:
             )
         return raw
 
-    def name(self, raw: Any, what: str, line: int | None, what_sv: str | None = None) -> str:
+    def name(self, raw: Any, what: str, line: int | None, what_sv: str) -> str:
         """*raw* as a name (``snake_case``, dotted); *what* says what it names, *what_sv* in
         Swedish (``"uppgiftens namn"``)."""
         if not isinstance(raw, str) or not _NAME.match(raw):
@@ -699,7 +699,7 @@ class _Reader:
                 f"{what} {raw!r} must be snake_case ASCII (a-z, 0-9, _; dots between parts; "
                 f"å/ä → a, ö → o)",
                 line,
-                sv=f"{what_sv or what} {safe_repr(raw)} ska skrivas med små bokstäver a-z, "
+                sv=f"{what_sv} {safe_repr(raw)} ska skrivas med små bokstäver a-z, "
                 f"siffror och _ (snake_case, punkt mellan delarna; å/ä skrivs a, ö skrivs o)",
             )
         return raw
@@ -731,11 +731,11 @@ class _Reader:
         rule_id: str | None = None,
         allowed: tuple[Any, ...] | None = None,
         *,
-        what_sv: str | None = None,
+        what_sv: str,
     ) -> Value:
         """*raw* checked against the type *vtype* (a list of *of*) and the *allowed* values;
         *what* names it in the error (``"value of parameter 'x'"``), *what_sv* in Swedish."""
-        sv_what = what_sv or what
+        sv_what = what_sv
 
         def bad() -> RuleFileError:
             shape = vtype if vtype != "list" else f"list of {of}"
