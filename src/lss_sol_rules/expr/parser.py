@@ -74,30 +74,48 @@ def _tokenize(text: str) -> list[_Token]:
         m = _TOKEN.match(text, pos)
         if m is None:
             ch = text[pos]
-            hint = ""
+            hint = hint_sv = ""
             if ch == "=":
-                hint = "; compare with '=='"
+                hint, hint_sv = "; compare with '=='", "; jämför med '=='"
             elif ch in "\"'":
                 hint = "; close the string on the same line"
+                hint_sv = "; avsluta texten på samma rad"
             elif ch in {".", "_"}:
                 hint = "; names are snake_case, dots only between name parts"
+                hint_sv = "; namn skrivs i snake_case, med punkt bara mellan namnets delar"
             elif ch.isdigit() or ch.isnumeric():
                 hint = "; write numbers with the digits 0-9"
+                hint_sv = "; skriv tal med siffrorna 0-9"
             elif ch.isspace():
-                hint = "; use plain spaces"
-            raise ExpressionError(f"unexpected character {ch!r}{hint}", text, pos + 1)
+                hint, hint_sv = "; use plain spaces", "; använd vanliga mellanslag"
+            raise ExpressionError(
+                f"unexpected character {ch!r}{hint}",
+                text,
+                pos + 1,
+                f"oväntat tecken {ch!r}{hint_sv}",
+            )
         kind = m.lastgroup
         assert kind is not None  # noqa: S101 - every alternative is a named group
         if kind != "ws":
             word = m.group()
             if kind == "name" and "__" in word:
-                raise ExpressionError(f"names may not contain '__' (got {word!r})", text, pos + 1)
+                raise ExpressionError(
+                    f"names may not contain '__' (got {word!r})",
+                    text,
+                    pos + 1,
+                    f"namn får inte innehålla '__' (fick {word!r})",
+                )
             if kind == "name" and word in _KEYWORDS:
                 kind = word
             if kind == "string":
                 bad = bad_character(word)
                 if bad is not None:
-                    raise ExpressionError(f"a string holds {bad}", text, pos + 1)
+                    raise ExpressionError(
+                        f"a string holds {bad}",
+                        text,
+                        pos + 1,
+                        f"en text innehåller {bad_character(word, 'sv')}",
+                    )
             tokens.append(_Token(kind, word, pos + 1))
         pos = m.end()
     tokens.append(_Token("end", "", len(text) + 1))
@@ -121,15 +139,19 @@ class _Parser:
         self.i += 1
         return tok
 
-    def error(self, problem: str, tok: _Token | None = None) -> ExpressionError:
+    def error(self, problem: str, sv: str, tok: _Token | None = None) -> ExpressionError:
+        """The error at *tok* (the next token), *sv*: the problem in Swedish."""
         tok = tok or self.peek()
-        return ExpressionError(problem, self.text, tok.col)
+        return ExpressionError(problem, self.text, tok.col, sv)
 
     def expect(self, text: str) -> _Token:
         tok = self.peek()
         if tok.text != text or tok.kind in ("string",):
             found = "the end of the expression" if tok.kind == "end" else repr(tok.text)
-            raise self.error(f"expected {text!r}, found {found}")
+            found_sv = "uttryckets slut" if tok.kind == "end" else repr(tok.text)
+            raise self.error(
+                f"expected {text!r}, found {found}", f"väntade {text!r}, men fann {found_sv}"
+            )
         return self.take()
 
     def made(self, node: Node, *children: Node) -> Node:
@@ -142,6 +164,9 @@ class _Parser:
                 f"or move a part into a derived fact or a question",
                 self.text,
                 max(node.col, 1),
+                f"uttrycket är nästlat i fler än {MAX_DEPTH} nivåer (en lång kedja som "
+                f"a + b + c + ... räknas som en nivå per operator); dela upp det med parenteser, "
+                f"eller flytta en del till en härledd uppgift eller en fråga",
             )
         self.heights[id(node)] = height
         return node
@@ -149,16 +174,22 @@ class _Parser:
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"expression nests deeper than {MAX_DEPTH} levels; simplify it")
+            raise self.error(
+                f"expression nests deeper than {MAX_DEPTH} levels; simplify it",
+                f"uttrycket är nästlat i fler än {MAX_DEPTH} nivåer; förenkla det",
+            )
 
     # -- grammar -----------------------------------------------------------------
     def parse(self) -> Node:
         if not self.text.strip():
-            raise ExpressionError("empty expression", self.text, 1)
+            raise ExpressionError("empty expression", self.text, 1, "uttrycket är tomt")
         node = self.or_expr()
         tok = self.peek()
         if tok.kind != "end":
-            raise self.error(f"unexpected {tok.text!r} after a complete expression")
+            raise self.error(
+                f"unexpected {tok.text!r} after a complete expression",
+                f"oväntat {tok.text!r} efter ett fullständigt uttryck",
+            )
         return node
 
     def or_expr(self) -> Node:
@@ -212,7 +243,11 @@ class _Parser:
         right = self.sum()
         nxt = self.peek()
         if (nxt.kind == "op" and nxt.text in _COMPARE_OPS) or nxt.kind == "in":
-            raise self.error("comparisons do not chain; write 'a < b and b < c' instead", nxt)
+            raise self.error(
+                "comparisons do not chain; write 'a < b and b < c' instead",
+                "jämförelser kan inte kedjas; skriv 'a < b and b < c' i stället",
+                nxt,
+            )
         return self.made(Compare(op, left, right, tok.col), left, right)
 
     def sum(self) -> Node:
@@ -261,7 +296,9 @@ class _Parser:
             digits = tok.text.replace(".", "")
             if len(digits) > MAX_NUMBER_DIGITS:
                 raise self.error(
-                    f"number {tok.text[:25]}... has more than {MAX_NUMBER_DIGITS} digits", tok
+                    f"number {tok.text[:25]}... has more than {MAX_NUMBER_DIGITS} digits",
+                    f"talet {tok.text[:25]}... har fler än {MAX_NUMBER_DIGITS} siffror",
+                    tok,
                 )
             if "." in tok.text:
                 return Literal(Decimal(tok.text), "number", tok.col)
@@ -270,7 +307,11 @@ class _Parser:
             try:
                 return Literal(date.fromisoformat(tok.text), "date", tok.col)
             except ValueError:
-                raise self.error(f"{tok.text} is not a real date", tok) from None
+                raise self.error(
+                    f"{tok.text} is not a real date",
+                    f"{tok.text} är inte ett datum som finns i kalendern",
+                    tok,
+                ) from None
         if tok.kind == "string":
             return Literal(tok.text[1:-1], "text", tok.col)
         if tok.kind in ("true", "false"):
@@ -296,13 +337,28 @@ class _Parser:
             self.depth -= 1
             return self.made(ListExpr(items, tok.col), *items)
         found = "the end of the expression" if tok.kind == "end" else repr(tok.text)
-        raise self.error(f"expected a value, a name or '(', found {found}", tok)
+        found_sv = "uttryckets slut" if tok.kind == "end" else repr(tok.text)
+        raise self.error(
+            f"expected a value, a name or '(', found {found}",
+            f"väntade ett värde, ett namn eller '(', men fann {found_sv}",
+            tok,
+        )
 
 
 def parse(text: str) -> Node:
     """Parse *text* into a syntax tree, or raise :class:`ExpressionError` with the column."""
     if not isinstance(text, str):
-        raise ExpressionError(f"an expression must be text, got {type(text).__name__}", "", 1)
+        raise ExpressionError(
+            f"an expression must be text, got {type(text).__name__}",
+            "",
+            1,
+            f"ett uttryck ska vara text, men är av typen {type(text).__name__}",
+        )
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters", text[:80], 1)
+        raise ExpressionError(
+            f"expression is longer than {MAX_LENGTH} characters",
+            text[:80],
+            1,
+            f"uttrycket är längre än {MAX_LENGTH} tecken",
+        )
     return _Parser(text).parse()
