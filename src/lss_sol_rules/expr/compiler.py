@@ -139,6 +139,18 @@ def _show(t: Type) -> str:
     return f"list of {t[1]}" if t[0] == "list" and t[1] else t[0]
 
 
+def _show_sv(t: Type) -> str:
+    """The type *t* in a Swedish sentence: ``typen number``, ``en lista med text``."""
+    if t[0] == "list":
+        return f"en lista med {t[1]}" if t[1] else "en lista"
+    return f"typen {t[0]}"
+
+
+def _usage(doc: str) -> str:
+    """A function's call form (``add_days(d, n)``), the part of its doc before the colon."""
+    return doc.split(":", 1)[0].strip() or doc
+
+
 _ARITH: dict[str, tuple[Callable[[int, int], int], Callable[[Decimal, Decimal], Decimal]]] = {
     "+": (operator.add, ARITHMETIC.add),
     "-": (operator.sub, ARITHMETIC.subtract),
@@ -200,8 +212,9 @@ class _Compiler:
         self.questions: set[str] = set()
         self.params_at: set[tuple[str, date]] = set()
 
-    def error(self, problem: str, node: Node) -> ExpressionError:
-        return ExpressionError(problem, self.text, max(node.col, 1))
+    def error(self, problem: str, sv: str, node: Node) -> ExpressionError:
+        """The error at *node*; *sv*: the problem in Swedish."""
+        return ExpressionError(problem, self.text, max(node.col, 1), sv)
 
     # Each visit returns (closure, type).
     def visit(self, node: Node) -> tuple[Fn, Type]:
@@ -229,6 +242,8 @@ class _Compiler:
             raise self.error(
                 f"unknown name {node.name!r}{hint}; declare it under [facts], "
                 f"[parameters] or [questions]",
+                f"okänt namn {node.name!r}{did_you_mean(node.name, self.scope.symbols, 'sv')}; "
+                f"deklarera det under [facts], [parameters] eller [questions]",
                 node,
             )
         name = node.name
@@ -248,7 +263,11 @@ class _Compiler:
         fn, t = self.visit(node.operand)
         if node.op == "not":
             if t[0] != "bool":
-                raise self.error(f"'not' needs a bool, got {_show(t)}", node)
+                raise self.error(
+                    f"'not' needs a bool, got {_show(t)}",
+                    f"'not' kräver ett värde av typen bool, men fick {_show_sv(t)}",
+                    node,
+                )
 
             def not_(ctx: Context) -> Result:
                 v = fn(ctx)
@@ -260,7 +279,11 @@ class _Compiler:
 
             return not_, ("bool", None)
         if not _is_num(t[0]):
-            raise self.error(f"'-' needs a number, got {_show(t)}", node)
+            raise self.error(
+                f"'-' needs a number, got {_show(t)}",
+                f"'-' kräver ett tal, men fick {_show_sv(t)}",
+                node,
+            )
 
         def neg(ctx: Context) -> Result:
             v = fn(ctx)
@@ -287,10 +310,16 @@ class _Compiler:
             raise self.error(
                 f"'{op}' cannot combine {_show(lt)} and {_show(rt)}; use add_days, "
                 f"add_months or add_years for date arithmetic",
+                f"'{op}' kan inte kombinera {_show_sv(lt)} och {_show_sv(rt)}; räkna med datum "
+                f"med add_days, add_months eller add_years",
                 node,
             )
         if not (_is_num(lt[0]) and _is_num(rt[0])):
-            raise self.error(f"'{op}' needs numbers, got {_show(lt)} and {_show(rt)}", node)
+            raise self.error(
+                f"'{op}' needs numbers, got {_show(lt)} and {_show(rt)}",
+                f"'{op}' kräver tal, men fick {_show_sv(lt)} och {_show_sv(rt)}",
+                node,
+            )
         result: Type = ("int", None) if lt[0] == rt[0] == "int" and op != "/" else ("number", None)
         text = self.text
         impl: Callable[[Any, Any], Any]
@@ -337,9 +366,12 @@ class _Compiler:
         if sym is None or sym.values is None or lit_node.value in sym.values:
             return
         hint = did_you_mean(str(lit_node.value), [str(v) for v in sym.values])
+        hint_sv = did_you_mean(str(lit_node.value), [str(v) for v in sym.values], "sv")
+        listed = ", ".join(repr(v) for v in sym.values)
         raise self.error(
-            f"{lit_node.value!r} is not a value of {name_node.name!r}{hint}; "
-            f"allowed: {', '.join(repr(v) for v in sym.values)}",
+            f"{lit_node.value!r} is not a value of {name_node.name!r}{hint}; allowed: {listed}",
+            f"{lit_node.value!r} är inte ett av värdena för {name_node.name!r}{hint_sv}; "
+            f"tillåtna värden: {listed}",
             lit_node,
         )
 
@@ -349,9 +381,17 @@ class _Compiler:
         op = node.op
         if op in ("in", "not in"):
             if rt[0] != "list":
-                raise self.error(f"'{op}' needs a list on its right, got {_show(rt)}", node)
+                raise self.error(
+                    f"'{op}' needs a list on its right, got {_show(rt)}",
+                    f"'{op}' kräver en lista till höger, men fick {_show_sv(rt)}",
+                    node,
+                )
             if rt[1] is not None and not _same(lt, (rt[1], None)):
-                raise self.error(f"'{op}' compares {_show(lt)} with a {_show(rt)}", node)
+                raise self.error(
+                    f"'{op}' compares {_show(lt)} with a {_show(rt)}",
+                    f"'{op}' jämför {_show_sv(lt)} med {_show_sv(rt)}",
+                    node,
+                )
             self._check_enum_literal(node.right, node.left)
             if isinstance(node.right, ListExpr):
                 for item in node.right.items:
@@ -368,9 +408,17 @@ class _Compiler:
 
             return contains, ("bool", None)
         if not _same(lt, rt):
-            raise self.error(f"cannot compare {_show(lt)} with {_show(rt)}", node)
+            raise self.error(
+                f"cannot compare {_show(lt)} with {_show(rt)}",
+                f"{_show_sv(lt)} kan inte jämföras med {_show_sv(rt)}",
+                node,
+            )
         if op not in ("==", "!=") and not (_is_num(lt[0]) or lt[0] == "date"):
-            raise self.error(f"'{op}' orders numbers or dates, not {_show(lt)}", node)
+            raise self.error(
+                f"'{op}' orders numbers or dates, not {_show(lt)}",
+                f"'{op}' jämför storleken på tal eller datum, inte {_show_sv(lt)}",
+                node,
+            )
         self._check_enum_literal(node.left, node.right)
         self._check_enum_literal(node.right, node.left)
         cmp = _ORDER[op]
@@ -390,7 +438,11 @@ class _Compiler:
         for operand in node.operands:
             fn, t = self.visit(operand)
             if t[0] != "bool":
-                raise self.error(f"'{node.op}' needs bools, got {_show(t)}", operand)
+                raise self.error(
+                    f"'{node.op}' needs bools, got {_show(t)}",
+                    f"'{node.op}' kräver värden av typen bool, men fick {_show_sv(t)}",
+                    operand,
+                )
             fns.append(fn)
         parts = tuple(fns)
         short = node.op == "or"  # the value that decides the whole expression
@@ -414,16 +466,21 @@ class _Compiler:
             return self.call_given(node)
         func = self.scope.functions.get(node.func)
         if func is None:
-            hint = did_you_mean(node.func, [*self.scope.functions, "at", "given"])
+            known = [*self.scope.functions, "at", "given"]
+            hint = did_you_mean(node.func, known)
+            listed = ", ".join(sorted(known))
             raise self.error(
-                f"{node.func!r} is not a function rules may call{hint}; allowed: "
-                f"{', '.join(sorted([*self.scope.functions, 'at', 'given']))}",
+                f"{node.func!r} is not a function rules may call{hint}; allowed: {listed}",
+                f"{node.func!r} är inte en funktion som regler får anropa"
+                f"{did_you_mean(node.func, known, 'sv')}; tillåtna funktioner: {listed}",
                 node,
             )
         if len(node.args) != len(func.args):
             raise self.error(
                 f"{func.name}() takes {len(func.args)} argument(s), got {len(node.args)}: "
                 f"{func.doc}",
+                f"{func.name}() tar {len(func.args)} argument, men fick {len(node.args)}: "
+                f"{_usage(func.doc)}",
                 node,
             )
         compiled = [self.visit(a) for a in node.args]
@@ -432,16 +489,25 @@ class _Compiler:
             if want == "T":
                 if func.orderable and not (_is_num(t[0]) or t[0] == "date"):
                     raise self.error(
-                        f"{func.name}() compares numbers or dates, got {_show(t)}", arg
+                        f"{func.name}() compares numbers or dates, got {_show(t)}",
+                        f"{func.name}() jämför tal eller datum, men fick {_show_sv(t)}",
+                        arg,
                     )
                 if tvar is not None and not _same(tvar, t):
-                    raise self.error(f"{func.name}() needs arguments of one type", arg)
+                    raise self.error(
+                        f"{func.name}() needs arguments of one type",
+                        f"{func.name}() kräver att argumenten har samma typ",
+                        arg,
+                    )
                 tvar = t if tvar is None or tvar[0] == "int" else tvar
                 continue
             ok = (want == "number" and _is_num(t[0])) or want == t[0]
             if not ok:
                 raise self.error(
-                    f"{func.name}() needs a {want} here, got {_show(t)}: {func.doc}", arg
+                    f"{func.name}() needs a {want} here, got {_show(t)}: {func.doc}",
+                    f"{func.name}() kräver ett värde av typen {want} här, men fick "
+                    f"{_show_sv(t)}: {_usage(func.doc)}",
+                    arg,
                 )
         ret: Type = tvar if func.returns == "T" and tvar else (func.returns, None)
         arg_fns = tuple(f for f, _ in compiled)
@@ -472,14 +538,26 @@ class _Compiler:
 
     def call_at(self, node: Call) -> tuple[Fn, Type]:
         usage = "at(parameter, YYYY-MM-DD): a parameter's value on a fixed date"
+        usage_sv = "at(parameter, ÅÅÅÅ-MM-DD): en parameters värde på ett bestämt datum"
         if len(node.args) != 2:
-            raise self.error(f"at() takes 2 arguments: {usage}", node)
+            raise self.error(
+                f"at() takes 2 arguments: {usage}", f"at() tar 2 argument: {usage_sv}", node
+            )
         pnode, dnode = node.args
         sym = self.scope.symbols.get(pnode.name) if isinstance(pnode, Name) else None
         if sym is None or sym.kind != "param" or not isinstance(pnode, Name):
-            raise self.error(f"the first argument of at() must be a parameter: {usage}", pnode)
+            raise self.error(
+                f"the first argument of at() must be a parameter: {usage}",
+                f"det första argumentet till at() ska vara en parameter: {usage_sv}",
+                pnode,
+            )
         if not (isinstance(dnode, Literal) and dnode.vtype == "date"):
-            raise self.error(f"the second argument of at() must be a date literal: {usage}", dnode)
+            raise self.error(
+                f"the second argument of at() must be a date literal: {usage}",
+                f"det andra argumentet till at() ska vara ett datum skrivet i uttrycket: "
+                f"{usage_sv}",
+                dnode,
+            )
         pname = pnode.name
         when = dnode.value
         assert isinstance(when, date)  # noqa: S101 - checked just above
@@ -488,10 +566,15 @@ class _Compiler:
 
     def call_given(self, node: Call) -> tuple[Fn, Type]:
         usage = "given(fact): true when the case gives the fact (or it can be derived)"
+        usage_sv = "given(uppgift): true när ärendet har uppgiften (eller den kan härledas)"
         arg = node.args[0] if len(node.args) == 1 else None
         sym = self.scope.symbols.get(arg.name) if isinstance(arg, Name) else None
         if sym is None or sym.kind != "fact" or not isinstance(arg, Name):
-            raise self.error(f"given() takes one fact name: {usage}", node)
+            raise self.error(
+                f"given() takes one fact name: {usage}",
+                f"given() tar namnet på en uppgift: {usage_sv}",
+                node,
+            )
         name = arg.name
         self.facts.add(name)
         return (lambda ctx: not isinstance(ctx.fact(name), Unknown)), ("bool", None)
@@ -501,9 +584,15 @@ class _Compiler:
         elem: Type | None = None
         for (_, t), item in zip(compiled, node.items, strict=False):
             if t[0] == "list":
-                raise self.error("lists cannot contain lists", item)
+                raise self.error(
+                    "lists cannot contain lists", "en lista kan inte innehålla listor", item
+                )
             if elem is not None and not _same(elem, t):
-                raise self.error(f"a list mixes {_show(elem)} and {_show(t)}", item)
+                raise self.error(
+                    f"a list mixes {_show(elem)} and {_show(t)}",
+                    f"listan blandar {_show_sv(elem)} och {_show_sv(t)}",
+                    item,
+                )
             elem = t if elem is None or elem[0] == "int" else elem
         fns = tuple(f for f, _ in compiled)
         if all(isinstance(i, Literal) for i in node.items):
