@@ -319,11 +319,11 @@ def test_a_municipal_export_goes_through_batch_with_every_row_accounted_for(
     assert "4 cells, more than the header's 3" in rows[3]["error"]
     assert "export.csv:6" in rows[3]["error"]  # the file's line, blank line counted
     assert "at least 0" in rows[4]["error"]
-    # The summary on standard error names row, line, id and fact.
-    assert "3 of 6 rows could not be answered" in err
-    assert "row 3 (line 5, case_id=A-3): FactError: fact 'grundlaggande" in err
-    assert "row 5 (line 7, case_id=A-5)" in err
-    assert "6 cases" in stdout
+    # The summary on standard error names row, line, id and fact (in Swedish by default).
+    assert "3 av 6 ärenden kunde inte besvaras" in err
+    assert "ärende 3 (rad 5, case_id=A-3): uppgiften 'grundlaggande" in err
+    assert "ärende 5 (rad 7, case_id=A-5)" in err
+    assert "6 ärenden" in stdout
 
 
 def test_fail_fast_stops_at_the_first_bad_row_and_writes_nothing(tmp_path: Path) -> None:
@@ -343,7 +343,7 @@ def test_fail_fast_stops_at_the_first_bad_row_and_writes_nothing(tmp_path: Path)
         "--fail-fast",
     )
     assert code == 1
-    assert "row 3 (line 5, case_id=A-3)" in err
+    assert "ärende 3 (rad 5, case_id=A-3)" in err
     assert not out.exists()
 
 
@@ -388,29 +388,29 @@ def test_the_output_path_is_checked_before_any_work(tmp_path: Path) -> None:
     common = ["--id", "case_id", "--ignore-column", "handlaggare"]
     code, _, err = invoke("batch", Q, "--cases", str(cases), "--out", str(tmp_path), *common)
     assert code == 1
-    assert "is a directory" in err
+    assert "är en mapp" in err
     missing = tmp_path / "no" / "such" / "svar.csv"
     code, _, err = invoke("batch", Q, "--cases", str(cases), "--out", str(missing), *common)
     assert code == 1
-    assert "does not exist" in err
+    assert "finns inte" in err
     code, _, err = invoke("batch", Q, "--cases", str(cases), "--out", str(tmp_path / "a.xlsx"))
     assert code == 1
-    assert "unknown output format" in err
+    assert "okänt format för svaren" in err
     # Dates, question and jurisdiction too — before the file is even read.
     code, _, err = invoke("batch", Q, "--cases", "nope.csv", "--out", "x.csv", "--on", "2026-02-30")
     assert code == 2
-    assert "not a date" in err
+    assert "inte ett datum" in err
     code, _, err = invoke("batch", "no.such", "--cases", str(cases), "--out", "x.csv")
     assert code == 1
-    assert "unknown question" in err
+    assert "finns inte i regelverket" in err
     code, _, err = invoke(
         "batch", Q, "--cases", str(cases), "--out", "x.csv", "--jurisdiction", "se/stokholm"
     )
     assert code == 1
-    assert "unknown jurisdiction" in err
+    assert "regelverket 'se/stokholm' finns inte" in err
     code, _, err = invoke("batch", Q, "--cases", str(cases), "--out", "x.csv", "--on", "1990-01-01")
     assert code == 1
-    assert "in force" in err
+    assert "gäller den 1990-01-01" in err
 
 
 def test_writes_are_atomic_no_truncated_file_ever(tmp_path: Path) -> None:
@@ -574,7 +574,7 @@ def test_diff_refuses_what_cannot_be_a_comparison(tmp_path: Path) -> None:
     base = ["diff", "delegation.beslutsniva", "--cases", str(cases), "--id", "arende"]
     code, _, err = invoke(*base, "--jurisdiction", "se/stockholm")
     assert code == 2
-    assert "nothing to compare" in err
+    assert "inget att jämföra" in err
     # The proposal is for se/stockholm/forslag: comparing in se/stockholm would say "0 change".
     code, out, err = invoke(
         *base, "--jurisdiction", "se/stockholm", "--against-rules", str(proposal)

@@ -109,10 +109,10 @@ def test_evaluate_bad_facts_and_dates() -> None:
         "evaluate", "personlig_assistans.huvudman", "--facts", "-", "--on", "2026-13-01", stdin="{}"
     )
     assert code == 2
-    assert "not a date" in out
+    assert "inte ett datum" in out
     code, out = run("evaluate", "personlig_assistans.huvudman", "--facts", "-", stdin="{no")
     assert code == 1
-    assert "not valid JSON" in out
+    assert "inte giltig JSON" in out
 
 
 def test_questions_and_facts() -> None:

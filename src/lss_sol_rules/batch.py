@@ -44,6 +44,7 @@ from .errors import (
     FactError,
     Hint,
     LssSolRulesError,
+    _init,
     did_you_mean,
     is_swedish,
 )
@@ -148,13 +149,18 @@ class RowError:
         return f"{self.where(lang)}: {self.text(lang)}"
 
     def as_fact_error(self) -> FactError:
-        """This row's error raised for a caller who asked to fail at the first bad row."""
-        return FactError(
+        """This row's error raised for a caller who asked to fail at the first bad row.
+
+        The row comes first (``row 1 (line 2): FactError: fact 'alder': ...``): the row's
+        message names the fact already, so the error adds no second ``fact 'alder':``."""
+        err = FactError(
             self.fact or "<row>",
             f"{self.where()}: {self.message}",
             None,
             f"{self.where('sv')}: {self.text('sv')}",
         )
+        _init(err, err.problem_en, err.problem_sv)  # the same texts, without the fact frame
+        return err
 
     def __str__(self) -> str:
         return self.describe()

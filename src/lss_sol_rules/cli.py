@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -32,18 +34,23 @@ __all__ = ["main"]
 
 
 def _command_lang() -> str:
-    """The running command's ``--lang`` (``"en"`` for a command without one)."""
+    """The running command's ``--lang``: Swedish unless ``--lang en`` was given (every
+    command takes ``--lang``; Swedish is the default)."""
     ctx = click.get_current_context(silent=True)
     lang = ctx.params.get("lang") if ctx is not None else None
-    return "sv" if lang == "sv" else "en"
+    return "en" if lang == "en" else "sv"
 
 
 class _CliError(click.ClickException):
-    """A command-line error whose prefix speaks the command's language ("Fel:" / "Error:")."""
+    """A command-line error in the command's language: ``Fel: <sv>`` or ``Error: <en>``.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    Give both texts (``_CliError(english, swedish)``); a library error's text comes from
+    :func:`_library_message`, already in the command's language.
+    """
+
+    def __init__(self, message: str, sv: str | None = None) -> None:
         self.lang = _command_lang()
+        super().__init__(sv if sv is not None and self.lang == "sv" else message)
 
     def show(self, file: Any = None) -> None:
         prefix = "Fel" if self.lang == "sv" else "Error"
@@ -52,14 +59,94 @@ class _CliError(click.ClickException):
 
 def _library_message(exc: BaseException, lang: str | None = None) -> str:
     """A library error as the command line shows it: in *lang*, by default the running
-    command's ``--lang`` (English for a command without one), with hints a command-line
-    user can follow (flags and commands, never Python keywords)."""
+    command's ``--lang`` (Swedish unless ``--lang en``), with hints a command-line user can
+    follow (flags and commands, never Python keywords)."""
     if not isinstance(exc, LssSolRulesError):
         return str(exc)
-    if lang is None:
-        ctx = click.get_current_context(silent=True)
-        lang = ctx.params.get("lang") if ctx is not None else None
-    return exc.message("sv" if lang == "sv" else "en", "cli")
+    return exc.message(lang or _command_lang(), "cli")
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _lang_option(
+    help_text: str = "Language of the output and of the messages.",
+) -> Callable[[_F], _F]:
+    return click.option(
+        "--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help=help_text
+    )
+
+
+# Click's own usage errors ("Missing option '--facts'.") in Swedish, by their English form.
+_USAGE_SV: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), sv)
+    for pattern, sv in (
+        (r"Missing option (?P<a>'[^']*')\.?", "flaggan {a} saknas"),
+        (r"Missing argument (?P<a>'[^']*')\.?", "argumentet {a} saknas"),
+        (
+            r"No such option:? (?P<a>'?[^'\s.]*'?)\.? Did you mean (?P<b>.*)\?",
+            "flaggan {a} finns inte. Menade du {b}?",
+        ),
+        (r"No such option:? (?P<a>'?[^'\s]*'?)\.?", "flaggan {a} finns inte"),
+        (r"No such command (?P<a>'[^']*')\.?", "kommandot {a} finns inte"),
+        (
+            r"Got unexpected extra arguments? \((?P<a>.*)\)",
+            "oväntade argument ({a})",
+        ),
+        (
+            r"Option (?P<a>'[^']*') requires an argument\.?",
+            "flaggan {a} behöver ett värde",
+        ),
+        (
+            r"Invalid value for (?P<a>'[^']*'): (?P<v>'.*') is not one of (?P<b>.*)\.",
+            "ogiltigt värde för {a}: {v} är inte ett av {b}",
+        ),
+        (
+            r"Invalid value for (?P<a>'[^']*'): (?P<v>'.*') is not a valid integer\.?",
+            "ogiltigt värde för {a}: {v} är inte ett heltal",
+        ),
+        (
+            r"Invalid value for (?P<a>'[^']*'): (?P<v>'.*') is not a valid float\.?",
+            "ogiltigt värde för {a}: {v} är inte ett tal",
+        ),
+        (
+            r"Invalid value for (?P<a>'[^']*'): Path (?P<v>'.*') does not exist\.?",
+            "ogiltigt värde för {a}: sökvägen {v} finns inte",
+        ),
+        (r"Invalid value for (?P<a>'[^']*'): (?P<v>.*)", "ogiltigt värde för {a}: {v}"),
+    )
+)
+
+
+def _usage_sv(message: str) -> str:
+    """Click's usage error *message* in Swedish where its wording is known; else as is."""
+    for pattern, sv in _USAGE_SV:
+        m = pattern.fullmatch(message.strip())
+        if m is not None:
+            return sv.format(**m.groupdict())
+    return message
+
+
+def _asks_english(args: list[str]) -> bool:
+    """Whether the raw command line asks for English (``--lang en`` / ``--lang=en``)."""
+    for i, arg in enumerate(args):
+        if arg == "--lang=en" or (arg == "--lang" and args[i + 1 : i + 2] == ["en"]):
+            return True
+    return False
+
+
+class _SwedishUsageError(click.UsageError):
+    """A usage error shown in Swedish: ``Användning: ...``, ``Fel: ...``."""
+
+    def show(self, file: Any = None) -> None:
+        ctx = self.ctx
+        if ctx is not None:
+            usage = ctx.get_usage().replace("Usage:", "Användning:", 1)
+            click.echo(usage, file=file, err=True)
+            if ctx.command.get_help_option(ctx) is not None:
+                click.echo(f"Skriv '{ctx.command_path} --help' för hjälp.", file=file, err=True)
+            click.echo(file=file, err=True)
+        click.echo(f"Fel: {_usage_sv(self.format_message())}", file=file, err=True)
 
 
 def _engine(rules: tuple[str, ...], no_plugins: bool) -> Engine:
@@ -85,17 +172,34 @@ class _Group(click.Group):
     """The command group: a file that cannot be read gives one clear message, never a
     traceback, whatever the command."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["lss_sol_rules.args"] = list(args)  # to know --lang before it is parsed
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # Click's own wording is English; the command line's default language is not.
+            if isinstance(exc, _SwedishUsageError) or _asks_english(
+                ctx.meta.get("lss_sol_rules.args", [])
+            ):
+                raise
+            raise _SwedishUsageError(exc.format_message(), exc.ctx) from None
         except UnicodeDecodeError as exc:
             raise _CliError(
                 f"a file given is not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                f"save it as UTF-8"
+                f"save it as UTF-8",
+                f"en fil som angavs är inte text i UTF-8 ({exc.reason} vid byte {exc.start}); "
+                f"spara den som UTF-8",
             ) from None
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            raise _CliError(f"{where}{exc.strerror or exc}") from None
+            raise _CliError(
+                f"{where}{exc.strerror or exc}",
+                f"{where}filen gick inte att läsa eller skriva (systemets beskrivning, på "
+                f"engelska: {exc.strerror or exc})",
+            ) from None
         except LssSolRulesError as exc:
             raise _CliError(_library_message(exc)) from None
 
@@ -190,21 +294,52 @@ def _read_facts(source: str) -> dict[str, Any]:
     try:
         facts = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _CliError(f"{source}: not valid JSON: {exc}") from None
+        raise _CliError(
+            f"{source}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            f"{source}: filen är inte giltig JSON: fel på rad {exc.lineno}, kolumn {exc.colno} "
+            f"(tolkens beskrivning, på engelska: {exc.msg})",
+        ) from None
+    except RecursionError:
+        raise _CliError(
+            f"{source}: the JSON nests too deeply",
+            f"{source}: JSON-texten är nästlad i för många nivåer",
+        ) from None
+    except ValueError as exc:  # an integer beyond sys.get_int_max_str_digits()
+        raise _CliError(
+            f"{source}: not readable JSON: {exc}",
+            f"{source}: JSON-texten går inte att läsa (ett tal med för många siffror)",
+        ) from None
     if not isinstance(facts, dict):
-        raise _CliError(f"{source}: the facts must be a JSON object")
+        raise _CliError(
+            f'{source}: the facts must be a JSON object, like {{"alder": 40}}',
+            f'{source}: uppgifterna ska vara ett JSON-objekt, som {{"alder": 40}}',
+        )
     if "facts" in facts and isinstance(facts["facts"], dict):
         facts = facts["facts"]
     return facts
 
 
-def _date(value: str | None) -> date | None:
+def _date(value: str | None, flag: str = "--on") -> date | None:
     if value is None:
         return None
+    from .values import parse_date, safe_repr  # noqa: PLC0415
+
     try:
-        return date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        shown = safe_repr(value)
+        raise _usage_error(
+            f"{flag}: {shown} is not a date written YYYY-MM-DD (like 2026-01-01)",
+            f"{flag}: {shown} är inte ett datum skrivet ÅÅÅÅ-MM-DD (som 2026-01-01)",
+        ) from None
+
+
+def _usage_error(en: str, sv: str) -> click.UsageError:
+    """A mistake in the command line (exit status 2), in the command's language."""
+    ctx = click.get_current_context(silent=True)
+    if _command_lang() == "sv":
+        return _SwedishUsageError(sv, ctx)
+    return click.UsageError(en, ctx)
 
 
 def _evaluation_options(f: Any) -> Any:
@@ -420,7 +555,9 @@ def facts(
         if name not in known:
             raise _CliError(
                 f"unknown fact {name!r}{did_you_mean(name, known)}; "
-                f"`lss-sol-rules facts` lists them"
+                f"`lss-sol-rules facts` lists them",
+                f"uppgiften {name!r} finns inte{did_you_mean(name, known, 'sv')}; "
+                f"`lss-sol-rules facts` listar uppgifterna",
             )
     if names:
         fs = tuple(f for f in fs if f.name in names)
@@ -523,7 +660,9 @@ def parameters(
     from .explain import format_value  # noqa: PLC0415
 
     if history and on is not None:
-        raise click.UsageError("give --on DATE or --history, not both")
+        raise _usage_error(
+            "give --on DATE or --history, not both", "ange --on DATUM eller --history, inte båda"
+        )
     when = _date(on) or date.today()
     engine = _engine(rules, no_plugins)
     try:
@@ -540,12 +679,16 @@ def parameters(
         if elsewhere:
             raise _CliError(
                 f"parameter {name!r} is not declared for jurisdiction {jurisdiction!r}; it is "
-                f"in: {', '.join(elsewhere)} (pass --jurisdiction {elsewhere[0]})"
+                f"in: {', '.join(elsewhere)} (pass --jurisdiction {elsewhere[0]})",
+                f"parametern {name!r} finns inte i regelverket {jurisdiction!r}; den finns i: "
+                f"{', '.join(elsewhere)} (ange --jurisdiction {elsewhere[0]})",
             )
         known = {p.name for j in engine.jurisdictions() for p in engine.parameters(j)}
         raise _CliError(
             f"unknown parameter {name!r}{did_you_mean(name, known)}; "
-            f"`lss-sol-rules parameters` lists them"
+            f"`lss-sol-rules parameters` lists them",
+            f"parametern {name!r} finns inte{did_you_mean(name, known, 'sv')}; "
+            f"`lss-sol-rules parameters` listar parametrarna",
         )
     if names:
         params = tuple(p for p in params if p.name in names)
@@ -623,10 +766,11 @@ def parameters(
 @main.command(name="test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-v", "--verbose", is_flag=True, help="Print every case, not only failures.")
+@_lang_option("Language of the messages.")
 @_rules_option
 @_no_plugins_option
 def test_cases(
-    paths: tuple[str, ...], verbose: bool, rules: tuple[str, ...], no_plugins: bool
+    paths: tuple[str, ...], verbose: bool, lang: str, rules: tuple[str, ...], no_plugins: bool
 ) -> None:
     """Run golden case files (TOML [[cases]]) and report failures; exit 1 if any fail."""
     engine = _engine(rules, no_plugins)
@@ -726,6 +870,7 @@ def test_cases(
     default=None,
     help="Comma-separated addresses of reverse proxies whose X-Forwarded-* headers to trust.",
 )
+@_lang_option("Language of the messages on the command line (the service answers in both).")
 @_rules_option
 @_no_plugins_option
 def serve(
@@ -743,6 +888,7 @@ def serve(
     ssl_certfile: str | None,
     ssl_keyfile: str | None,
     forwarded_allow_ips: str | None,
+    lang: str,
     rules: tuple[str, ...],
     no_plugins: bool,
 ) -> None:
@@ -750,7 +896,13 @@ def serve(
     try:
         from .server import api_keys_from_env, create_app, run  # noqa: PLC0415 - optional
     except ImportError as exc:
-        raise _CliError(f"{exc}; pip install 'lss-sol-rules[server]'") from None
+        if isinstance(exc, LssSolRulesError):  # MissingExtraError: names the extra
+            raise _CliError(_library_message(exc)) from None
+        raise _CliError(
+            f"the HTTP service cannot start: {exc}; pip install 'lss-sol-rules[server]'",
+            f"HTTP-tjänsten kan inte starta ({exc}); installera den med "
+            f"pip install 'lss-sol-rules[server]'",
+        ) from None
     engine = _engine(rules, no_plugins)
     keys = api_keys_from_env(api_key_env)
     scheme = "https" if ssl_certfile else "http"
@@ -888,6 +1040,7 @@ class _Progress:
     is_flag=True,
     help="Stop at the first bad row (exit 1, nothing written) instead of reporting it.",
 )
+@_lang_option("Language of the messages and of the summary (the output file is data).")
 @_rules_option
 @_no_plugins_option
 def batch(
@@ -900,6 +1053,7 @@ def batch(
     ignore_columns: tuple[str, ...],
     ignore_unknown_columns: bool,
     fail_fast: bool,
+    lang: str,
     rules: tuple[str, ...],
     no_plugins: bool,
 ) -> None:
@@ -946,9 +1100,10 @@ def batch(
     except (LssSolRulesError, ImportError) as exc:
         raise _CliError(_library_message(exc)) from None
     if result.row_errors:
-        click.echo(result.error_summary(), err=True)
+        click.echo(result.error_summary(lang=lang), err=True)
     summary = ", ".join(f"{k}: {v}" for k, v in result.counts().items())
-    click.echo(f"{len(result)} cases → {out_file} ({summary})")
+    cases_word = "ärenden" if lang == "sv" else "cases"
+    click.echo(f"{len(result)} {cases_word} → {out_file} ({summary})")
 
 
 @main.command(name="diff")
@@ -1011,11 +1166,13 @@ def diff_cmd(
     import csv  # noqa: PLC0415
 
     if not (against_on or against_jurisdiction or against_rules):
-        raise click.UsageError(
+        raise _usage_error(
             "nothing to compare: give --against-on DATE, --against-jurisdiction NAME or "
-            "--against-rules FILE (or several)"
+            "--against-rules FILE (or several)",
+            "inget att jämföra: ange --against-on DATUM, --against-jurisdiction NAMN eller "
+            "--against-rules FIL (eller flera av dem)",
         )
-    when, against_when = _date(on), _date(against_on)
+    when, against_when = _date(on), _date(against_on, "--against-on")
     engine = _engine(rules, no_plugins)
     other = _engine(rules + against_rules, no_plugins) if against_rules else None
     _check_question(engine, question, when, jurisdiction)
@@ -1133,17 +1290,25 @@ def _watch_source(
             continue
         try:
             raw = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise _CliError(f"{events_file}:{line_no}: not JSON: {exc}") from None
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+            raise _CliError(
+                f"{events_file}:{line_no}: not JSON: {detail}",
+                f"{events_file}:{line_no}: raden är inte giltig JSON (tolkens beskrivning, på "
+                f"engelska: {detail})",
+            ) from None
         if isinstance(raw, dict) and isinstance(raw.get("jurisdiction"), str):
             named.setdefault(raw["jurisdiction"], line_no)
         parsed.append((line_no, raw))
     if jurisdiction is None:
         if len(named) > 1:
             listed = ", ".join(f"{j} (line {n})" for j, n in sorted(named.items()))
+            listed_sv = ", ".join(f"{j} (rad {n})" for j, n in sorted(named.items()))
             raise _CliError(
                 f"the events name several jurisdictions: {listed}; draw one list per "
-                f"jurisdiction with --jurisdiction"
+                f"jurisdiction with --jurisdiction",
+                f"händelserna anger flera regelverk: {listed_sv}; ta fram en lista per "
+                f"regelverk med --jurisdiction",
             )
         if named:
             jurisdiction = next(iter(named))
@@ -1159,13 +1324,19 @@ def _watch_source(
                 raise _CliError(
                     f"which jurisdiction's list? The events name none; pass --jurisdiction "
                     f'(or add "jurisdiction" to the events). se has the national watches; '
-                    f"{listed}"
+                    f"{listed}",
+                    f"vilket regelverks lista? Händelserna anger inget; ange --jurisdiction "
+                    f'(eller lägg till "jurisdiction" i händelserna). se har de nationella '
+                    f"bevakningarna; {listed}",
                 )
             jurisdiction = "se"
     elif named and set(named) != {jurisdiction}:
         listed = ", ".join(f"{j} (line {n})" for j, n in sorted(named.items()))
+        listed_sv = ", ".join(f"{j} (rad {n})" for j, n in sorted(named.items()))
         raise _CliError(
-            f"--jurisdiction {jurisdiction} but the events name {listed}; make them agree"
+            f"--jurisdiction {jurisdiction} but the events name {listed}; make them agree",
+            f"--jurisdiction {jurisdiction} men händelserna anger {listed_sv}; de måste stämma "
+            f"överens",
         )
     target: Any
     try:
@@ -1175,17 +1346,19 @@ def _watch_source(
             target = DurableWatch(engine, jurisdiction)
         else:
             target = _PureWatch(engine, jurisdiction)
-    except ImportError as exc:  # its message names the extra to install
-        raise _CliError(str(exc)) from None
-    except LssSolRulesError as exc:
+    except LssSolRulesError as exc:  # MissingExtraError too: it names the extra
         raise _CliError(_library_message(exc)) from None
+    except ImportError as exc:
+        raise _CliError(
+            f"the durable backend cannot start: {exc}; pip install 'lss-sol-rules[durable]'",
+            f"den beständiga bevakningen kan inte starta ({exc}); installera den med "
+            f"pip install 'lss-sol-rules[durable]'",
+        ) from None
     for line_no, raw in parsed:
         try:
             target.post(Event.from_dict(raw))
         except LssSolRulesError as exc:
-            raise _CliError(
-                f"{events_file}:{line_no}: {_library_message(exc)}"
-            ) from None
+            raise _CliError(f"{events_file}:{line_no}: {_library_message(exc)}") from None
     return target
 
 
@@ -1253,8 +1426,13 @@ def ivo_report(
 
     try:
         watch.quarter_bounds(quarter)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--quarter") from None
+    except ValueError:
+        from .values import safe_repr  # noqa: PLC0415
+
+        raise _usage_error(
+            f"--quarter: {safe_repr(quarter)} is not a quarter; write it like 2026Q3",
+            f"--quarter: {safe_repr(quarter)} är inget kvartal; skriv det som 2026Q3",
+        ) from None
     source = _watch_source(events_file, backend, jurisdiction, rules, no_plugins)
     try:
         rows = source.ivo_report(quarter)
