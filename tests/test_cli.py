@@ -171,10 +171,14 @@ expect = "forsakringskassan"
 """,
         encoding="utf-8",
     )
-    code, out = run("test", str(cases), *RULES)
+    code, out = run("test", str(cases), *RULES, "--lang", "en")
     assert code == 1
     assert "FAIL cases.toml::2:wrong on purpose: expected 'forsakringskassan', got 'kommun'" in out
     assert "1 passed, 1 failed" in out
+    code, out = run("test", str(cases), *RULES)  # Swedish by default
+    assert code == 1
+    assert "FEL cases.toml::2:wrong on purpose: väntade 'forsakringskassan', men fick 'kommun'" in out
+    assert "1 godkända, 1 underkända" in out
 
 
 def test_version() -> None:

@@ -81,11 +81,18 @@ class Case:
 
 @attrs.frozen
 class CaseResult:
-    """The outcome of running one case."""
+    """The outcome of running one case: ``message`` in English, ``message_sv`` in Swedish."""
 
     case: Case
     passed: bool
     message: str
+    message_sv: str | None = None
+
+    def text(self, lang: str = "en") -> str:
+        """The outcome in *lang* (``"sv"`` or English)."""
+        if lang[:2].lower() == "sv" and self.message_sv is not None:
+            return self.message_sv
+        return self.message
 
 
 def _normalise_expect(value: Any) -> Any:
@@ -242,26 +249,69 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
         if want is not None:
             cls = getattr(errors, want, None)
             if isinstance(cls, type) and isinstance(exc, cls):
-                return CaseResult(case, True, f"raised {type(exc).__name__} as expected")
-        return CaseResult(case, False, f"raised {type(exc).__name__}: {exc}")
-    problems: list[str] = []
+                name = type(exc).__name__
+                return CaseResult(
+                    case, True, f"raised {name} as expected", f"gav {name} som väntat"
+                )
+        return CaseResult(
+            case,
+            False,
+            f"raised {type(exc).__name__}: {exc}",
+            f"gav {type(exc).__name__}: {exc.message('sv')}",
+        )
+    problems: list[tuple[str, str]] = []
     if case.expect_error is not None:
-        problems.append(f"expected {case.expect_error}, got a decision ({d.status})")
+        problems.append(
+            (
+                f"expected {case.expect_error}, got a decision ({d.status})",
+                f"väntade {case.expect_error}, men fick ett beslut ({d.status})",
+            )
+        )
     if case.has_expect:
         if d.status != "decided":
+            missing = ", ".join(d.missing)
             problems.append(
-                f"expected {case.expect!r}, got undetermined (missing {', '.join(d.missing)})"
+                (
+                    f"expected {case.expect!r}, got undetermined (missing {missing})",
+                    f"väntade {case.expect!r}, men svaret är inte avgjort (saknas: {missing})",
+                )
             )
         elif d.value != case.expect:
-            problems.append(f"expected {case.expect!r}, got {d.value!r}")
+            problems.append(
+                (
+                    f"expected {case.expect!r}, got {d.value!r}",
+                    f"väntade {case.expect!r}, men fick {d.value!r}",
+                )
+            )
     if case.expect_status is not None and d.status != case.expect_status:
-        problems.append(f"expected status {case.expect_status}, got {d.status}")
+        problems.append(
+            (
+                f"expected status {case.expect_status}, got {d.status}",
+                f"väntade status {case.expect_status}, men fick {d.status}",
+            )
+        )
     if case.expect_missing is not None and tuple(d.missing) != case.expect_missing:
-        problems.append(f"expected missing {list(case.expect_missing)}, got {list(d.missing)}")
+        want, got = list(case.expect_missing), list(d.missing)
+        problems.append(
+            (
+                f"expected missing {want}, got {got}",
+                f"väntade att {want} skulle saknas, men saknas: {got}",
+            )
+        )
     fired = {r.rule_id for r in d.reasons}
     for rid in case.expect_rules:
         if rid not in fired:
-            problems.append(f"expected rule {rid!r} to fire; fired: {sorted(fired)}")
+            problems.append(
+                (
+                    f"expected rule {rid!r} to fire; fired: {sorted(fired)}",
+                    f"väntade att regeln {rid!r} skulle tillämpas; tillämpades: {sorted(fired)}",
+                )
+            )
     if problems:
-        return CaseResult(case, False, "; ".join(problems))
-    return CaseResult(case, True, "ok")
+        return CaseResult(
+            case,
+            False,
+            "; ".join(en for en, _ in problems),
+            "; ".join(sv for _, sv in problems),
+        )
+    return CaseResult(case, True, "ok", "ok")

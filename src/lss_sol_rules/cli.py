@@ -779,16 +779,20 @@ def test_cases(
     except RuleFileError as exc:
         raise _CliError(_library_message(exc)) from None
     passed = failed = 0
+    sv = lang == "sv"
     for case in cases:
         result = run_case(engine, case)
         if result.passed:
             passed += 1
             if verbose:
-                click.echo(f"PASS {case.id}")
+                click.echo(f"{'OK' if sv else 'PASS'} {case.id}")
         else:
             failed += 1
-            click.echo(f"FAIL {case.id}: {result.message}")
-    click.echo(f"{passed} passed, {failed} failed")
+            click.echo(f"{'FEL' if sv else 'FAIL'} {case.id}: {result.text(lang)}")
+    if sv:
+        click.echo(f"{passed} godkända, {failed} underkända")
+    else:
+        click.echo(f"{passed} passed, {failed} failed")
     if failed or not cases:
         sys.exit(1)
 
