@@ -40,7 +40,7 @@ from .model import (
 )
 from .sources import public_source
 from .tables import TableIndex, build_index, check_table, index_from_scopes
-from .values import Value, is_of_type
+from .values import Value, format_number, is_of_type, safe_repr
 from .watchdecl import check_watches
 
 __all__ = [
@@ -167,9 +167,20 @@ class _Located(Protocol):
     def id(self) -> str: ...
 
 
-def _rule_error(where: _Located, problem: str) -> RuleFileError:
-    """A :class:`RuleFileError` at a rule's (or constraint's) file and line."""
-    return RuleFileError(problem, file=where.file, line=where.line, rule_id=where.id)
+def _rule_error(where: _Located, problem: str, sv: str) -> RuleFileError:
+    """A :class:`RuleFileError` at a rule's (or constraint's) file and line; *sv*: the
+    problem in Swedish."""
+    return RuleFileError(
+        problem, file=where.file, line=where.line, rule_id=where.id, problem_sv=sv
+    )
+
+
+_KIND_SV = {
+    "fact": "en uppgift",
+    "param": "en parameter",
+    "question": "en fråga",
+    "on": "det inbyggda namnet `on`",
+}
 
 
 def _ancestors(jurisdiction: str) -> tuple[str, ...]:
@@ -284,6 +295,11 @@ class View:
                         f"transitively (a chain of n rules overriding each other implies "
                         f"n²/2); let the exceptions override the general rule directly instead "
                         f"of each other, or split the question",
+                        f"`overrides` i reglerna som besvarar {rule.question!r} ger sammanlagt "
+                        f"fler än {format_number(MAX_OVERRIDE_PAIRS)} par (regel, blockerande "
+                        f"regel), räknat transitivt (en kedja av n regler som åsidosätter "
+                        f"varandra ger n²/2); låt undantagen åsidosätta huvudregeln direkt i "
+                        f"stället för varandra, eller dela upp frågan",
                     )
                 closed[rid] = frozenset(acc)
         return closed
@@ -296,6 +312,8 @@ class View:
             file=rule.file,
             line=rule.line,
             rule_id=rid,
+            problem_sv="`overrides` bildar en cirkel genom den här regeln; ett undantag kan inte "
+            "samtidigt vara den regel det är ett undantag från",
         )
 
     def in_force(self, question: str, on: date) -> list[CompiledRule]:
@@ -445,6 +463,11 @@ class View:
                     f"is checked for a collision when the rules load): split the question into "
                     f"several, or write the rows as a decision table ([[tables]]), whose rows "
                     f"are checked by sorting",
+                    f"{format_number(len(loose))} regler besvarar {question!r} i jurisdiktionen "
+                    f"{self.jurisdiction!r}; högst {MAX_RULES_PER_QUESTION} får göra det (varje "
+                    f"par prövas mot krockar när reglerna läses in): dela upp frågan i flera, "
+                    f"eller skriv raderna som en beslutstabell ([[tables]]), vars rader prövas "
+                    f"genom sortering",
                 )
             qdecl = self.book.questions[question]
             loose_ids = {r.id for r in loose}
@@ -474,6 +497,9 @@ class View:
                         f"two `default = true` rules answer {question!r} at the same time: "
                         f"{a.id!r} ({a.where}) and {b.id!r} ({b.where}); give them "
                         f"valid_from/valid_to that do not overlap",
+                        f"två regler med `default = true` besvarar {question!r} samtidigt: "
+                        f"{a.id!r} ({a.where}) och {b.id!r} ({b.where}); ge dem "
+                        f"valid_from/valid_to som inte överlappar",
                     )
                 same_value = a.compute is None and b.compute is None and a.value == b.value
                 if same_value or qdecl.hit_policy == "collect":
@@ -488,6 +514,13 @@ class View:
                         f"expanded into and-clauses; {a.id!r} and {b.id!r} alone need "
                         f"{proof_size(a.node, b.node):,}); add `overrides` between exceptions, "
                         f"or simplify long and/or combinations (move them into a question)",
+                        f"att bevisa att reglerna som besvarar {question!r} i jurisdiktionen "
+                        f"{self.jurisdiction!r} inte kan krocka kräver fler än "
+                        f"{format_number(MAX_PROOF_WORK)} jämförelser av deras villkor (varje "
+                        f"villkor skrivs ut som och-satser; bara {a.id!r} och {b.id!r} kräver "
+                        f"{format_number(proof_size(a.node, b.node))}); lägg till `overrides` "
+                        f"mellan undantagen, eller förenkla långa kombinationer av and/or "
+                        f"(flytta dem till en fråga)",
                     )
                 if can_both_hold(a.node, b.node):
                     raise _rule_error(
@@ -497,6 +530,11 @@ class View:
                         f"{question!r} with different values and nothing proves they cannot "
                         f'both apply; add `overrides = ["{a.id}"]` to the exception, or make '
                         f"the conditions exclusive (for example `x > p` and `x <= p`)",
+                        f"reglerna {a.id!r} ({a.where}, lager {a.layer!r}) och {b.id!r} "
+                        f"({b.where}, lager {b.layer!r}) besvarar båda {question!r} med olika "
+                        f"värden, och inget visar att de inte kan gälla samtidigt; lägg till "
+                        f'`overrides = ["{a.id}"]` i undantaget, eller gör villkoren ömsesidigt '
+                        f"uteslutande (till exempel `x > p` och `x <= p`)",
                     )
 
 
@@ -549,6 +587,8 @@ class Rulebook:
                         f"fact {f.name!r} is already declared in {self.facts[f.name].source}; "
                         f"declare each fact once",
                         file=rf.path,
+                        problem_sv=f"uppgiften {f.name!r} är redan deklarerad i "
+                        f"{self.facts[f.name].source}; deklarera varje uppgift en gång",
                     )
                 self.facts[f.name] = f
             for q in rf.questions:
@@ -559,6 +599,8 @@ class Rulebook:
                         f"question {q.name!r} is already declared in "
                         f"{self.questions[q.name].source}",
                         file=rf.path,
+                        problem_sv=f"frågan {q.name!r} är redan deklarerad i "
+                        f"{self.questions[q.name].source}; deklarera varje fråga en gång",
                     )
                 self.questions[q.name] = q
             for p in rf.parameters:
@@ -572,12 +614,16 @@ class Rulebook:
                             f"parameter {p.name!r} is already declared for jurisdiction "
                             f"{p.jurisdiction!r} in {other.source}",
                             file=rf.path,
+                            problem_sv=f"parametern {p.name!r} är redan deklarerad för "
+                            f"jurisdiktionen {p.jurisdiction!r} i {other.source}",
                         )
                     if (other.type, other.of) != (p.type, p.of):
                         raise RuleFileError(
                             f"parameter {p.name!r} overrides {other.source} with type "
                             f"{p.type!r}, but it is {other.type!r} there",
                             file=rf.path,
+                            problem_sv=f"parametern {p.name!r} ersätter den i {other.source} "
+                            f"med typen {p.type!r}, men där har den typen {other.type!r}",
                         )
                 versions.append(attrs.evolve(p, layer=layer, adopted=adopted))
 
@@ -588,6 +634,8 @@ class Rulebook:
                 raise RuleFileError(
                     f"question {q.name!r}: `subject` names unknown fact {q.subject!r}{hint}",
                     file=q.source,
+                    problem_sv=f"frågan {q.name!r}: `subject` anger den okända uppgiften "
+                    f"{q.subject!r}{did_you_mean(q.subject, self.facts, 'sv')}",
                 )
 
     def _scope(self) -> Scope:
@@ -599,6 +647,9 @@ class Rulebook:
                 raise RuleFileError(
                     f"parameter {name!r} has the name of a {symbols[name].kind}; rename one",
                     file=versions[0].source,
+                    problem_sv=f"parametern {name!r} har samma namn som "
+                    f"{_KIND_SV.get(symbols[name].kind, symbols[name].kind)}; byt namn på en av "
+                    f"dem",
                 )
             symbols[name] = Symbol("param", versions[0].type, versions[0].of)
         for q in self.questions.values():
@@ -606,6 +657,9 @@ class Rulebook:
                 raise RuleFileError(
                     f"question {q.name!r} has the name of a {symbols[q.name].kind}; rename one",
                     file=q.source,
+                    problem_sv=f"frågan {q.name!r} har samma namn som "
+                    f"{_KIND_SV.get(symbols[q.name].kind, symbols[q.name].kind)}; byt namn på en "
+                    f"av dem",
                 )
             elem_values = q.values if q.type != "list" else None
             symbols[q.name] = Symbol("question", q.type, q.of, elem_values)
@@ -618,7 +672,13 @@ class Rulebook:
         try:
             return compile_expr(spec.text, spec.node, scope or self.scope)
         except ExpressionError as exc:
-            raise RuleFileError(str(exc), file=file, line=spec.line, rule_id=rule_id) from None
+            raise RuleFileError(
+                str(exc),
+                file=file,
+                line=spec.line,
+                rule_id=rule_id,
+                problem_sv=exc.message("sv"),
+            ) from None
 
     def _compile(self) -> None:
         fact_scope = Scope(
@@ -640,12 +700,15 @@ class Rulebook:
                         f"but the fact is {f.type}",
                         file=f.source,
                         line=self._fact_line(f.name),
+                        problem_sv=f"`derive` för uppgiften {f.name!r} ger ett värde av typen "
+                        f"{expr.type}, men uppgiften är av typen {f.type}",
                     )
                 if f.name in expr.facts:
                     raise RuleFileError(
                         f"fact {f.name!r} is derived from itself",
                         file=f.source,
                         line=self._fact_line(f.name),
+                        problem_sv=f"uppgiften {f.name!r} härleds ur sig själv",
                     )
                 self.derive[f.name] = expr
         for rf, layer in self.files:
@@ -658,6 +721,7 @@ class Rulebook:
                         raise _rule_error(
                             spec,
                             f"rule id is already used at {other.where}",
+                            f"regelns id används redan i {other.where}",
                         )
                 rule = self._rule(spec, layer, rf.jurisdiction)
                 self.rules.append(rule)
@@ -683,6 +747,11 @@ class Rulebook:
                         rule,
                         f"`overrides` names {target!r}, which is not a rule answering "
                         f"{rule.question!r}{hint}",
+                        f"`overrides` anger {target!r}, som inte är en regel som besvarar "
+                        f"{rule.question!r}"
+                        + did_you_mean(
+                            target, [r.id for r in self.rules if r.question == rule.question], "sv"
+                        ),
                     )
         self._check_question_cycles()
 
@@ -694,12 +763,17 @@ class Rulebook:
                 "gives, so given() would make it fail for every case without the fact; "
                 "write the check over the facts themselves (it is skipped while they are "
                 "missing)",
+                "`check` kan inte använda given(): en kontroll prövas bara mot de uppgifter "
+                "ärendet har, så given() skulle få den att slå fel för varje ärende som saknar "
+                "uppgiften; skriv kontrollen direkt över uppgifterna (den hoppas över så länge "
+                "de saknas)",
             )
         expr = self._expr(c.check, c.file, c.id)
         if expr.type != "bool" or expr.questions:
             raise _rule_error(
                 c,
                 "`check` must be a bool expression over facts",
+                "`check` ska vara ett uttryck av typen bool över uppgifter",
             )
         return CompiledConstraint(c.id, expr, c.message, jurisdiction)
 
@@ -711,6 +785,9 @@ class Rulebook:
                 spec,
                 f"answers unknown question {spec.question!r}{hint}; declare it "
                 f'under [questions."{spec.question}"]',
+                f"besvarar den okända frågan {spec.question!r}"
+                f"{did_you_mean(spec.question, self.questions, 'sv')}; deklarera den under "
+                f'[questions."{spec.question}"]',
             )
         conditions: list[CompiledCondition] = []
         for cspec in ([spec.scope] if spec.scope else []) + list(spec.conditions):
@@ -721,6 +798,8 @@ class Rulebook:
                     file=spec.file,
                     line=cspec.line,
                     rule_id=spec.id,
+                    problem_sv=f"villkoret {cspec.text!r} ger ett värde av typen {expr.type}, "
+                    f"inte bool",
                 )
             conditions.append(CompiledCondition(cspec.text, expr, cspec.label))
         elem = q.of if q.type == "list" else q.type
@@ -734,6 +813,8 @@ class Rulebook:
                     file=spec.file,
                     line=spec.compute.line,
                     rule_id=spec.id,
+                    problem_sv=f"`compute` ger ett värde av typen {compute.type}, men {q.name!r} "
+                    f"tar ett värde av typen {want}",
                 )
         else:
             want = elem if q.hit_policy == "collect" else q.type
@@ -743,9 +824,12 @@ class Rulebook:
                 or (q.values is not None and q.type == "list" and spec.value not in q.values)
             ):
                 allowed = f"; allowed: {list(q.values)}" if q.values else ""
+                allowed_sv = f"; tillåtna värden: {list(q.values)}" if q.values else ""
                 raise _rule_error(
                     spec,
                     f"`value` {spec.value!r} is not a {want} answer to {q.name!r}{allowed}",
+                    f"`value` {safe_repr(spec.value)} är inte ett svar av typen {want} på "
+                    f"{q.name!r}{allowed_sv}",
                 )
         exprs = [c.expr for c in conditions] + ([compute] if compute else [])
         facts = sorted({n for e in exprs for n in e.facts})
@@ -756,6 +840,7 @@ class Rulebook:
             raise _rule_error(
                 spec,
                 f"a rule of {spec.question!r} cannot read its own question",
+                f"en regel för {spec.question!r} kan inte läsa sin egen fråga",
             )
         for tmpl in (spec.explain.sv, spec.explain.en):
             for m in _PLACEHOLDER.finditer(tmpl):
@@ -766,6 +851,9 @@ class Rulebook:
                         spec,
                         f"`explain` names {{{name}}}, which is not a fact, parameter, question, "
                         f"{{value}} or {{on}}{hint}",
+                        f"`explain` nämner {{{name}}}, som inte är en uppgift, parameter, fråga, "
+                        f"{{value}} eller {{on}}"
+                        + did_you_mean(name, [*self.scope.symbols, *_BUILTIN_PLACEHOLDERS], "sv"),
                     )
         nodes = [c.expr.node for c in conditions]
         node: Node | None = None
@@ -869,7 +957,14 @@ class Rulebook:
             f"its expressions; the limit is {MAX_EVALUATION_DEPTH}); flatten the chain by "
             f"reading the facts directly"
         )
-        self._error_at(top, problem, rules_of)
+        what_sv = "frågor läser andra frågor" if top[0] == "q" else "härledda uppgifter härleds"
+        problem_sv = (
+            f"{what_sv} i för många led för att kunna beräknas: {' → '.join(shown)} "
+            f"({len(chain)} steg, djup {cost[top]}; varje fråga räknas som 4 och varje härledd "
+            f"uppgift som 3, plus djupet i dess uttryck; gränsen är {MAX_EVALUATION_DEPTH}); "
+            f"gör kedjan kortare genom att läsa uppgifterna direkt"
+        )
+        self._error_at(top, problem, problem_sv, rules_of)
 
     def _cycle_error(
         self, cycle: list[tuple[str, str]], rules_of: Mapping[str, list[CompiledRule]]
@@ -877,18 +972,26 @@ class Rulebook:
         names = " → ".join(n for _, n in cycle)
         if cycle[0][0] == "q":
             problem = f"questions depend on each other in a cycle: {names}"
+            problem_sv = f"frågorna beror av varandra i en cirkel: {names}"
         else:
             problem = f"derived facts derive from each other in a cycle: {names}"
-        self._error_at(cycle[0], problem, rules_of)
+            problem_sv = f"de härledda uppgifterna härleds ur varandra i en cirkel: {names}"
+        self._error_at(cycle[0], problem, problem_sv, rules_of)
 
     def _error_at(
-        self, node: tuple[str, str], problem: str, rules_of: Mapping[str, list[CompiledRule]]
+        self,
+        node: tuple[str, str],
+        problem: str,
+        problem_sv: str,
+        rules_of: Mapping[str, list[CompiledRule]],
     ) -> None:
         kind, name = node
         if kind == "q":
-            raise _rule_error(rules_of[name][0], problem)
+            raise _rule_error(rules_of[name][0], problem, problem_sv)
         decl = self.facts[name]
-        raise RuleFileError(problem, file=decl.source, line=self._fact_line(name))
+        raise RuleFileError(
+            problem, file=decl.source, line=self._fact_line(name), problem_sv=problem_sv
+        )
 
     def _fact_line(self, name: str) -> int | None:
         for rf, _ in self.files:
