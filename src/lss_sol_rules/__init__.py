@@ -148,13 +148,19 @@ def load(
         try:
             sources = _cast("_Iterable[object]", impl.function())
         except Exception as exc:
-            raise PluginError(impl.plugin_name, f"lss_sol_rules_rule_files failed: {exc}") from exc
+            raise PluginError(
+                impl.plugin_name,
+                f"lss_sol_rules_rule_files failed: {exc}",
+                f"lss_sol_rules_rule_files misslyckades ({type(exc).__name__}, på engelska: {exc})",
+            ) from exc
         for src in sources:
             if not isinstance(src, RuleSource):
                 raise PluginError(
                     impl.plugin_name,
                     "lss_sol_rules_rule_files must return "
                     f"RuleSource objects, got {type(src).__name__}",
+                    "lss_sol_rules_rule_files ska lämna RuleSource-objekt, men lämnade "
+                    f"{type(src).__name__}",
                 )
             files.append(
                 (
@@ -170,17 +176,29 @@ def load(
         try:
             extra = _cast("_Iterable[object]", impl.function())
         except Exception as exc:
-            raise PluginError(impl.plugin_name, f"lss_sol_rules_functions failed: {exc}") from exc
+            raise PluginError(
+                impl.plugin_name,
+                f"lss_sol_rules_functions failed: {exc}",
+                f"lss_sol_rules_functions misslyckades ({type(exc).__name__}, på engelska: {exc})",
+            ) from exc
         for f in extra:
             if not isinstance(f, Function):
                 raise PluginError(
                     impl.plugin_name,
                     f"lss_sol_rules_functions must return Function objects, got {type(f).__name__}",
+                    "lss_sol_rules_functions ska lämna Function-objekt, men lämnade "
+                    f"{type(f).__name__}",
                 )
             if f.name in functions or f.name == "at":
                 raise PluginError(
                     impl.plugin_name,
                     f"function {f.name!r} is already provided by {owners.get(f.name, 'built-in')}",
+                    f"funktionen {f.name!r} finns redan, från "
+                    + (
+                        "biblioteket självt"
+                        if owners.get(f.name, "built-in") == "built-in"
+                        else f"tillägget {owners[f.name]!r}"
+                    ),
                 )
             functions[f.name] = f
             owners[f.name] = impl.plugin_name

@@ -304,9 +304,7 @@ class ExpressionError(LssSolRulesError, ValueError):
     outside the library) makes the Swedish message say that the problem is quoted in English.
     """
 
-    def __init__(
-        self, problem: str, text: str, column: int, problem_sv: str | None = None
-    ) -> None:
+    def __init__(self, problem: str, text: str, column: int, problem_sv: str | None = None) -> None:
         self.problem = problem
         self.problem_sv_short = problem_sv
         self.text = text
@@ -602,15 +600,21 @@ class RuleConflictError(EvaluationError):
 
 class PluginError(LssSolRulesError, RuntimeError):
     """A plugin failed to import or to provide its rules (for the operator who installed
-    it: the problem is in English, framed in Swedish)."""
+    it).
 
-    def __init__(self, plugin: str, problem: str) -> None:
+    ``problem`` / ``problem_sv`` say what went wrong in English and Swedish; where the cause
+    is another exception (an import error, a plugin's own bug), its text is quoted as it
+    is, in English. A *problem_sv* left out (a plugin raising this error itself) makes the
+    Swedish message say that the problem follows in English.
+    """
+
+    def __init__(self, plugin: str, problem: str, problem_sv: str | None = None) -> None:
         self.plugin = plugin
         self.problem = problem
         _init(
             self,
             problem,
-            f"tillägget kunde inte läsas in (felet beskrivs på engelska): {problem}",
+            problem_sv or f"tillägget kunde inte läsas in (felet beskrivs på engelska): {problem}",
             frame=(f"plugin {plugin!r}: ", f"tillägget {plugin!r}: "),
         )
 

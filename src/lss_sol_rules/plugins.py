@@ -35,7 +35,12 @@ def get_plugin_manager(plugins: bool | Iterable[object] = True) -> pluggy.Plugin
             try:
                 plugin = ep.load()
             except Exception as exc:
-                raise PluginError(ep.name, f"failed to import {ep.value!r}: {exc}") from exc
+                raise PluginError(
+                    ep.name,
+                    f"failed to import {ep.value!r}: {exc}",
+                    f"modulen {ep.value!r} kunde inte importeras "
+                    f"({type(exc).__name__}, på engelska: {exc})",
+                ) from exc
             _register(pm, plugin, ep.name)
     elif not isinstance(plugins, bool):
         for plugin in plugins:
@@ -46,8 +51,16 @@ def get_plugin_manager(plugins: bool | Iterable[object] = True) -> pluggy.Plugin
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     if pm.is_registered(plugin) or pm.get_plugin(name) is not None:
-        raise PluginError(name, "is registered twice")
+        raise PluginError(
+            name,
+            "is registered twice",
+            "är registrerat två gånger; ange varje tillägg en gång",
+        )
     try:
         pm.register(plugin, name=name)
     except (ValueError, pluggy.PluginValidationError) as exc:
-        raise PluginError(name, f"is not a valid plugin: {exc}") from exc
+        raise PluginError(
+            name,
+            f"is not a valid plugin: {exc}",
+            f"är inte ett giltigt tillägg (pluggys beskrivning, på engelska: {exc})",
+        ) from exc
