@@ -250,10 +250,12 @@ def _compile(
             found = next((r for p, r in by_path.items() if _same_file(p, file)), None)
         return found
 
-    def give_up(problem: str, every: bool = False) -> None:
+    def give_up(problem: str, problem_sv: str, every: bool = False) -> None:
         for report in by_path.values():
             if every or not report.errors:
-                report.errors.append(RuleFileError(problem, file=str(report.path)))
+                report.errors.append(
+                    RuleFileError(problem, file=str(report.path), problem_sv=problem_sv)
+                )
 
     for _ in range(MAX_COMPILE_ROUNDS):
         files: list[tuple[RuleFile, str]] = []
@@ -270,7 +272,11 @@ def _compile(
                 (k for k, rf in current.items() if rf is not None and rf.path == exc.file), None
             )
             if report is None or key is None:
-                give_up(f"not compiled: with the files checked, the installed rules fail: {exc}")
+                give_up(
+                    f"not compiled: with the files checked, the installed rules fail: {exc}",
+                    f"reglerna kunde inte kompileras: med de kontrollerade filerna går de "
+                    f"installerade reglerna inte att kompilera: {exc.message('sv')}",
+                )
                 return None
             report.errors.append(exc)
             failing = current[key]
@@ -281,11 +287,13 @@ def _compile(
             else:
                 current[key] = None  # not a rule of its own: the file is left out
         except LssSolRulesError as exc:  # a plugin function, a rulebook-wide problem
-            give_up(f"not compiled: {exc}")
+            give_up(f"not compiled: {exc}", f"reglerna kunde inte kompileras: {exc.message('sv')}")
             return None
     give_up(
         f"not compiled further: more than {MAX_COMPILE_ROUNDS} problems; fix those reported "
         f"and check again",
+        f"kompileringen avbröts: fler än {MAX_COMPILE_ROUNDS} fel; rätta dem som visas och "
+        f"kontrollera igen",
         every=True,
     )
     return None
