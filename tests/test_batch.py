@@ -171,7 +171,7 @@ def test_read_csv_types_cells_from_the_schema(tmp_path: Path) -> None:
 def test_read_csv_errors_name_column_and_row(tmp_path: Path) -> None:
     with pytest.raises(lsr.FactError, match="did you mean 'alder'"):
         read_csv(ENGINE, write_csv(tmp_path / "a.csv", [{"aldr": "3"}]))
-    with pytest.raises(lsr.FactError, match=r"row 1 \(line 2\): FactError: fact 'alder': 'tre'"):
+    with pytest.raises(lsr.FactError, match=r"fact 'alder': row 1 \(line 2\): 'tre' is not"):
         read_csv(ENGINE, write_csv(tmp_path / "b.csv", [{"alder": "tre"}]), errors="raise")
     cases = read_csv(ENGINE, write_csv(tmp_path / "d.csv", [{"skolungdom": "kanske"}]))
     assert cases.records == [{}]

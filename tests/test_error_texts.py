@@ -44,6 +44,7 @@ from lss_sol_rules.errors import (
     RuleConflictError,
     RuleFileError,
 )
+from lss_sol_rules.extras import MissingExtraError
 from lss_sol_rules.model import FactDecl
 from lss_sol_rules.watch import Caseload, Event
 
@@ -307,6 +308,7 @@ def _samples() -> list[LssSolRulesError]:
         EventError("a", "beslut", "unknown case", "okänt ärende"),
         CaseFileError("cases.csv", "no such case file", None, "ärendefilen finns inte"),
         DiffError("nothing to compare", sv="inget att jämföra"),
+        MissingExtraError("server", "FastAPI", "the HTTP service", "HTTP-tjänsten"),
         *_durable_samples(),
     ]
 

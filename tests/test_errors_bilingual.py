@@ -81,6 +81,7 @@ SWEDISH_POSITION = {
     "_fail": 3,
     "_out_of_range": 4,
     "RowError": 5,
+    "PluginError": 2,
 }
 SWEDISH_KEYWORDS = frozenset({"sv", "problem_sv", "message_sv"})
 KNOWN = BILINGUAL_BY_CONSTRUCTION | set(SWEDISH_POSITION) | {"QuestionError", "ServiceError"}

@@ -44,7 +44,6 @@ from .errors import (
     FactError,
     Hint,
     LssSolRulesError,
-    _init,
     did_you_mean,
     is_swedish,
 )
@@ -149,18 +148,17 @@ class RowError:
         return f"{self.where(lang)}: {self.text(lang)}"
 
     def as_fact_error(self) -> FactError:
-        """This row's error raised for a caller who asked to fail at the first bad row.
-
-        The row comes first (``row 1 (line 2): FactError: fact 'alder': ...``): the row's
-        message names the fact already, so the error adds no second ``fact 'alder':``."""
-        err = FactError(
-            self.fact or "<row>",
-            f"{self.where()}: {self.message}",
-            None,
-            f"{self.where('sv')}: {self.text('sv')}",
-        )
-        _init(err, err.problem_en, err.problem_sv)  # the same texts, without the fact frame
-        return err
+        """This row's error raised for a caller who asked to fail at the first bad row:
+        ``fact 'alder': row 1 (line 2): 'abc' is not a whole number`` (the fact named once,
+        in the error's frame)."""
+        fact = self.fact or "<row>"
+        en, sv = self.message, self.text("sv")
+        probe = FactError(fact, "|", None, "|")  # its frames: "fact 'x': ", "uppgiften 'x': "
+        frame_en, frame_sv = (probe.message(lang).removesuffix("|") for lang in ("en", "sv"))
+        en = en.removeprefix("FactError: ").removeprefix(frame_en)
+        if frame_sv:
+            sv = sv.removeprefix(frame_sv)
+        return FactError(fact, f"{self.where()}: {en}", None, f"{self.where('sv')}: {sv}")
 
     def __str__(self) -> str:
         return self.describe()

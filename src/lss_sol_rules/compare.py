@@ -23,7 +23,7 @@ import attrs
 
 from .batch import BatchResult, _as_list, _key, _prepare, evaluate_many
 from .engine import Engine
-from .errors import LssSolRulesError
+from .errors import Hint, LssSolRulesError
 from .model import Decision
 from .values import Value
 
@@ -339,6 +339,30 @@ def _applies(rule_jurisdiction: str, jurisdiction: str) -> bool:
     return jurisdiction == rule_jurisdiction or jurisdiction.startswith(rule_jurisdiction + "/")
 
 
+_ANOTHER_SETTING = Hint(
+    python=(
+        "give another date (against_on), jurisdiction (against_jurisdiction) or rules (against)",
+        "ange ett annat datum (against_on), regelverk (against_jurisdiction) eller andra "
+        "regler (against)",
+    ),
+    cli=(
+        "give --against-on DATE, --against-jurisdiction NAME or --against-rules FILE",
+        "ange --against-on DATUM, --against-jurisdiction NAMN eller --against-rules FIL",
+    ),
+    http=(
+        "give another date (against_on), jurisdiction (against_jurisdiction) or rules (against)",
+        "ange ett annat datum (against_on), regelverk (against_jurisdiction) eller andra "
+        "regler (against)",
+    ),
+    plain=(
+        "give another date (against_on / --against-on), jurisdiction (against_jurisdiction "
+        "/ --against-jurisdiction) or rules (against / --against-rules)",
+        "ange ett annat datum (against_on / --against-on), regelverk (against_jurisdiction "
+        "/ --against-jurisdiction) eller andra regler (against / --against-rules)",
+    ),
+)
+
+
 def check_settings(old: Setting, new: Setting, question: str) -> None:
     """Refuse settings that cannot be a comparison (see :class:`DiffError`)."""
     if (
@@ -347,12 +371,9 @@ def check_settings(old: Setting, new: Setting, question: str) -> None:
         and old.jurisdiction == new.jurisdiction
     ):
         raise DiffError(
-            "nothing to compare: the new setting is the old one; give another date "
-            "(against_on / --against-on), jurisdiction (against_jurisdiction / "
-            "--against-jurisdiction) or rules (against / --against-rules)",
-            sv="inget att jämföra: den nya inställningen är densamma som den gamla; ange ett "
-            "annat datum (against_on / --against-on), regelverk (against_jurisdiction / "
-            "--against-jurisdiction) eller andra regler (against / --against-rules)",
+            "nothing to compare: the new setting is the old one",
+            sv="inget att jämföra: den nya inställningen är densamma som den gamla",
+            hint=_ANOTHER_SETTING,
         )
     if old.engine is new.engine:
         return
@@ -364,18 +385,45 @@ def check_settings(old: Setting, new: Setting, question: str) -> None:
         where = sorted({rf.jurisdiction for rf in outside})
         raise DiffError(
             f"the new rules do not apply in the jurisdiction compared, "
-            f"{new.jurisdiction!r}: {files}; pass --against-jurisdiction {where[0]} "
-            f"(against_jurisdiction={where[0]!r}) to compare under them",
+            f"{new.jurisdiction!r}: {files}",
             sv=f"de nya reglerna gäller inte i det regelverk som jämförs, "
-            f"{new.jurisdiction!r}: {files}; ange --against-jurisdiction {where[0]} "
-            f"(against_jurisdiction={where[0]!r}) för att jämföra med dem",
+            f"{new.jurisdiction!r}: {files}",
+            hint=Hint(
+                python=(
+                    f"pass against_jurisdiction={where[0]!r} to compare under them",
+                    f"ange against_jurisdiction={where[0]!r} för att jämföra med dem",
+                ),
+                cli=(
+                    f"pass --against-jurisdiction {where[0]} to compare under them",
+                    f"ange --against-jurisdiction {where[0]} för att jämföra med dem",
+                ),
+                http=(
+                    f"pass against_jurisdiction={where[0]!r} to compare under them",
+                    f"ange against_jurisdiction={where[0]!r} för att jämföra med dem",
+                ),
+                default="python",
+            ),
         )
     if not added and old.on == new.on and old.jurisdiction == new.jurisdiction:
         raise DiffError(
-            "nothing to compare: the new engine loads no rule file the old one does not; "
-            "pass the proposal's rule files (--against-rules FILE)",
+            "nothing to compare: the new engine loads no rule file the old one does not",
             sv="inget att jämföra: den nya uppsättningen läser inte in någon regelfil som "
-            "den gamla saknar; ange förslagets regelfiler (--against-rules FIL)",
+            "den gamla saknar",
+            hint=Hint(
+                python=(
+                    "load the proposal's rule files into the engine passed as `against`",
+                    "läs in förslagets regelfiler i den motor som ges som `against`",
+                ),
+                cli=(
+                    "pass the proposal's rule files (--against-rules FILE)",
+                    "ange förslagets regelfiler (--against-rules FIL)",
+                ),
+                http=(
+                    "load the proposal's rule files into the engine passed as `against`",
+                    "läs in förslagets regelfiler i den motor som ges som `against`",
+                ),
+                default="cli",
+            ),
         )
     new.engine.view_for(question, new.jurisdiction)
 
