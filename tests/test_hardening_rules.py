@@ -577,16 +577,51 @@ def test_a_lone_surrogate_in_text_given_directly_is_refused() -> None:
         read_rule_file("direct.toml", text)
 
 
+@pytest.mark.parametrize(
+    "when",
+    [
+        "max(h_x, 0) == {i}",  # no fact tested against constants: every pair would be proved
+        "h_x >= {i}",  # ranges that all meet: 4.5 million pairs
+    ],
+)
 def test_too_many_rules_for_one_question_are_refused_quickly(
-    rule_file: Callable[..., Path],
+    rule_file: Callable[..., Path], when: str
 ) -> None:
     parts = [FACT_X, question("t.q", "int")]
     for i in range(3000):
-        parts.append(rule(f"t.r{i}", "t.q", f'when = "h_x == {i}"\nvalue = {i}'))
+        parts.append(rule(f"t.r{i}", "t.q", f'when = "{when.format(i=i)}"\nvalue = {i}'))
     with budget(30, 400, trace=False):
         err = load_error(rule_file, "".join(parts))
     assert "at most 500" in str(err)
     assert err.rule_id == "t.r500"
+
+
+def test_thousands_of_rules_partitioned_by_one_fact_load_and_answer(
+    rule_file: Callable[..., Path],
+) -> None:
+    """Rules that each test one fact against constants are proved exclusive by sorting
+    and indexed by that fact: 3,000 load, and a decision runs only the rule that applies."""
+    parts = [FACT_X, question("t.q", "int")]
+    for i in range(3000):
+        parts.append(rule(f"t.r{i}", "t.q", f'when = "h_x == {i}"\nvalue = {i}'))
+    with budget(30, 400, trace=False):
+        engine = load(rule_file, "".join(parts))
+    d = engine.evaluate("t.q", {"h_x": 1234}, on=date(2026, 1, 1))
+    assert d.value == 1234
+    assert [r.rule_id for r in d.reasons] == ["t.r1234"]
+    assert d.considered == ()  # the 2,999 rules for other values are not listed
+
+
+def test_a_collision_among_partitioned_rules_names_both(
+    rule_file: Callable[..., Path],
+) -> None:
+    parts = [FACT_X, question("t.q", "int")]
+    for i in range(100):
+        parts.append(rule(f"t.r{i}", "t.q", f'when = "h_x > {i} and h_x <= {i + 1}"\nvalue = {i}'))
+    parts.append(rule("t.odd", "t.q", 'when = "h_x >= 50.5 and h_x < 50.7"\nvalue = 999'))
+    err = load_error(rule_file, "".join(parts))
+    assert "'t.r50'" in str(err)
+    assert "'t.odd'" in str(err)
 
 
 # -- golden case files ---------------------------------------------------------------------
@@ -637,7 +672,9 @@ def test_conditions_too_costly_to_prove_exclusive_are_refused_quickly(
     rule_file: Callable[..., Path],
 ) -> None:
     """Each condition expands into 256 and-clauses: one pair of rules costs 65,536 clause
-    comparisons, 200 rules would take hours; a work budget stops it within seconds."""
+    comparisons, 200 rules would take hours; a work budget stops it within seconds. (With
+    `h_x == i` instead of `max(h_x, 0) == i` the rules test a fact against constants, are
+    proved exclusive by sorting and load at once: the second half.)"""
     bools = "".join(
         f'[facts.b{k}]\ntype = "bool"\nlabel = {{ sv = "b", en = "b" }}\n' for k in range(16)
     )
@@ -646,11 +683,14 @@ def test_conditions_too_costly_to_prove_exclusive_are_refused_quickly(
     )
     parts = [FACT_X, bools, question("t.q", "int")]
     for i in range(200):
-        parts.append(rule(f"t.r{i}", "t.q", f'when = "h_x == {i} and {groups}"\nvalue = {i}'))
+        parts.append(rule(f"t.r{i}", "t.q", f'when = "max(h_x, 0) == {i} and {groups}"\nvalue = {i}'))
     with budget(20, 300, trace=False):
         err = load_error(rule_file, "".join(parts))
     assert "comparisons" in str(err)
     assert err.rule_id is not None
+    with budget(20, 300, trace=False):
+        engine = load(rule_file, "".join(parts).replace("max(h_x, 0) == ", "h_x == "))
+    assert engine.question("t.q").name == "t.q"
 
 
 @pytest.mark.parametrize(

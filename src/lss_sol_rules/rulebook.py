@@ -38,16 +38,30 @@ from .model import (
     ParameterValue,
     QuestionDecl,
 )
+from .partition import discriminating_fact, pair_bound
 from .sources import public_source
-from .tables import TableIndex, build_index, check_table, index_from_scopes
+from .tables import (
+    Cell,
+    TableIndex,
+    TableRow,
+    TableSpec,
+    build_index,
+    check_table,
+    index_from_scopes,
+    overlapping_pairs,
+)
 from .values import Value, format_number, is_of_type, safe_repr
 from .watchdecl import check_watches
 
+_MISSING: Any = object()
+
 __all__ = [
+    "MAX_CANDIDATE_PAIRS",
     "MAX_EVALUATION_DEPTH",
     "MAX_OVERRIDE_PAIRS",
     "MAX_PROOF_WORK",
     "MAX_RULES_PER_QUESTION",
+    "PARTITION_MIN_RULES",
     "CompiledCondition",
     "CompiledConstraint",
     "CompiledRule",
@@ -66,6 +80,14 @@ stack (and leaves room for the host's own)."""
 MAX_RULES_PER_QUESTION = 500
 #: Decision tables with at least this many rows are indexed for evaluation.
 INDEX_MIN_ROWS = 8
+#: Ordinary rules of one question from which the rules are read as ranges of one fact: the
+#: exclusivity proof sorts them, and decisions look up the rules whose range covers the
+#: case (rules whose range excludes it are then not listed among the rules considered, as
+#: the rows of a decision table are not).
+PARTITION_MIN_RULES = 32
+#: Pairs of rules whose ranges meet that a big question may have (they are proved one by
+#: one): 500 rules that all overlap give 124,750.
+MAX_CANDIDATE_PAIRS = 125_000
 """How many rules may answer one question in one jurisdiction (all their versions counted):
 every pair is checked for a possible collision when the rulebook loads, so the cost grows
 with the square of this number (500 rules: about a second)."""
@@ -193,6 +215,15 @@ def _on_one_chain(a: str, b: str) -> bool:
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
+def _as_rows(rules: Iterable[CompiledRule], cells: Iterable[Cell]) -> tuple[TableRow, ...]:
+    """Ordinary rules as one-column table rows (for the sorted proof and the index, which
+    read the cells and ids, not the values)."""
+    return tuple(
+        TableRow(r.id, (c,), r.value if r.value is not None else "", r.line, r.id)
+        for r, c in zip(rules, cells, strict=True)
+    )
+
+
 def _overlap(a: CompiledRule, b: CompiledRule) -> bool:
     lo = max(a.valid_from or date.min, b.valid_from or date.min)
     hi = min(a.valid_to or date.max, b.valid_to or date.max)
@@ -243,6 +274,7 @@ class View:
             ],
         ] = {}
         self._others: dict[tuple[str, int, tuple[int, ...]], tuple[int, ...]] = {}
+        self._partitions: dict[str, Any] = {}
 
     def _overriders(self) -> dict[str, frozenset[str]]:
         """For each rule, every rule whose firing blocks it (``overrides``, transitively).
@@ -419,6 +451,15 @@ class View:
         by_scope = index_from_scopes(scoped) if scoped else None
         if by_scope is not None and by_scope.name in self.book.facts:
             out.append(by_scope)
+        partition = self._partition(question)
+        if partition is not None and (by_scope is None or by_scope.name != partition[0]):
+            name, cells = partition
+            rules = [r for r in self.rules[question] if r.table is None]
+            rows = _as_rows(rules, cells)
+            spec = TableSpec(question, question, "unique", (name,), (), rows, False, "", None, ())
+            by_range = build_index(spec)
+            if by_range is not None:
+                out.append(by_range)
         return tuple(out)
 
     def rules_reached(self, question: str) -> tuple[CompiledRule, ...]:
@@ -455,20 +496,7 @@ class View:
             # checked against each other by tables.check_table (sorted, n log n); only the
             # other pairs are proved here, and only they count toward the limit.
             loose = [r for r in rules if r.table is None or r.table not in proven]
-            if len(loose) > MAX_RULES_PER_QUESTION:
-                raise _rule_error(
-                    loose[MAX_RULES_PER_QUESTION],
-                    f"{len(loose):,} rules answer {question!r} in jurisdiction "
-                    f"{self.jurisdiction!r}; at most {MAX_RULES_PER_QUESTION} may (every pair "
-                    f"is checked for a collision when the rules load): split the question into "
-                    f"several, or write the rows as a decision table ([[tables]]), whose rows "
-                    f"are checked by sorting",
-                    f"{format_number(len(loose))} regler besvarar {question!r} i jurisdiktionen "
-                    f"{self.jurisdiction!r}; högst {MAX_RULES_PER_QUESTION} får göra det (varje "
-                    f"par prövas mot krockar när reglerna läses in): dela upp frågan i flera, "
-                    f"eller skriv raderna som en beslutstabell ([[tables]]), vars rader prövas "
-                    f"genom sortering",
-                )
+            loose_pairs = self._loose_pairs(question, loose)
             qdecl = self.book.questions[question]
             loose_ids = {r.id for r in loose}
             rows_of: dict[str, list[CompiledRule]] = {}
@@ -477,7 +505,7 @@ class View:
                     rows_of.setdefault(r.table or "", []).append(r)
             tables = list(rows_of.values())
             pairs = itertools.chain(
-                itertools.combinations(loose, 2),
+                loose_pairs,
                 ((a, b) for rows in tables for a in loose for b in rows),
                 (
                     (a, b)
@@ -536,6 +564,61 @@ class View:
                         f'`overrides = ["{a.id}"]` i undantaget, eller gör villkoren ömsesidigt '
                         f"uteslutande (till exempel `x > p` och `x <= p`)",
                     )
+
+
+    def _partition(self, question: str) -> tuple[str, tuple[Cell, ...]] | None:
+        """The fact that the ordinary rules of *question* test against constants, with
+        each rule's interval or value set on it (``None`` for small questions or when no
+        fact partitions them); cached."""
+        found = self._partitions.get(question, _MISSING)
+        if found is _MISSING:
+            rules = [r for r in self.rules.get(question, ()) if r.table is None]
+            found = None
+            if len(rules) >= PARTITION_MIN_RULES:
+                found = discriminating_fact(
+                    [[c.expr.node for c in r.conditions] for r in rules], self.book.facts
+                )
+            self._partitions[question] = found
+        return found  # type: ignore[no-any-return]
+
+    def _loose_pairs(
+        self, question: str, loose: list[CompiledRule]
+    ) -> Iterable[tuple[CompiledRule, CompiledRule]]:
+        """The pairs of *loose* rules that must be proved exclusive one by one.
+
+        In a big question whose rules test one fact against constants (intervals, value
+        sets), rules whose cells on that fact cannot meet are exclusive without a proof:
+        the pairs that remain are found by sorting (``tables.overlapping_pairs``), n log n
+        for a partition. Otherwise every pair, for at most
+        :data:`MAX_RULES_PER_QUESTION` rules.
+        """
+        partition = self._partition(question) if len(loose) >= PARTITION_MIN_RULES else None
+        if partition is not None:
+            _, cells = partition
+            ordinary = (r for r in self.rules[question] if r.table is None)
+            by_id = {r.id: c for r, c in zip(ordinary, cells, strict=True)}
+            if all(r.id in by_id for r in loose):
+                mine = [by_id[r.id] for r in loose]
+                if pair_bound(mine) <= MAX_CANDIDATE_PAIRS:
+                    rows = _as_rows(loose, mine)
+                    return [(loose[i], loose[k]) for i, k in overlapping_pairs(rows)]
+        if len(loose) > MAX_RULES_PER_QUESTION:
+            raise _rule_error(
+                loose[MAX_RULES_PER_QUESTION],
+                f"{len(loose):,} rules answer {question!r} in jurisdiction "
+                f"{self.jurisdiction!r}, and no fact splits them into ranges or values that "
+                f"cannot meet; at most {MAX_RULES_PER_QUESTION} such rules may answer one "
+                f"question (every pair is checked for a collision when the rules load): give "
+                f"each rule a range of one fact (`x > a and x <= b`), split the question, or "
+                f"write the rows as a decision table ([[tables]])",
+                f"{format_number(len(loose))} regler besvarar {question!r} i jurisdiktionen "
+                f"{self.jurisdiction!r}, och ingen uppgift delar upp dem i intervall eller "
+                f"värden som inte kan mötas; högst {MAX_RULES_PER_QUESTION} sådana regler får "
+                f"besvara en fråga (varje par prövas mot krockar när reglerna läses in): ge "
+                f"varje regel ett intervall för en uppgift (`x > a and x <= b`), dela upp "
+                f"frågan, eller skriv raderna som en beslutstabell ([[tables]])",
+            )
+        return itertools.combinations(loose, 2)
 
 
 class Rulebook:
