@@ -368,7 +368,7 @@ def test_rule_file_errors_say_in_swedish_where_and_that_english_follows(tmp_path
             '[[rules]]\nid = "x.r"\nquestion = "x"\nvalid_fron = 2020-01-01\n',
             "regel 'x.r': okänd nyckel 'valid_fron' i en regel (menade du 'valid_from' eller",
         ),
-        ("a = [\n", "filen är inte giltig TOML (tolkens beskrivning, på engelska: "),
+        ("a = [\n", "filen är inte giltig TOML: ogiltigt värde"),
     ],
 )
 def test_the_common_rule_file_problems_are_in_swedish(

@@ -323,9 +323,12 @@ class ExpressionError(LssSolRulesError, ValueError):
 class RuleFileError(LssSolRulesError, ValueError):
     """A rule file is malformed: bad TOML, a wrong key, an expression that does not check.
 
-    The message reads ``file:line: rule 'id': problem`` so editors can jump to it. The
-    problem is written for rule authors in English; ``message("sv")`` frames it in Swedish
-    (``fil:rad: regel 'id': fel i regelfilen (beskrivs på engelska): problem``).
+    The message reads ``file:line: rule 'id': problem`` so editors can jump to it;
+    ``message("sv")`` reads ``fil:rad: regel 'id': problem_sv``. Every problem the library
+    raises carries its Swedish text (*problem_sv*); without one (the TOML parser's messages,
+    a RuleFileError raised by code outside the library) :func:`rule_file_problem_sv` gives
+    the Swedish: the parser's known messages translated, any other framed by a Swedish
+    sentence saying that the problem follows in English.
     """
 
     def __init__(
@@ -349,55 +352,104 @@ class RuleFileError(LssSolRulesError, ValueError):
         _init(self, problem, sv, frame=(prefix, prefix_sv))
 
 
-# The loader's most common problems in Swedish; any other is framed as English.
-_WHAT_SV = {
-    "a citation": "en hänvisning",
-    "a rule": "en regel",
-    "a condition": "ett villkor",
-    "a constraint": "en kontroll",
-    "[rulebook]": "[rulebook]",
-}
-_NAMED_SV = {"parameter": "parametern", "fact": "uppgiften", "question": "frågan"}
-_UNKNOWN_KEY = re.compile(
-    r"unknown key (?P<key>'[^']*'|\"[^\"]*\") in (?P<what>.+?)"
-    r"(?: \(did you mean (?P<hint>.+?)\?\))?; allowed: (?P<allowed>.*)",
-    re.DOTALL,
+# Swedish for the TOML parser's messages (tomli / tomllib): they come from outside the
+# library, as ``not valid TOML: <message> (at line L, column C)``.
+_TOML_MESSAGES_SV: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(en, re.DOTALL), sv)
+    for en, sv in (
+        (
+            r"Invalid statement",
+            "ogiltig rad: här väntades nyckel = värde, en rubrik [tabell] eller en kommentar",
+        ),
+        (
+            r"Expected newline or end of document after a statement",
+            "väntade radslut efter värdet: skriv en nyckel = värde per rad",
+        ),
+        (
+            r"Expected '=' after a key in a key/value pair",
+            "väntade '=' efter nyckeln (nyckel = värde)",
+        ),
+        (
+            r"Expected '\]' at the end of a table declaration",
+            "rubriken [tabell] avslutas inte med ']'",
+        ),
+        (
+            r"Expected '\]\]' at the end of an array declaration",
+            "rubriken [[lista]] avslutas inte med ']]'",
+        ),
+        (r"Expected (?P<x>.+)", "väntade {x}"),
+        (r"Found invalid character (?P<x>.+)", "ogiltigt tecken {x}"),
+        (r"Illegal character (?P<x>.+)", "otillåtet tecken {x}"),
+        (r"Cannot declare (?P<k>.+) twice", "tabellen [{k}] deklareras två gånger"),
+        (r"Cannot overwrite a value", "ett värde skrivs över: samma nyckel anges två gånger"),
+        (
+            r"Cannot mutate immutable namespace (?P<k>.+)",
+            "`{k}` kan inte ändras: den är redan skriven som ett värde eller en inline-tabell",
+        ),
+        (r"Cannot redefine namespace (?P<k>.+)", "`{k}` kan inte definieras en gång till"),
+        (r"Invalid initial character for a key part", "ogiltigt första tecken i en nyckel"),
+        (r"Unclosed array", "listan avslutas inte med ']'"),
+        (
+            r"Duplicate inline table key (?P<x>.+)",
+            "nyckeln {x} anges två gånger i samma inline-tabell",
+        ),
+        (
+            r"Unclosed inline table",
+            "inline-tabellen avslutas inte med '}' (en inline-tabell { ... } ska stå på en rad)",
+        ),
+        (r"Unescaped '\\' in a string", "ett omvänt snedstreck i en text ska skrivas '\\\\'"),
+        (r"Invalid hex value", "ogiltigt hexadecimalt värde i en \\u-sekvens"),
+        (
+            r"Escaped character is not a Unicode scalar value",
+            "tecknet i \\u-sekvensen är inte ett giltigt Unicode-tecken",
+        ),
+        (r"Unterminated string", "texten avslutas inte: ett citattecken saknas"),
+        (r"Invalid date or datetime", "ogiltigt datum eller klockslag"),
+        (r"Invalid value", "ogiltigt värde (en text ska stå inom citattecken)"),
+    )
 )
-_TOML_DATE = re.compile(
-    r"(?P<key>`[^`]*`) must be a TOML date like 2023-01-01 \(no quotes, no time\), "
-    r"got (?P<got>.*)",
+_TOML_AT = re.compile(
+    r"(?P<msg>.*) \(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)",
     re.DOTALL,
 )
 
 
-def _what_sv(what: str) -> str:
-    if what in _WHAT_SV:
-        return _WHAT_SV[what]
-    kind, _, name = what.partition(" ")
-    return f"{_NAMED_SV[kind]} {name}" if kind in _NAMED_SV and name else what
+def toml_message_sv(message: str) -> str | None:
+    """The TOML parser's *message* (``Unclosed array (at line 3, column 7)``) in Swedish, or
+    ``None`` for a message this version of the parser did not have when this was written."""
+    at = _TOML_AT.fullmatch(message)
+    text = at["msg"] if at is not None else message
+    where = ""
+    if at is not None:
+        where = f" (rad {at['line']}, kolumn {at['col']})" if at["line"] else " (i slutet av filen)"
+    for pattern, template in _TOML_MESSAGES_SV:
+        m = pattern.fullmatch(text)
+        if m is not None:
+            sv = template
+            if "x" in pattern.groupindex:
+                sv = sv.replace("{x}", m["x"])
+            if "k" in pattern.groupindex:  # a key as the parser shows it: ('a', 'b c')
+                parts = re.findall(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", m["k"])
+                sv = sv.replace("{k}", ".".join(a or b for a, b in parts) if parts else m["k"])
+            return sv + where
+    return None
 
 
 def rule_file_problem_sv(problem: str) -> str:
-    """A loader *problem* in Swedish where the loader's wording is known; otherwise a
-    Swedish sentence that says the problem follows in English."""
-    m = _UNKNOWN_KEY.fullmatch(problem)
-    if m is not None:
-        hint = f" (menade du {m['hint'].replace(' or ', ' eller ')}?)" if m["hint"] else ""
-        return (
-            f"okänd nyckel {m['key']} i {_what_sv(m['what'])}{hint}; "
-            f"tillåtna nycklar: {m['allowed']}"
-        )
-    m = _TOML_DATE.fullmatch(problem)
-    if m is not None:
-        return (
-            f"{m['key']} ska vara ett TOML-datum som 2023-01-01 (utan citattecken och utan "
-            f"klockslag), men är {m['got']}"
-        )
+    """A *problem* that came from outside the library in Swedish, as far as it can be.
+
+    The library's own problems carry their Swedish text (``problem_sv``); only two kinds
+    reach this function: the TOML parser's messages (``not valid TOML: ...``, translated
+    where known, else quoted in English) and a :class:`RuleFileError` raised by code
+    outside the library with English only, which is framed by a Swedish sentence that
+    says the problem follows in English.
+    """
     if problem.startswith("not valid TOML: "):
         detail = problem.removeprefix("not valid TOML: ")
+        known = toml_message_sv(detail)
+        if known is not None:
+            return f"filen är inte giltig TOML: {known}"
         return f"filen är inte giltig TOML (tolkens beskrivning, på engelska: {detail})"
-    if problem == "TOML nests too deeply":
-        return "filen är nästlad i för många nivåer för att läsas som TOML"
     return f"fel i regelfilen (beskrivs på engelska): {problem}"
 
 
