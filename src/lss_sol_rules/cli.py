@@ -88,6 +88,10 @@ _USAGE_SV: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "flaggan {a} finns inte. Menade du {b}?",
         ),
         (r"No such option:? (?P<a>'?[^'\s]*'?)\.?", "flaggan {a} finns inte"),
+        (
+            r"No such command (?P<a>'[^']*')\. Did you mean (?P<b>.*)\?",
+            "kommandot {a} finns inte. Menade du {b}?",
+        ),
         (r"No such command (?P<a>'[^']*')\.?", "kommandot {a} finns inte"),
         (
             r"Got unexpected extra arguments? \((?P<a>.*)\)",
@@ -223,7 +227,16 @@ def main() -> None:
     show_default=True,
     help="Language of the problems and warnings.",
 )
-def check(paths: tuple[str, ...], no_plugins: bool, strict: bool, lang: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one report on standard output for editors and CI (every file with its "
+    "errors and warnings, each in Swedish and English, and the totals).",
+)
+def check(paths: tuple[str, ...], no_plugins: bool, strict: bool, lang: str, fmt: str) -> None:
     """Validate rule files (folders: every .toml under them) on top of the installed rules.
 
     Reports every problem of each file in one run, each as ``file:line: rule 'id': problem``
@@ -237,6 +250,9 @@ def check(paths: tuple[str, ...], no_plugins: bool, strict: bool, lang: str) -> 
     try:
         base = load(plugins=not no_plugins)
     except LssSolRulesError as exc:
+        if fmt == "json":
+            click.echo(_check_json([], strict, installed=exc))
+            sys.exit(1)
         click.echo(exc.message(lang, "cli"), err=True)
         click.echo(
             "de installerade reglerna (rikets regler och tilläggen) går inte att läsa in"
@@ -246,6 +262,11 @@ def check(paths: tuple[str, ...], no_plugins: bool, strict: bool, lang: str) -> 
         )
         sys.exit(1)
     reports = check_files(base, paths)
+    if fmt == "json":
+        click.echo(_check_json(reports, strict))
+        if any(r.errors or (strict and r.warnings) for r in reports):
+            sys.exit(1)
+        return
     errors = warnings = failed = 0
     for report in reports:
         for error in report.errors:
@@ -277,6 +298,90 @@ def check(paths: tuple[str, ...], no_plugins: bool, strict: bool, lang: str) -> 
             err=True,
         )
         sys.exit(1)
+
+
+def _check_json(reports: list[Any], strict: bool, installed: LssSolRulesError | None = None) -> str:
+    """The report of ``check --format json``: the files, each with its errors and warnings as
+    objects (where, severity, the message whole and the problem alone, in both languages),
+    and the totals. *installed*: the installed rules do not load, so nothing was checked."""
+
+    files: list[dict[str, Any]] = []
+    for r in reports:
+        errs = [_check_item(e, "error") for e in r.errors]
+        warns = [_check_item(w, "warning") for w in r.warnings]
+        files.append(
+            {
+                "file": str(r.path),
+                "ok": not r.errors and not (strict and r.warnings),
+                "errors": errs,
+                "warnings": warns,
+            }
+        )
+    n_errors = sum(len(r.errors) for r in reports)
+    n_warnings = sum(len(r.warnings) for r in reports)
+    out: dict[str, Any] = {
+        "files": files,
+        "totals": {
+            "files": len(files),
+            "errors": n_errors,
+            "warnings": n_warnings,
+            "failed": sum(1 for f in files if not f["ok"]),
+        },
+        "strict": strict,
+    }
+    if installed is not None:
+        out["installed_rules_error"] = {
+            "message_sv": installed.message("sv", "cli"),
+            "message_en": installed.message("en", "cli"),
+        }
+        out["totals"]["failed"] = 1
+    return json.dumps(out, ensure_ascii=False, indent=2)
+
+
+def _check_item(item: Any, severity: str) -> dict[str, Any]:
+    """One error (a :class:`RuleFileError`) or warning (a ``ParameterGap``) of ``check`` as
+    a JSON object: ``message_*`` as the text report prints it (``file:line: rule 'id':
+    ...``), ``problem_*`` without that frame."""
+    if isinstance(item, LssSolRulesError):
+        messages = {lang: item.message(lang, "cli") for lang in ("sv", "en")}
+        frames = dict(zip(("en", "sv"), item._frame, strict=True))  # "file:line: rule 'id': "
+        problems = {lang: messages[lang].removeprefix(frames[lang]) for lang in ("sv", "en")}
+        parameter = None
+    else:
+        messages = {lang: item.message(lang) for lang in ("sv", "en")}
+        where = f"{item.file}:{item.line}" if item.line else item.file
+        heads = {
+            "sv": f"{where}: regel {item.rule_id!r}: varning: ",
+            "en": f"{where}: rule {item.rule_id!r}: warning: ",
+        }
+        problems = {lang: messages[lang].removeprefix(heads[lang]) for lang in ("sv", "en")}
+        parameter = item.parameter
+    entry: dict[str, Any] = {
+        "file": getattr(item, "file", None),
+        "line": getattr(item, "line", None),
+        "rule_id": getattr(item, "rule_id", None),
+        "key": getattr(item, "key", None) or _named_key(problems["en"]),
+        "severity": severity,
+        "message_sv": messages["sv"],
+        "message_en": messages["en"],
+        "problem_sv": problems["sv"],
+        "problem_en": problems["en"],
+    }
+    if parameter is not None:
+        entry["parameter"] = parameter
+    return entry
+
+
+_KEY_NAMED = re.compile(r"(?:unknown key '(?P<unknown>[^']+)'|`(?P<key>[A-Za-z_][\w.]*)` )")
+
+
+def _named_key(problem: str) -> str | None:
+    """The rule-file key a loader problem starts by naming (``unknown key 'valdi_to'``,
+    ```explain` must be ...``), or ``None``."""
+    m = _KEY_NAMED.match(problem)
+    if m is None:
+        return None
+    return m["unknown"] or m["key"]
 
 
 def _read_text(path: str, what: str) -> str:
