@@ -60,6 +60,24 @@ rows = [
 """
 
 
+def rules_toml(n: int) -> str:
+    """The same rows as *n* ordinary ``[[rules]]`` (``varde > i and varde <= i + 1``): the
+    shape of the issue's first measurement, read as ranges of ``varde`` by the rulebook."""
+    head, _, _ = table_toml(0).partition("[[tables]]")
+    rows = [
+        ("noll", "varde >= 0 and varde <= 0", -1),
+        *((f"r{i}", f"varde > {i} and varde <= {i + 1}", i) for i in range(n)),
+        ("over", f"varde > {n}", -2),
+    ]
+    rules = "".join(
+        f'[[rules]]\nid = "bench.regel.{rid}"\nquestion = "bench.tabell"\nwhen = "{when}"\n'
+        f'value = {value}\ncitations = ["bench"]\n'
+        f'explain = {{ sv = "Rad {{value}}.", en = "Row {{value}}." }}\n\n'
+        for rid, when, value in rows
+    )
+    return head + rules
+
+
 def zen_table(n: int) -> str:
     rules = [{"_id": "noll", "i0": "[0..0]", "o": "-1"}]
     rules += [{"_id": f"r{i}", "i0": f"({i}..{i + 1}]", "o": str(i)} for i in range(n)]
@@ -129,7 +147,29 @@ def measure(n: int, folder: Path) -> dict[str, Any]:
         d.explain("sv")
 
     decision = timed(one, 300)
-    out: dict[str, Any] = {"rows": n, "lsr_load_s": load, "lsr_decision_s": decision}
+    answer = timed(
+        lambda: engine.answer("bench.tabell", {"varde": values[next(k) % len(values)]}, on=ON),
+        300,
+    )
+    out: dict[str, Any] = {
+        "rows": n,
+        "lsr_load_s": load,
+        "lsr_decision_s": decision,
+        "lsr_answer_s": answer,
+    }
+    # The same rows as ordinary rules.
+    rpath = folder / f"r{n}.toml"
+    rpath.write_text(rules_toml(n), encoding="utf-8")
+    rload = timed(lambda: lsr.load(plugins=False, paths=[rpath]), loads, best=True) - base
+    rengine = lsr.load(plugins=False, paths=[rpath])
+    rengine.evaluate("bench.tabell", {"varde": values[0]}, on=ON)  # builds the index
+
+    def rone() -> None:
+        v = values[next(k) % len(values)]
+        rengine.evaluate("bench.tabell", {"varde": v}, on=ON).explain("sv")
+
+    out["lsr_rules_load_s"] = max(0.0, rload)
+    out["lsr_rules_decision_s"] = timed(rone, 300)
     chain_load = timed(lambda: if_chain(n), 3)
     f = if_chain(n)
     out["python_load_s"] = chain_load
@@ -150,9 +190,11 @@ def measure(n: int, folder: Path) -> dict[str, Any]:
 
 def plot_svg(results: list[dict[str, Any]]) -> str:
     """A log-log chart of load and per-decision time against rows (no plotting library)."""
-    width, height, left, right, top, bottom = 640, 360, 70, 160, 20, 50
+    width, height, left, right, top, bottom = 700, 360, 70, 220, 20, 50
     series = [
         ("lss-sol-rules, decision", "lsr_decision_s", "#1f5fa8", ""),
+        ("… as [[rules]], decision", "lsr_rules_decision_s", "#2e8b57", ""),
+        ("… as [[rules]], load", "lsr_rules_load_s", "#2e8b57", "6 4"),
         ("ZEN, decision", "zen_decision_s", "#b04a00", ""),
         ("lss-sol-rules, load", "lsr_load_s", "#1f5fa8", "6 4"),
         ("ZEN, load", "zen_load_s", "#b04a00", "6 4"),
@@ -219,15 +261,18 @@ def main() -> None:
     (Path(__file__).parents[1] / "docs" / "img" / "tables-scaling.svg").write_text(
         plot_svg(results), encoding="utf-8"
     )
-    print(f"{'rows':>6} {'load ms':>9} {'ZEN load':>9} {'py load':>8} "
-          f"{'decision µs':>12} {'ZEN µs':>8} {'py µs':>6} {'÷ZEN':>6}")
+    print(f"{'rows':>6} {'load ms':>9} {'rules ms':>9} {'ZEN load':>9} {'py load':>8} "
+          f"{'answer µs':>10} {'decision µs':>12} {'rules µs':>9} {'ZEN µs':>8} {'py µs':>6} "
+          f"{'÷ZEN':>6}")
     for r in results:
         zl = r.get("zen_load_s", float("nan")) * 1e3
         zd = r.get("zen_decision_s", float("nan")) * 1e6
         print(
-            f"{r['rows']:>6} {r['lsr_load_s'] * 1e3:>9.1f} {zl:>9.1f} "
-            f"{r['python_load_s'] * 1e3:>8.1f} {r['lsr_decision_s'] * 1e6:>12.1f} {zd:>8.1f} "
-            f"{r['python_decision_s'] * 1e6:>6.2f} {r['lsr_decision_s'] * 1e6 / zd:>6.2f}"
+            f"{r['rows']:>6} {r['lsr_load_s'] * 1e3:>9.1f} {r['lsr_rules_load_s'] * 1e3:>9.1f} "
+            f"{zl:>9.1f} {r['python_load_s'] * 1e3:>8.1f} {r['lsr_answer_s'] * 1e6:>10.1f} "
+            f"{r['lsr_decision_s'] * 1e6:>12.1f} {r['lsr_rules_decision_s'] * 1e6:>9.1f} "
+            f"{zd:>8.1f} {r['python_decision_s'] * 1e6:>6.2f} "
+            f"{r['lsr_decision_s'] * 1e6 / zd:>6.2f}"
         )
 
 

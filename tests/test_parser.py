@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lss_sol_rules.errors import ExpressionError
 from lss_sol_rules.expr import parse
@@ -112,3 +115,53 @@ def test_overlong_expression_is_rejected() -> None:
 def test_non_text_is_rejected() -> None:
     with pytest.raises(ExpressionError, match="must be text"):
         parse(12)  # type: ignore[arg-type]
+
+
+# -- the fast path for chains of simple comparisons ----------------------------------------
+def _tree(node: object) -> object:
+    """A node as nested tuples, columns included (``==`` on nodes ignores columns)."""
+    import attrs
+
+    if attrs.has(type(node)):
+        return (type(node).__name__, *tuple(_tree(getattr(node, f.name)) for f in attrs.fields(type(node))))
+    if isinstance(node, tuple):
+        return tuple(_tree(n) for n in node)
+    return (type(node).__name__, node)
+
+
+_SIMPLE_NAMES = st.sampled_from(
+    ["varde", "a.b", "x_1", "and", "not", "in", "true", "a__b", "Varde", "lss.personkrets_3"]
+)
+_SIMPLE_LITERALS = st.one_of(
+    st.integers(0, 10**25).map(str),
+    st.decimals(min_value=0, max_value=10**6, places=3).map(str),
+    st.dates().map(lambda d: d.isoformat()),
+    st.sampled_from(["2023-02-30", "2023-13-01", "007", "1.", ".5", "1e5", "'x'", "-3", "20a"]),
+)
+_SIMPLE_PART = st.tuples(
+    _SIMPLE_NAMES, st.sampled_from(["<", "<=", ">", ">=", "==", "!=", "=", "in"]), _SIMPLE_LITERALS
+).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    parts=st.lists(_SIMPLE_PART, min_size=1, max_size=4),
+    glue=st.sampled_from([" and ", " and  ", " or ", " AND "]),
+)
+def test_simple_comparison_chains_parse_exactly_as_the_general_parser(
+    parts: list[str], glue: str
+) -> None:
+    """``parse`` builds chains like ``varde > 3 and varde <= 4`` without the general parser
+    (most table cells and rule conditions): the same tree, columns included, and the same
+    refusal for anything it does not take."""
+    from lss_sol_rules.expr.parser import _Parser
+
+    text = glue.join(parts)
+
+    def outcome(fn: Any) -> object:
+        try:
+            return _tree(fn(text))
+        except ExpressionError as exc:
+            return ("error", str(exc))
+
+    assert outcome(parse) == outcome(lambda t: _Parser(t).parse())

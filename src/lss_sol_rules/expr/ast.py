@@ -125,10 +125,14 @@ def height(node: Node | None) -> int:
         return 0
     best = 0
     stack = [(node, 1)]
+    pop, push = stack.pop, stack.append
     while stack:
-        n, level = stack.pop()
+        n, level = pop()
         best = max(best, level)
-        stack.extend((c, level + 1) for c in children(n))
+        if type(n) is Name or type(n) is Literal:
+            continue  # leaves: most of any tree
+        for c in children(n):
+            push((c, level + 1))
     return best
 
 

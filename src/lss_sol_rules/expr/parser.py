@@ -361,4 +361,55 @@ def parse(text: str) -> Node:
             1,
             f"uttrycket är längre än {MAX_LENGTH} tecken",
         )
-    return _Parser(text).parse()
+    simple = _simple_comparisons(text)
+    return simple if simple is not None else _Parser(text).parse()
+
+
+# The shape most rule conditions and every table cell take: comparisons of a name with a
+# number or a date, joined by "and", single-spaced (``varde > 3 and varde <= 4``).
+_SIMPLE_COMPARE = re.compile(
+    r"([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*) (<=|>=|==|!=|<|>) "
+    r"(\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)?)",
+    re.ASCII,
+)
+
+
+def _simple_comparisons(text: str) -> Node | None:
+    """The tree of *text* when it is a simple chain of comparisons, built without the
+    general parser (the same tree, columns included: ``tests/test_parser.py`` holds them
+    equal); ``None`` for anything else, and for anything the parser would refuse."""
+    parts = text.split(" and ")
+    operands: list[Node] = []
+    col = 1
+    for part in parts:
+        m = _SIMPLE_COMPARE.fullmatch(part)
+        if m is None:
+            return None
+        name, op, literal = m.groups()
+        if name in _KEYWORDS or "__" in name:
+            return None
+        value: int | Decimal | date
+        if "-" in literal:
+            try:
+                value, vtype = date.fromisoformat(literal), "date"
+            except ValueError:
+                return None
+        elif len(literal.replace(".", "")) > MAX_NUMBER_DIGITS:
+            return None
+        elif "." in literal:
+            value, vtype = Decimal(literal), "number"
+        else:
+            value, vtype = int(literal), "int"
+        op_col = col + len(name) + 1
+        operands.append(
+            Compare(
+                op,
+                Name(name, col),
+                Literal(value, vtype, op_col + len(op) + 1),
+                op_col,
+            )
+        )
+        col += len(part) + len(" and ")
+    if len(operands) == 1:
+        return operands[0]
+    return BoolOp("and", tuple(operands), 1)
