@@ -43,7 +43,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from . import load
 from .engine import Engine
-from .errors import EvaluationError, FactError, LssSolRulesError, did_you_mean
+from .errors import EvaluationError, FactError, Hint, LssSolRulesError, did_you_mean
 from .facts import describe_type
 from .model import ParameterValue
 from .values import to_json
@@ -200,10 +200,23 @@ def parameter_infos(
         known = {p.name for j in engine.jurisdictions() for p in engine.parameters(j)}
         if name not in known:
             raise EvaluationError(
-                f"unknown parameter {name!r}{did_you_mean(name, known)}; "
-                f"GET /parameters?jurisdiction=... lists them",
-                sv=f"okänd parameter {name!r}{did_you_mean(name, known, lang='sv')}; "
-                f"GET /parameters?jurisdiction=... listar dem",
+                f"unknown parameter {name!r}{did_you_mean(name, known)}",
+                sv=f"parametern {name!r} finns inte{did_you_mean(name, known, lang='sv')}",
+                hint=Hint(
+                    python=(
+                        "`engine.parameters(jurisdiction)` lists them",
+                        "`engine.parameters(jurisdiction)` listar parametrarna",
+                    ),
+                    cli=(
+                        "`lss-sol-rules parameters` lists them",
+                        "`lss-sol-rules parameters` listar parametrarna",
+                    ),
+                    http=(
+                        "GET /parameters?jurisdiction=... lists them",
+                        "GET /parameters?jurisdiction=... listar parametrarna",
+                    ),
+                    default="http",
+                ),
             )
         # Declared, but perhaps only in another jurisdiction: then there is none here.
         params = tuple(p for p in params if p.name == name)

@@ -173,7 +173,12 @@ def http_error_body(status: int, detail: str | None = None) -> ErrorBody:
     if status == 405:
         return service_error_body("MethodNotAllowed")
     text = detail or "request refused"
-    return ErrorBody(error=f"HTTP{status}", status=status, message=text, message_sv=text)
+    return ErrorBody(
+        error=f"HTTP{status}",
+        status=status,
+        message=text,
+        message_sv=f"begäran avvisades (HTTP {status}; på engelska: {text})",
+    )
 
 
 def library_error_status(exc: LssSolRulesError) -> int:
@@ -206,15 +211,24 @@ def fact_problem(exc: FactError, lang: str) -> str | None:
     if isinstance(base, str) and base:
         after = getattr(hint, "after", None)
         return for_http(base + (after(lang, "http") if callable(after) else ""))
-    return for_http(exc.problem) if lang != "sv" else None
+    if lang != "sv":
+        return for_http(exc.problem)
+    # A FactError raised outside the library with English only: said so, in Swedish.
+    return for_http(f"(texten finns bara på engelska) {exc.problem}")
 
 
 def _hint(exc: LssSolRulesError) -> tuple[str | None, str | None]:
+    hint = getattr(exc, "hint", None)
+    text = getattr(hint, "text", None)
+    if callable(text):  # the library's own hint, worded for an HTTP client
+        en, sv = text("en", "http"), text("sv", "http")
+        if isinstance(en, str) and en and isinstance(sv, str) and sv:
+            return for_http(en), for_http(sv)
     if isinstance(exc, QuestionError):
         return "GET /questions lists the questions", "GET /questions listar frågorna"
     if isinstance(exc, FactError) and exc.problem.startswith("unknown fact"):
         return "GET /facts lists the facts", "GET /facts listar uppgifterna"
-    if "jurisdiction" in str(exc):
+    if str(exc).startswith("unknown jurisdiction"):
         return (
             "GET /jurisdictions lists the jurisdictions",
             "GET /jurisdictions listar regelverken",
