@@ -123,7 +123,7 @@ def test_questions_and_facts() -> None:
     assert any(q["name"] == "personlig_assistans.huvudman" for q in json.loads(out))
     code, out = run("facts", "--lang", "en")
     assert code == 0
-    assert "grundlaggande_behov_timmar_per_vecka  (number; timmar per vecka; 0..168)" in out
+    assert "grundlaggande_behov_timmar_per_vecka  (number; hours per week; 0..168)" in out
     code, out = run("facts", "--format", "json")
     assert any(f["name"] == "diagnoser" and f["of"] == "text" for f in json.loads(out))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import sys
@@ -28,7 +29,7 @@ from .errors import (
 )
 from .facts import describe_type
 from .model import Decision, Parameter, ParameterValue
-from .values import to_json
+from .values import format_number, to_json, unit_text
 
 __all__ = ["main"]
 
@@ -190,6 +191,11 @@ class _Group(click.Group):
             ):
                 raise
             raise _SwedishUsageError(exc.format_message(), exc.ctx) from None
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as command-line tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except UnicodeDecodeError as exc:
             raise _CliError(
                 f"a file given is not UTF-8 text ({exc.reason} at byte {exc.start}); "
@@ -670,14 +676,15 @@ def facts(
         click.echo(json.dumps([describe_type(f) for f in fs], ensure_ascii=False, indent=2))
         return
     for f in fs:
-        t = f"list of {f.of}" if f.type == "list" else f.type
+        listed = "lista med" if lang == "sv" else "list of"
+        t = f"{listed} {f.of}" if f.type == "list" else f.type
         extra = []
         if f.unit:
-            extra.append(f.unit)
+            extra.append(unit_text(f.unit, lang))
         if f.min is not None or f.max is not None:
-            extra.append(
-                f"{f.min if f.min is not None else ''}..{f.max if f.max is not None else ''}"
-            )
+            low = "" if f.min is None else format_number(f.min, lang)
+            high = "" if f.max is None else format_number(f.max, lang)
+            extra.append(f"{low}..{high}")
         if f.values:
             extra.append("|".join(f.values))
         more = f"; {'; '.join(extra)}" if extra else ""
@@ -826,7 +833,7 @@ def parameters(
     words = _PARAM_WORDS[lang]
 
     def shown(v: ParameterValue, unit: str | None) -> str:
-        return format_value(v.value, lang) + (f" {unit}" if unit else "")
+        return format_value(v.value, lang) + (f" {unit_text(unit, lang)}" if unit else "")
 
     def sources(v: ParameterValue) -> str:
         return "; ".join(str(c) for c in v.citations)
@@ -857,7 +864,7 @@ def parameters(
     for name, versions in by_name.items():
         lines = [f"{name}  {versions[0].label.get(lang)}"]
         for p in versions:
-            unit = f", {p.unit}" if p.unit else ""
+            unit = f", {unit_text(p.unit, lang)}" if p.unit else ""
             lines.append(f"  {words['in']} {p.jurisdiction} ({p.type}{unit}):")
             for v in p.values:
                 until = v.valid_to.isoformat() if v.valid_to else ""
