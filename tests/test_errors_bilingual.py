@@ -28,6 +28,8 @@ import inspect
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "lss_sol_rules"
 
@@ -228,14 +230,14 @@ def test_a_number_out_of_range_reads_as_each_language_writes_it() -> None:
     from lss_sol_rules.errors import FactError
 
     engine = lsr.load()
-    for given, sv, en in (
+    for number, sv, en in (
         (168.5, "men är 168,5", "got 168.5"),
         (1_000_000, "men är 1 000 000", "got 1000000"),
     ):
         with pytest.raises(FactError) as info:
             engine.evaluate(
                 "personlig_assistans.huvudman",
-                {"grundlaggande_behov_timmar_per_vecka": given},
+                {"grundlaggande_behov_timmar_per_vecka": number},
             )
         assert info.value.message("sv").endswith(f"högst 168 timmar per vecka, {sv}")
         assert info.value.message("en").endswith(f"at most 168 hours per week, {en}")
@@ -306,3 +308,29 @@ def test_calendar_and_strategies_refuse_bad_arguments_in_swedish() -> None:
     with pytest.raises(ArgumentError) as info:
         day_name(date(2026, 12, 24), "de")
     assert "'sv' eller 'en'" in info.value.message("sv")
+
+
+@given(
+    st.one_of(
+        st.integers(),
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(min_value=-(10**60), max_value=10**60),
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_format_number_never_raises_and_the_two_languages_agree(value: object) -> None:
+    from decimal import Decimal
+
+    from lss_sol_rules.values import format_number
+
+    assert isinstance(value, (int, float, Decimal))
+    sv, en = format_number(value, "sv"), format_number(value, "en")
+    assert isinstance(sv, str)
+    assert isinstance(en, str)
+    if en.startswith("<") or not en.lstrip("-").replace(".", "").isdigit():
+        return  # a number shown shortened (huge) or not finite: no digits to compare
+    assert sv.replace(" ", "").replace(",", ".") == en
+    assert "." not in sv
+    whole = en.lstrip("-").split(".")[0]
+    assert (" " in sv) == (len(whole) >= 5)

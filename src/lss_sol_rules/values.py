@@ -184,10 +184,10 @@ def format_number(value: int | float | Decimal, lang: str = "sv") -> str:
         text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
         if "E" in text or "e" in text:
             text = format(value, "f")
-    elif -(10**40) < value < 10**40:
+    elif -(10**100) < value < 10**100:
         text = str(value)
     else:
-        return safe_repr(value)
+        return safe_repr(value)  # "<an integer of about N digits>": never built in full
     if lang[:2].lower() != "sv":
         return text
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
