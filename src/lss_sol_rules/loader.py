@@ -589,7 +589,8 @@ class _Reader:
                     rule_id,
                     key=key,
                     sv=f"okänd nyckel {key!r} i {what_sv}"
-                    f"{did_you_mean(key, allowed, 'sv')}; tillåtna nycklar: {listed}",
+                    f"{did_you_mean(key, allowed, 'sv')}; tillåtna nycklar: "
+                    + ", ".join(f"`{k}`" for k in sorted(allowed)),
                 )
                 if self.soft is None:
                     raise error
