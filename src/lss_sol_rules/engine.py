@@ -594,18 +594,23 @@ class _DecisionBuilder:
         params: dict[tuple[str, date], ParameterUse] = {}
         subquestions: list[str] = []
         assumptions: dict[str, Assumption] = {}
+        assumable = ctx.book.assumable
         for run in outcome.runs:
             rule = run.rule
             eff = run.effective
             fired = eff is True
-            if fired or not (
-                rule.compute is None
-                and not isinstance(outcome.result, Unknown)
-                and rule.value == outcome.result
+            # A rule that did not fire but would have given the same answer anyway cannot
+            # have swayed it: what it assumed is not relied on. (Before the scope check: a
+            # scope that reads a stand-in, `given(alder)`, is an assumption.) Only rules
+            # reading a fact with a stand-in can assume anything.
+            if not assumable.isdisjoint(rule.facts) and (
+                fired
+                or not (
+                    rule.compute is None
+                    and not isinstance(outcome.result, Unknown)
+                    and rule.value == outcome.result
+                )
             ):
-                # A rule that did not fire but would have given the same answer anyway
-                # cannot have swayed it: what it assumed is not relied on. (Before the scope
-                # check: a scope that reads a stand-in, `given(alder)`, is an assumption.)
                 self._assumptions(rule, run, assumptions)
             if rule.has_scope and run.conditions[0] is False:
                 continue  # out of scope (e.g. a rule for another insats): not worth listing

@@ -358,10 +358,39 @@ def _normalise_fact(decl: FactDecl, raw: object, on: date) -> Value:
     return value
 
 
+def _fact_name(key: object, schema: Mapping[str, FactDecl]) -> tuple[str, FactDecl]:
+    """A fact name that is not a plain ``str`` known to *schema*: its declaration, or the
+    :class:`FactError` that says what is wrong with it."""
+    if not (issubclass(type(key), str) and isinstance(key, str)):
+        raise FactError(
+            safe_repr(key),
+            f"fact names must be text, got {_kind(key)} {safe_repr(key)}",
+            None,
+            f"namnet på en uppgift ska vara en text, {_got_sv(key)}",
+        )
+    name = str.__str__(key)  # a str subclass: its plain text
+    decl = schema.get(name) if len(name) <= MAX_NAME_LENGTH else None
+    if decl is None:
+        hint = did_you_mean(name, schema)
+        shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "..."
+        raise FactError(
+            shown,
+            f"unknown fact{hint}",
+            None,
+            f"regelverket har ingen sådan uppgift{did_you_mean(name, schema, 'sv')}",
+            hint=LIST_FACTS,
+        )
+    return name, decl
+
+
 def normalise_facts(facts: object, schema: Mapping[str, FactDecl], on: date) -> dict[str, Value]:
     """Check every fact of a case; return a new dict of normalised values without ``None``."""
     try:
-        pairs = list(facts.items()) if isinstance(facts, Mapping) else None
+        pairs = (
+            list(facts.items())
+            if type(facts) is dict or isinstance(facts, Mapping)
+            else None
+        )
     except Exception as exc:  # a mapping whose items() raises, a hostile __class__
         raise FactError(
             "<facts>",
@@ -378,26 +407,29 @@ def normalise_facts(facts: object, schema: Mapping[str, FactDecl], on: date) -> 
         )
     out: dict[str, Value] = {}
     for key, raw in pairs:
-        if not (issubclass(type(key), str) and isinstance(key, str)):
-            raise FactError(
-                safe_repr(key),
-                f"fact names must be text, got {_kind(key)} {safe_repr(key)}",
-                None,
-                f"namnet på en uppgift ska vara en text, {_got_sv(key)}",
-            )
-        name = str.__str__(key)
-        decl = schema.get(name) if len(name) <= MAX_NAME_LENGTH else None
-        if decl is None:
-            hint = did_you_mean(name, schema)
-            shown = name if len(name) <= MAX_NAME_LENGTH else name[:MAX_NAME_LENGTH] + "..."
-            raise FactError(
-                shown,
-                f"unknown fact{hint}",
-                None,
-                f"regelverket har ingen sådan uppgift{did_you_mean(name, schema, 'sv')}",
-                hint=LIST_FACTS,
-            )
+        if type(key) is str and key in schema:  # the common case: a known, plain name
+            name, decl = key, schema[key]
+        else:
+            name, decl = _fact_name(key, schema)
         if raw is None:
+            continue
+        # The common values, already in their normal form, without the full check: a
+        # bool for a bool fact, one of a text fact's declared values, a whole number
+        # inside a declared range. Everything else (and every error) takes the full path.
+        t = type(raw)
+        kind = decl.type
+        if (
+            (t is bool and kind == "bool")
+            or (t is str and kind == "text" and decl.values is not None and raw in decl.values)
+            or (
+                t is int
+                and kind in ("int", "number")
+                and decl.min is not None
+                and decl.max is not None
+                and decl.min <= raw <= decl.max
+            )
+        ):
+            out[name] = raw
             continue
         out[name] = normalise_fact(decl, raw, on)
     return out

@@ -639,6 +639,9 @@ class Rulebook:
         self.derive: dict[str, CompiledExpr] = {}
         self._views: dict[str, View] = {}
         self._lock = threading.Lock()
+        #: The facts with a documented stand-in (``assumed``): only rules reading one can
+        #: add an assumption to a decision.
+        self.assumable: frozenset[str] = frozenset()
         self._declare()
         self._check_subjects()
         self.scope = self._scope()
@@ -764,6 +767,7 @@ class Rulebook:
             ) from None
 
     def _compile(self) -> None:
+        self.assumable = frozenset(n for n, f in self.facts.items() if f.assumed is not None)
         fact_scope = Scope(
             symbols={n: s for n, s in self.scope.symbols.items() if s.kind in ("fact", "on")},
             functions=self.functions,
