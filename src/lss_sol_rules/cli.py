@@ -1022,11 +1022,17 @@ def serve(
     engine = _engine(rules, no_plugins)
     keys = api_keys_from_env(api_key_env)
     scheme = "https" if ssl_certfile else "http"
-    click.echo(
-        f"lss-sol-rules serving on {scheme}://{host}:{port} (explorer: /, OpenAPI: /docs"
-        f"{', API key required' if keys else ''})",
-        err=True,
-    )
+    if lang == "sv":
+        started = (
+            f"lss-sol-rules svarar på {scheme}://{host}:{port} (regelutforskaren: /, OpenAPI: "
+            f"/docs{', API-nyckel krävs' if keys else ''})"
+        )
+    else:
+        started = (
+            f"lss-sol-rules serving on {scheme}://{host}:{port} (explorer: /, OpenAPI: /docs"
+            f"{', API key required' if keys else ''})"
+        )
+    click.echo(started, err=True)
     app = create_app(
         engine,
         max_body_bytes,
@@ -1193,7 +1199,7 @@ def batch(
     _check_question(engine, question, when, jurisdiction)
     cases = _cases_from(engine, cases_file, ids, ignore_columns, ignore_unknown_columns)
     total = cases.num_rows if hasattr(cases, "num_rows") else len(cases)
-    bar = _Progress(total, "evaluating")
+    bar = _Progress(total, "bedömer" if lang == "sv" else "evaluating")
     try:
         result = evaluate_many(
             engine,
@@ -1218,7 +1224,8 @@ def batch(
     if result.row_errors:
         click.echo(result.error_summary(lang=lang), err=True)
     summary = ", ".join(f"{k}: {v}" for k, v in result.counts().items())
-    cases_word = "ärenden" if lang == "sv" else "cases"
+    words = ("ärende", "ärenden") if lang == "sv" else ("case", "cases")
+    cases_word = words[0] if len(result) == 1 else words[1]
     click.echo(f"{len(result)} {cases_word} → {out_file} ({summary})")
 
 
@@ -1297,7 +1304,7 @@ def diff_cmd(
     )
     cases = _cases_from(engine, cases_file, ids, ignore_columns, ignore_unknown_columns)
     total = cases.num_rows if hasattr(cases, "num_rows") else len(cases)
-    bar = _Progress(2 * total, "comparing")
+    bar = _Progress(2 * total, "jämför" if lang == "sv" else "comparing")
     try:
         report = engine.diff(
             question,

@@ -221,9 +221,9 @@ class DiffReport:
             if count:
                 en = "before" if side == "före" else "after"
                 lines.append(
-                    f"  {count} ärenden kunde inte besvaras {side}"
+                    f"  {count} {'ärende' if count == 1 else 'ärenden'} kunde inte besvaras {side}"
                     if sv
-                    else f"  {count} cases could not be answered {en}"
+                    else f"  {count} {'case' if count == 1 else 'cases'} could not be answered {en}"
                 )
         return "\n".join(lines)
 
