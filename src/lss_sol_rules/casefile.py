@@ -291,11 +291,11 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
             )
         )
     if case.expect_missing is not None and tuple(d.missing) != case.expect_missing:
-        want, got = list(case.expect_missing), list(d.missing)
+        absent, now = list(case.expect_missing), list(d.missing)
         problems.append(
             (
-                f"expected missing {want}, got {got}",
-                f"väntade att {want} skulle saknas, men saknas: {got}",
+                f"expected missing {absent}, got {now}",
+                f"väntade att {absent} skulle saknas, men saknas: {now}",
             )
         )
     fired = {r.rule_id for r in d.reasons}
