@@ -131,6 +131,40 @@ _LIST_OF_SV = {
     "text": "en lista med texter",
     "date": "en lista med datum",
 }
+
+
+def _toml_sv(raw: object) -> str:
+    """*raw* as a Swedish text shows a value read from a rule file: ``true``, ``2023-01-01``,
+    ``12,5``, ``'text'``; a table by its kind, a list by its first items, a number too long
+    to print by its order of magnitude. Never raises."""
+    if raw is None:
+        return "ingenting"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, datetime):
+        return f"{raw.isoformat(' ')} (ett datum med klockslag)"
+    if isinstance(raw, date):
+        return raw.isoformat()
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            return "nan" if raw.is_nan() else ("-inf" if raw < 0 else "inf")
+        if len(raw.as_tuple().digits) <= 30 and -30 < raw.adjusted() < 30:
+            return format_number(raw)
+        return f"ett tal i storleksordningen 10^{raw.adjusted()}"
+    if isinstance(raw, int):
+        if -(10**30) < raw < 10**30:
+            return format_number(raw)
+        return f"ett heltal med omkring {raw.bit_length() * 3 // 10} siffror"
+    if isinstance(raw, Mapping):
+        return "en tabell { ... }"
+    if isinstance(raw, list):
+        items = (_toml_sv(x) if not isinstance(x, list) else "[...]" for x in raw[:5])
+        shown = "[" + ", ".join(items)
+        shown += ", ...]" if len(raw) > 5 else "]"
+        return shown if len(shown) <= 60 else shown[:57] + "..."
+    return safe_repr(raw)
+
+
 _NUMBER_LIMITS = (
     f"rule files take numbers of at most {MAX_DIGITS} digits, below 10^{MAX_MAGNITUDE}, "
     f"with at most {MAX_DECIMAL_PLACES} decimal places"
@@ -499,7 +533,7 @@ class _Reader:
                         bad_sv = bad_character(key, "sv")
                         offend(
                             self._scalar_error(
-                                data, where, f"a key holds {bad}", f"en nyckel innehåller {bad_sv}"
+                                data, where, f"a key holds {bad}", f"nyckeln innehåller {bad_sv}"
                             ),
                             where,
                         )
@@ -511,7 +545,9 @@ class _Reader:
                 if bad is not None:
                     bad_sv = bad_character(value, "sv")
                     offend(
-                        self._scalar_error(data, path, f"holds {bad}", f"innehåller {bad_sv}"),
+                        self._scalar_error(
+                            data, path, f"holds {bad}", f"texten innehåller {bad_sv}"
+                        ),
                         path,
                     )
             elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -525,8 +561,8 @@ class _Reader:
                             f"take numbers of at most {MAX_DIGITS} digits, below "
                             f"10^{MAX_MAGNITUDE}, with at most {MAX_DECIMAL_PLACES} "
                             f"decimal places)",
-                            f"har talet {safe_repr(value, 30)}, som "
-                            f"{_number_problem(value, 'sv')} ({_NUMBER_LIMITS_SV})",
+                            f"talet {_toml_sv(value)} {_number_problem(value, 'sv')} "
+                            f"({_NUMBER_LIMITS_SV})",
                         ),
                         path,
                     )
@@ -563,7 +599,7 @@ class _Reader:
             f"`{where or 'the file'}` {problem}",
             line,
             rule_id,
-            sv=f"`{where}` {problem_sv}" if where else f"filen {problem_sv}",
+            sv=f"`{where}`: {problem_sv}" if where else f"filen: {problem_sv}",
         )
 
     # -- small checked getters ---------------------------------------------------------
@@ -656,7 +692,7 @@ class _Reader:
                             line,
                             rule_id,
                             sv=f"`{key}` i en hänvisning ska vara text, men är "
-                            f"{safe_repr(item[key])}",
+                            f"{_toml_sv(item[key])}",
                         )
                 out.append(Citation(item["text"], item.get("sfs"), item.get("url")))
             else:
@@ -665,7 +701,7 @@ class _Reader:
                     line,
                     rule_id,
                     sv=f"en hänvisning ska vara text eller {{ text = ..., sfs = ... }}, men är "
-                    f"{safe_repr(item)}",
+                    f"{_toml_sv(item)}",
                 )
         if required and not out:
             raise self.fail(
@@ -688,7 +724,7 @@ class _Reader:
                 rule_id,
                 key=key,
                 sv=f"`{key}` ska vara ett TOML-datum som 2023-01-01 (utan citattecken och utan "
-                f"klockslag), men är {safe_repr(raw)}",
+                f"klockslag), men är {_toml_sv(raw)}",
             )
         return raw
 
@@ -700,7 +736,7 @@ class _Reader:
                 f"{what} {raw!r} must be snake_case ASCII (a-z, 0-9, _; dots between parts; "
                 f"å/ä → a, ö → o)",
                 line,
-                sv=f"{what_sv} {safe_repr(raw)} ska skrivas med små bokstäver a-z, "
+                sv=f"{what_sv} {_toml_sv(raw)} ska skrivas med små bokstäver a-z, "
                 f"siffror och _ (snake_case, punkt mellan delarna; å/ä skrivs a, ö skrivs o)",
             )
         return raw
@@ -713,7 +749,7 @@ class _Reader:
                 f"`{key}` must be an expression in a string, got {raw!r}",
                 line,
                 rule_id,
-                sv=f"`{key}` ska vara ett uttryck inom citattecken, men är {safe_repr(raw)}",
+                sv=f"`{key}` ska vara ett uttryck inom citattecken, men är {_toml_sv(raw)}",
             )
         try:
             return raw, parse(raw)
@@ -749,7 +785,7 @@ class _Reader:
                 f"{what} must be a {shape}, got {raw!r}",
                 line,
                 rule_id,
-                sv=f"{sv_what} ska vara {shape_sv}, men är {safe_repr(raw)}",
+                sv=f"{sv_what} ska vara {shape_sv}, men är {_toml_sv(raw)}",
             )
 
         if vtype == "list":
@@ -775,7 +811,7 @@ class _Reader:
                 f"{MAX_DECIMAL_PLACES} decimal places)",
                 line,
                 rule_id,
-                sv=f"{sv_what} {safe_repr(raw, 30)} {_number_problem(raw, 'sv')} "
+                sv=f"{sv_what}: talet {_toml_sv(raw)} {_number_problem(raw, 'sv')} "
                 f"({_NUMBER_LIMITS_SV})",
             )
         if vtype == "text" and not isinstance(raw, str):
@@ -788,7 +824,8 @@ class _Reader:
                 f"{what} {raw!r} is not one of {list(allowed)}{hint}",
                 line,
                 rule_id,
-                sv=f"{sv_what} {safe_repr(raw)} är inte ett av värdena {list(allowed)}"
+                sv=f"{sv_what}: {_toml_sv(raw)} är inte ett av de tillåtna värdena "
+                f"{_toml_sv(list(allowed))}"
                 f"{did_you_mean(str(raw), [str(a) for a in allowed], 'sv')}",
             )
         value: Value = raw
@@ -801,7 +838,7 @@ class _Reader:
                 f"`unit` of {name!r} must be text, got {safe_repr(unit)}",
                 line,
                 key="unit",
-                sv=f"`unit` för {name!r} ska vara text, men är {safe_repr(unit)}",
+                sv=f"`unit` för {name!r} ska vara text, men är {_toml_sv(unit)}",
             )
         return unit
 
@@ -815,7 +852,8 @@ class _Reader:
                 f"{what} needs `type`, one of {sorted(_TYPES)}, got {t!r}",
                 line,
                 key="type",
-                sv=f"{what_sv} behöver `type`, en av {sorted(_TYPES)}, men har {safe_repr(t)}",
+                sv=f"{what_sv} behöver `type`, en av {', '.join(sorted(_TYPES))}"
+                + ("" if t is None else f", men har {_toml_sv(t)}"),
             )
         of = table.get("of")
         if t == "list":
@@ -825,7 +863,7 @@ class _Reader:
                     line,
                     key="of",
                     sv=f"{what_sv} är en lista: ange i `of` vad den innehåller, en av "
-                    f"{sorted(SCALAR_TYPES)}",
+                    f"{', '.join(sorted(SCALAR_TYPES))}",
                 )
         elif of is not None:
             raise self.fail(
@@ -1172,8 +1210,8 @@ class _Reader:
                     raise self.fail(
                         f"value_labels keys of bool {name!r} are true/false",
                         line,
-                        sv=f"nycklarna i `value_labels` för {name!r}, som är true eller false, "
-                        f"ska vara true och false (fick {key!r})",
+                        sv=f"nycklarna i `value_labels` för {name!r} ska vara true och false, "
+                        f"eftersom {name!r} är av typen bool (fick {key!r})",
                     )
                 value = key == "true"
             else:
@@ -1211,7 +1249,7 @@ class _Reader:
                 line,
                 sv=f"regel nr {index + 1} i [[rules]] behöver `id`: en text med små bokstäver "
                 f'som "lss.9.personlig_assistans" (högst {MAX_ID_LENGTH} tecken), men har '
-                f"{safe_repr(rid)}",
+                f"{_toml_sv(rid)}",
             )
         self.keys(raw, set(RULE_KEYS), "a rule", line, rid, what_sv="en regel")
         q = raw.get("question")
@@ -1372,7 +1410,7 @@ class _Reader:
                 line,
                 sv=f"kontroll nr {index + 1} i [[constraints]] behöver `id`: en text med små "
                 f'bokstäver som "alder_stammer_med_fodelsedatum" (högst {MAX_ID_LENGTH} '
-                f"tecken), men har {safe_repr(cid)}",
+                f"tecken), men har {_toml_sv(cid)}",
             )
         self.keys(raw, set(CONSTRAINT_KEYS), "a constraint", line, cid, what_sv="en kontroll")
         text, node = self.expression(raw.get("check"), "check", line, cid)
@@ -1508,14 +1546,14 @@ def _read(
         raise r.fail(
             f"[rulebook] jurisdiction is {declared!r} but the plugin provides this file for "
             f"{jurisdiction!r}; make them agree",
-            sv=f"jurisdiktionen i [rulebook] är {safe_repr(declared)}, men tillägget lämnar "
+            sv=f"jurisdiktionen i [rulebook] är {_toml_sv(declared)}, men tillägget lämnar "
             f"filen för {jurisdiction!r}; gör dem lika",
         )
     jurisdiction = declared or jurisdiction or "se"
     if not isinstance(jurisdiction, str) or not _JURISDICTION.match(jurisdiction):
         raise r.fail(
             f'jurisdiction {jurisdiction!r} must look like "se" or "se/stockholm/hagersten-alvsjo"',
-            sv=f"jurisdiktionen {safe_repr(jurisdiction)} ska se ut som "
+            sv=f"jurisdiktionen {_toml_sv(jurisdiction)} ska se ut som "
             f'"se" eller "se/stockholm/hagersten-alvsjo"',
         )
     title = r.label(
@@ -1575,7 +1613,7 @@ def _read(
             f"{safe_repr(book_id)}",
             r.loc.table("rulebook", "id"),
             sv=f'id i [rulebook] ska vara en text med små bokstäver som "se.lss.insatser" '
-            f"(högst {MAX_ID_LENGTH} tecken), men är {safe_repr(book_id)}",
+            f"(högst {MAX_ID_LENGTH} tecken), men är {_toml_sv(book_id)}",
         )
         if errors is None:
             raise bad_id

@@ -90,6 +90,11 @@ _ROW_ID = re.compile(r"^[a-z0-9_]+$")
 MAX_GAP_POINTS = 200_000
 
 
+def _shown_sv(raw: Any) -> str:
+    """A cell's value for a Swedish text: a table by its kind, anything else quoted."""
+    return "en tabell { ... }" if isinstance(raw, Mapping) else safe_repr(raw)
+
+
 class _CellError(ValueError):
     """A cell the rule author must rewrite: the problem in English (``str``) and Swedish."""
 
@@ -163,7 +168,7 @@ def _literal_text(v: Any) -> str:
     raise _CellError(
         f"a cell value must be a number, text, date or true/false, got {v!r}",
         f"ett värde i en cell ska vara ett tal, en text, ett datum eller true/false, men är "
-        f"{safe_repr(v)}",
+        f"{_shown_sv(v)}",
     )
 
 
@@ -208,7 +213,7 @@ def parse_cell(raw: Any, expr: str) -> tuple[Cell, str | None]:
         raise _CellError(
             f"a cell must be text, a number, a date, true/false or a list: {raw!r}",
             f"en cell ska vara en text, ett tal, ett datum, true/false eller en lista, men är "
-            f"{safe_repr(raw)}",
+            f"{_shown_sv(raw)}",
         )
     text = raw.strip()
     if text in ("-", ""):
