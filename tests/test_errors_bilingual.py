@@ -46,6 +46,7 @@ MODULES = (
     "swedish_calendar.py",
     "scale.py",
     "facts.py",
+    "cli.py",
 )
 # values.py is not listed: its parsers (parse_int, parse_date, to_decimal, from_json) signal
 # with a plain ValueError that every caller in the library catches and words in both
@@ -64,6 +65,8 @@ BILINGUAL_BY_CONSTRUCTION = frozenset(
         "text_argument",
         "MissingExtraError",
         "_unknown_kind",
+        "_usage_error",  # cli.py: takes the English and the Swedish text
+        "_SwedishUsageError",  # cli.py: click's own usage error, translated when shown
     }
 )
 # Raises a caller cannot reach with any input, or that are Python's own signal (file,
@@ -74,6 +77,8 @@ INTERNAL = {
     # deadline_day(date.max): the same OverflowError date arithmetic raises
     # (date.max + timedelta(1)); the evaluators turn it into their own error.
     ("swedish_calendar.py", "deadline_day", "OverflowError"),
+    # _usage_error's English branch: its Swedish twin is the other branch.
+    ("cli.py", "_usage_error", "UsageError"),
 }
 # Library errors and the position of their Swedish text when given positionally.
 SWEDISH_POSITION = {
@@ -84,6 +89,7 @@ SWEDISH_POSITION = {
     "_out_of_range": 4,
     "RowError": 5,
     "PluginError": 2,
+    "_CliError": 1,
 }
 SWEDISH_KEYWORDS = frozenset({"sv", "problem_sv", "message_sv"})
 KNOWN = BILINGUAL_BY_CONSTRUCTION | set(SWEDISH_POSITION) | {"QuestionError", "ServiceError"}
@@ -128,6 +134,12 @@ def _has_swedish(call: ast.Call, name: str) -> bool:
     if name == "ServiceError":
         # Carries a finished ErrorBody, built by web/errors.py with both languages.
         return bool(call.args)
+    if name == "_CliError" and len(call.args) == 1:
+        # One text: the library error's message, already in the command's language.
+        return any(
+            isinstance(n, ast.Call) and _name(n.func) == "_library_message"
+            for n in ast.walk(call.args[0])
+        )
     pos = SWEDISH_POSITION.get(name)
     return pos is not None and len(call.args) > pos
 
@@ -170,7 +182,7 @@ def findings_in(text: str, rel: str) -> list[str]:
             name = name.lstrip("_")  # imported under a private alias
         if (rel.rsplit("/", 1)[-1], function, name) in INTERNAL:
             return
-        if name.startswith("_") and name not in BILINGUAL_BY_CONSTRUCTION and name[1:2].isupper():
+        if name.startswith("_") and name not in KNOWN and name[1:2].isupper():
             return  # a private control-flow exception
         if isinstance(exc.func, ast.Attribute) and not name[:1].isupper():
             return  # err.as_fact_error(), self._fail(...): builds a checked error

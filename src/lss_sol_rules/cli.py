@@ -483,12 +483,6 @@ def _evaluation_options(f: Any) -> Any:
     return f
 
 
-def _cli_hint(engine: Engine, exc: LssSolRulesError) -> str:
-    """The error's text as :func:`_library_message` gives it: in the language of
-    ``--lang``, with the hints a command-line user can follow."""
-    return _library_message(exc)
-
-
 def _decide(
     question: str,
     facts_file: str,
@@ -502,7 +496,7 @@ def _decide(
     try:
         return engine.evaluate(question, facts, on=_date(on), jurisdiction=jurisdiction)
     except LssSolRulesError as exc:
-        raise _CliError(_cli_hint(engine, exc)) from None
+        raise _CliError(_library_message(exc)) from None
 
 
 _BRIEF = {
@@ -780,7 +774,7 @@ def parameters(
     try:
         params = engine.parameters(jurisdiction)
     except LssSolRulesError as exc:
-        raise _CliError(_cli_hint(engine, exc)) from None
+        raise _CliError(_library_message(exc)) from None
     here = {p.name for p in params}
     for name in names:
         if name in here:
@@ -1112,7 +1106,7 @@ def _check_question(engine: Engine, question: str, when: date | None, jurisdicti
     try:
         engine.view_for(question, jurisdiction).in_force(question, when or date.today())
     except LssSolRulesError as exc:
-        raise _CliError(_cli_hint(engine, exc)) from None
+        raise _CliError(_library_message(exc)) from None
 
 
 class _Progress:
