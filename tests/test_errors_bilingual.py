@@ -47,6 +47,8 @@ MODULES = (
     "scale.py",
     "facts.py",
     "cli.py",
+    "rulecheck.py",
+    "extras.py",
 )
 # values.py is not listed: its parsers (parse_int, parse_date, to_decimal, from_json) signal
 # with a plain ValueError that every caller in the library catches and words in both
