@@ -165,6 +165,12 @@ def _toml_sv(raw: object) -> str:
     return safe_repr(raw)
 
 
+def _the_number_sv(value: int | Decimal) -> str:
+    """``talet 12,5`` (or ``ett tal i storleksordningen 10^30``) as a sentence's subject."""
+    shown = _toml_sv(value)
+    return shown if shown.startswith("ett ") else f"talet {shown}"
+
+
 _NUMBER_LIMITS = (
     f"rule files take numbers of at most {MAX_DIGITS} digits, below 10^{MAX_MAGNITUDE}, "
     f"with at most {MAX_DECIMAL_PLACES} decimal places"
@@ -561,7 +567,7 @@ class _Reader:
                             f"take numbers of at most {MAX_DIGITS} digits, below "
                             f"10^{MAX_MAGNITUDE}, with at most {MAX_DECIMAL_PLACES} "
                             f"decimal places)",
-                            f"talet {_toml_sv(value)} {_number_problem(value, 'sv')} "
+                            f"{_the_number_sv(value)} {_number_problem(value, 'sv')} "
                             f"({_NUMBER_LIMITS_SV})",
                         ),
                         path,
@@ -811,7 +817,7 @@ class _Reader:
                 f"{MAX_DECIMAL_PLACES} decimal places)",
                 line,
                 rule_id,
-                sv=f"{sv_what}: talet {_toml_sv(raw)} {_number_problem(raw, 'sv')} "
+                sv=f"{sv_what}: {_the_number_sv(raw)} {_number_problem(raw, 'sv')} "
                 f"({_NUMBER_LIMITS_SV})",
             )
         if vtype == "text" and not isinstance(raw, str):
