@@ -22,6 +22,7 @@ from click.testing import CliRunner
 import lss_sol_rules as lsr
 from lss_sol_rules.cli import main
 from lss_sol_rules.errors import (
+    EvaluationError,
     ExpressionError,
     LssSolRulesError,
     PluginError,
@@ -1048,3 +1049,25 @@ def test_check_prints_the_language_asked_for(
     assert english not in sv.output, sv.output
     assert "beskrivs på engelska" not in sv.output, sv.output
     assert swedish not in en.output, en.output
+
+
+def test_a_plugin_function_that_fails_is_named_and_its_error_quoted_in_english(
+    tmp_path: Path,
+) -> None:
+    def broken(x: object) -> object:
+        raise ZeroDivisionError("division by zero")
+
+    def functions() -> list[object]:
+        return [Function("t_trasig", ("number",), "number", broken, "t_trasig(x): breaks")]
+
+    path = tmp_path / "regler.toml"
+    path.write_text(expr("t_trasig(t_tal) > 1"), encoding="utf-8")
+    engine = lsr.load(
+        paths=[str(path)], plugins=[_plugin("t_funktioner", lss_sol_rules_functions=functions)]
+    )
+    with pytest.raises(EvaluationError) as info:
+        engine.evaluate("t.svar", {"t_tal": 1})
+    sv = info.value.message("sv")
+    assert "funktionen t_trasig() i 't_trasig(t_tal) > 1' gick inte att beräkna" in sv
+    assert "(ZeroDivisionError, på engelska: division by zero)" in sv
+    assert "beskrivs på engelska" not in sv

@@ -530,8 +530,8 @@ class _Compiler:
             except Exception as exc:  # a plugin's function must not break the promise
                 raise EvaluationError(
                     f"{name}() failed in {text!r}: {type(exc).__name__}: {_message(exc)}",
-                    sv=f"funktionen {name} i {text!r} gick inte att beräkna (felet beskrivs på "
-                    f"engelska): {_message(exc)}",
+                    sv=f"funktionen {name}() i {text!r} gick inte att beräkna "
+                    f"({type(exc).__name__}, på engelska: {_message(exc)})",
                 ) from None
 
         return call, ret
