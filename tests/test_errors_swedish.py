@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import ast
 import re
+import tempfile
 import types
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import lss_sol_rules as lsr
 from lss_sol_rules.cli import main
@@ -1071,3 +1074,31 @@ def test_a_plugin_function_that_fails_is_named_and_its_error_quoted_in_english(
     assert "funktionen t_trasig() i 't_trasig(t_tal) > 1' gick inte att beräkna" in sv
     assert "(ZeroDivisionError, på engelska: division by zero)" in sv
     assert "beskrivs på engelska" not in sv
+
+
+_VALID = HEAD + rule() + rule("'not t_flagga and t_tal > t_grans'", rid="t.r2", value='"nej"')
+
+
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=len(_VALID)),
+            st.integers(min_value=0, max_value=3),
+            st.sampled_from(["", "[", "]", "=", '"', "'", "\n", "x", "1", "{", ".", "_", "\x00"]),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_mangled_rule_file_is_refused_in_swedish(edits: list[tuple[int, int, str]]) -> None:
+    """Whatever a slip of the keyboard does to a valid file, the refusal reads in Swedish."""
+    text = _VALID
+    for at, cut, put in edits:
+        text = text[:at] + put + text[at + cut :]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "regler.toml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            _load(path)
+        except RuleFileError as err:
+            assert_swedish(err)
