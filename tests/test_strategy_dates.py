@@ -217,8 +217,10 @@ def test_every_period_of_each_part_is_reachable(layered: lsr.Engine) -> None:
 def test_a_question_never_answerable_is_a_clear_error(tmp_path: Path) -> None:
     engine = _engine(tmp_path, NEVER)
     assert lst.answerable_periods(engine, "aldrig.fraga", "se/aldrig") == ()
-    with pytest.raises(ValueError, match=r"'aldrig.fraga'.*'se/aldrig'.*parameter 'forr'"):
+    with pytest.raises(ValueError, match=r"'se/aldrig'.*parameter 'forr'") as info:
         lst.evaluation_dates("aldrig.fraga", engine=engine, jurisdiction="se/aldrig")
+    assert "'aldrig.fraga'" in str(info.value)
+    assert "'forr'" in info.value.message("sv")  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="parameter 'forr'"):
         lst.cases("aldrig.fraga", engine=engine, jurisdiction="se/aldrig")
 

@@ -166,29 +166,37 @@ class Session:
         for rule in rules:
             # Conditions in order; after one that is false the rule cannot hold, so the rest
             # wait (_LATER) until an explanation asks for them (Kleene: false and x is false).
-            results: list[Any] = []
-            held: Any = True
-            unknown: Unknown | None = None
             conditions = rule.conditions
-            for c in conditions:
-                v = c.expr.fn(self)
-                results.append(v)
-                if v is False:
-                    held = False
-                    results.extend([_LATER] * (len(conditions) - len(results)))
-                    break
-                if v is not True:
-                    unknown = v.merge(unknown)
-            if held is True and unknown is not None:
-                held = unknown
+            held: Any
+            if len(conditions) == 1:  # most rules: the condition's value is the rule's
+                held = conditions[0].expr.fn(self)
+                results = [held]
+            else:
+                results = []
+                held = True
+                unknown: Unknown | None = None
+                for c in conditions:
+                    v = c.expr.fn(self)
+                    results.append(v)
+                    if v is False:
+                        held = False
+                        results.extend([_LATER] * (len(conditions) - len(results)))
+                        break
+                    if v is not True:
+                        unknown = v.merge(unknown)
+                if held is True and unknown is not None:
+                    held = unknown
             held_by_id[rule.id] = held
             runs.append(RuleRun(rule, results, held))
         overriders = self.view.overriders
         for run in runs:
             if run.held is False:
                 continue
-            blocked: Unknown | None = None
             mine = overriders[run.rule.id]
+            if not mine:
+                run.effective = run.held
+                continue
+            blocked: Unknown | None = None
             # A default row of a big table is overridden by every row: walk the shorter side.
             others = mine if len(mine) <= len(held_by_id) else [
                 o for o in held_by_id if o in mine
