@@ -546,13 +546,23 @@ class Engine:
     def _check_constraints(self, ctx: Session) -> None:
         from .errors import FactError  # noqa: PLC0415 - keep the import list short
 
-        present = ctx.facts.keys()
-        raw: Session | None = None
-        for needs, c in ctx.view.constraint_plan:
-            if not present >= needs:
-                continue  # it needs a fact the case lacks to fail: it cannot
-            if raw is None:
-                raw = Session(ctx.view, ctx.facts, ctx.on, derive=False)
+        # Only the checks that can fail for this case: those whose every needed fact it
+        # gives (each check is filed under one of its facts), in the rulebook's order.
+        facts = ctx.facts
+        present = facts.keys()
+        view = ctx.view
+        todo = list(view.constraints_always)
+        by_fact = view.constraints_by_fact
+        for name in facts:
+            for k in by_fact.get(name, ()):
+                if present >= view.constraint_plan[k][0]:
+                    todo.append(k)
+        if not todo:
+            return
+        todo.sort()
+        raw = Session(view, facts, ctx.on, derive=False)
+        for k in todo:
+            c = view.constraint_plan[k][1]
             if c.expr.fn(raw) is False:
                 names = sorted(c.expr.facts)
                 raise FactError(

@@ -264,6 +264,18 @@ class View:
         self.constraint_plan: tuple[tuple[frozenset[str], CompiledConstraint], ...] = tuple(
             (needed_to_fail(c.expr.node, kinds), c) for c in self.constraints
         )
+        #: Positions in the plan of the checks that need no fact, and of the others filed
+        #: under the first fact each needs.
+        self.constraints_always: tuple[int, ...] = tuple(
+            k for k, (needs, _) in enumerate(self.constraint_plan) if not needs
+        )
+        filed: dict[str, list[int]] = {}
+        for k, (needs, _) in enumerate(self.constraint_plan):
+            if needs:
+                filed.setdefault(min(needs), []).append(k)
+        self.constraints_by_fact: dict[str, tuple[int, ...]] = {
+            name: tuple(ks) for name, ks in filed.items()
+        }
         self.overriders = self._overriders()
         self.proof_work = 0  # clause pairs compared by check(), bounded by MAX_PROOF_WORK
         self._indexes: dict[str, tuple[TableIndex, ...]] = {}
