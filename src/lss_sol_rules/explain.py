@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .errors import ArgumentError
 from .values import Value, format_number
 
 if TYPE_CHECKING:
@@ -84,9 +85,9 @@ _WORDS = {
 
 
 def _check_lang(lang: str) -> dict[str, str]:
-    words = _WORDS.get(lang)
+    words = _WORDS.get(lang) if type(lang) is str else None
     if words is None:
-        raise ValueError(f"lang must be 'sv' or 'en', got {lang!r}")
+        raise ArgumentError("lang", "'sv' or 'en'", lang, "'sv' eller 'en'")
     return words
 
 
@@ -465,5 +466,10 @@ def render(decision: Decision, lang: str = "sv", style: str = "text") -> str:
     if style == "beslut":
         return _letter(decision, lang)
     if style != "text":
-        raise ValueError(f"style must be 'text' or 'beslut', got {style!r}")
+        raise ArgumentError(
+            "style",
+            "'text' or 'beslut' (a decision letter's motivation)",
+            style,
+            "'text' eller 'beslut' (motiveringen i ett beslutsbrev)",
+        )
     return "\n".join(_render(decision, lang, 0, {decision.question}))

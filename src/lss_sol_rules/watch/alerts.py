@@ -29,6 +29,7 @@ import attrs
 
 from ..engine import Engine
 from ..errors import (
+    ArgumentError,
     EvaluationError,
     EventError,
     NoApplicableRuleError,
@@ -96,13 +97,23 @@ def month_end(on: date) -> date:
 
 
 def quarter_bounds(quarter: str) -> tuple[date, date]:
-    """``"2026Q3"`` → (2026-07-01, 2026-09-30); ``ValueError`` for anything else."""
+    """``"2026Q3"`` → (2026-07-01, 2026-09-30); :class:`ArgumentError` (a ``ValueError``) in
+    both languages for anything else."""
     text = quarter.strip().upper() if isinstance(quarter, str) else ""
-    if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
-        raise ValueError(f"quarter must look like 2026Q3, got {quarter!r}")
+    if (
+        len(text) != 6
+        or text[4] != "Q"
+        or not (text[:4].isascii() and text[:4].isdigit())
+        or text[5] not in "1234"
+        or int(text[:4]) < 1
+    ):
+        raise ArgumentError(
+            "quarter",
+            "a quarter written like 2026Q3 (year, Q, 1-4)",
+            quarter,
+            "ett kvartal skrivet som 2026Q3 (år, Q, 1-4)",
+        )
     year, q = int(text[:4]), int(text[5])
-    if year < 1:
-        raise ValueError(f"quarter must look like 2026Q3, got {quarter!r}")
     start = date(year, 3 * q - 2, 1)
     return start, month_end(date(year, 3 * q, 1))
 
