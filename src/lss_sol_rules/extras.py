@@ -8,7 +8,7 @@ ImportError`` keeps working) that says in Swedish and English which extra to ins
 
 from __future__ import annotations
 
-from .errors import LssSolRulesError
+from .errors import Hint, LssSolRulesError
 
 __all__ = ["MissingExtraError"]
 
@@ -17,15 +17,22 @@ class MissingExtraError(LssSolRulesError, ImportError):
     """*what* needs the package *module*, which comes with the extra *extra*.
 
     ``extra`` names the extra (``"server"``), ``module`` the missing package; the message
-    gives the ``pip install`` line.
+    gives the ``pip install`` line; ``hint`` (a :class:`~lss_sol_rules.errors.Hint`), what
+    the caller can use instead without the extra.
     """
 
-    def __init__(self, extra: str, module: str, what_en: str, what_sv: str) -> None:
+    def __init__(
+        self, extra: str, module: str, what_en: str, what_sv: str, *, hint: Hint | None = None
+    ) -> None:
         self.extra = extra
         self.module = module
         install = f"pip install 'lss-sol-rules[{extra}]'"
         super().__init__(
             f"{what_en} needs {module}: {install}",
             sv=f"{what_sv} kräver paketet {module}: installera det med {install}",
+            hint=hint,
         )
+        if hint is not None:  # str(err) (ImportError shows .msg): the hint too
+            self.msg = self.message("en")
+            self.args = (self.msg,)
         self.name = module

@@ -57,7 +57,8 @@ from typing import Any
 import attrs
 
 from ..engine import Engine
-from ..errors import EvaluationError, LssSolRulesError
+from ..errors import EvaluationError, Hint, LssSolRulesError
+from ..extras import MissingExtraError
 from ..watchdecl import WatchDecl
 from .alerts import (
     Alert,
@@ -126,6 +127,22 @@ def _release(sid: int) -> None:
         heapq.heappush(_FREE, sid)
 
 
+_NO_DURABLE = Hint(
+    python=(
+        "or use lss_sol_rules.watch.watchlist, which needs nothing extra",
+        "eller använd lss_sol_rules.watch.watchlist, som inte kräver något mer",
+    ),
+    cli=(
+        "or use --backend pure, which needs nothing extra",
+        "eller använd --backend pure, som inte kräver något mer",
+    ),
+    http=("", ""),  # the HTTP service has no watch endpoints
+    default="python",
+    parenthesised=True,
+)
+"""What to use instead of DurableWatch without the durable extra."""
+
+
 def _host() -> Any:
     """This process's durable-rules host with the watch ruleset, built on first use.
 
@@ -139,9 +156,8 @@ def _host() -> Any:
             try:
                 from durable import engine, lang  # noqa: PLC0415 - optional extra
             except ImportError:
-                raise ImportError(
-                    "DurableWatch needs durable-rules: pip install 'lss-sol-rules[durable]' "
-                    "(or use lss_sol_rules.watch.watchlist, which needs nothing extra)"
+                raise MissingExtraError(
+                    "durable", "durable-rules", "DurableWatch", "DurableWatch", hint=_NO_DURABLE
                 ) from None
 
             class QuietHost(engine.Host):  # type: ignore[misc]
