@@ -648,7 +648,12 @@ def build_case_file_schema() -> dict[str, Any]:
 def schema_path(name: str = RULE_FILE) -> Path:
     """The path of a shipped schema file (:data:`RULE_FILE` or :data:`CASE_FILE`)."""
     if name not in (RULE_FILE, CASE_FILE):
-        raise ValueError(f"no schema {name!r}; the schemas are {RULE_FILE!r} and {CASE_FILE!r}")
+        raise errors.ArgumentError(
+            "name",
+            f"{RULE_FILE!r} or {CASE_FILE!r} (the shipped schemas)",
+            name,
+            f"{RULE_FILE!r} eller {CASE_FILE!r} (de scheman som följer med paketet)",
+        )
     return Path(str(resources.files(__package__ or "lss_sol_rules") / "schemas" / name))
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import FactError
+from ..errors import ArgumentError, FactError
 from ..facts import MAX_TEXT_LENGTH, normalise_fact, normalise_facts
 from ..model import FactDecl
 from .vectors import SMALL_INT, Bits, Vec, from_python
@@ -379,9 +379,15 @@ def columns_from(cases: Any, schema: Mapping[str, FactDecl], on: date) -> Column
             return from_records(records, schema, on)
         return from_arrow(table, schema, on)
     if isinstance(cases, Mapping):
-        raise TypeError(
-            "cases must be an iterable of fact dicts (or a DataFrame/Table), not one dict; "
-            "for one case use engine.evaluate"
+        from ..batch import _ONE_CASE  # noqa: PLC0415 - batch imports this module lazily
+
+        raise ArgumentError(
+            "cases",
+            "an iterable of fact dicts (or a DataFrame/Table), not one dict",
+            cases,
+            "en följd av ärenden (ordböcker med uppgifter, eller en DataFrame/tabell), "
+            "inte ett enda ärende",
+            hint=_ONE_CASE,
         )
     rows: Sequence[Mapping[str, Any]] = (
         cases if isinstance(cases, (list, tuple)) else list(_iter(cases))
