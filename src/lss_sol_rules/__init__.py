@@ -147,6 +147,8 @@ def load(
     for impl in impls:
         try:
             sources = _cast("_Iterable[object]", impl.function())
+        except PluginError:
+            raise  # says itself what failed, in both languages (the national rules missing)
         except Exception as exc:
             raise PluginError(
                 impl.plugin_name,

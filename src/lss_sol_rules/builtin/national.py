@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import PluginError
 from ..hookspecs import RuleSource, hookimpl
 
 __all__ = ["lss_sol_rules_rule_files", "rules_dir"]
 
 
 def rules_dir() -> Path:
-    """The folder of national rule files: inside the wheel, or ``rules/`` in a checkout."""
+    """The folder of national rule files: inside the wheel, or ``rules/`` in a checkout.
+
+    :raises PluginError: neither holds them (a broken install), in Swedish and English.
+    """
     packaged = Path(__file__).resolve().parent.parent / "rules"
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[3] / "rules"
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(
+    raise PluginError(
+        "national",
         "the national rule files are missing: reinstall lss-sol-rules "
-        f"(looked in {packaged} and {checkout})"
+        f"(pip install --force-reinstall lss-sol-rules; looked in {packaged} and {checkout})",
+        "de nationella regelfilerna saknas: installera om lss-sol-rules "
+        f"(pip install --force-reinstall lss-sol-rules; letade i {packaged} och {checkout})",
     )
 
 
