@@ -9,12 +9,13 @@ and rebuilt with :meth:`Decision.from_dict`.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import attrs
 
-from .values import Value, from_json, to_json, type_name
+from .values import SCALAR_TYPES, Value, from_json, is_of_type, to_json, type_name
 
 __all__ = [
     "Assumption",
@@ -69,8 +70,17 @@ class Citation:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Citation:
-        """Inverse of :meth:`to_dict`."""
-        return cls(raw["text"], raw.get("sfs"), raw.get("url"))
+        """Inverse of :meth:`to_dict`; :class:`~lss_sol_rules.errors.ArgumentError` naming
+        the field for data it did not write."""
+        return _rebuild(cls._read, raw)
+
+    @classmethod
+    def _read(cls, raw: object) -> Citation:
+        return cls(
+            _field(raw, "text", _text, *_TEXT),
+            _field(raw, "sfs", _optional_text, *_OPTIONAL_TEXT, default=None),
+            _field(raw, "url", _optional_text, *_OPTIONAL_TEXT, default=None),
+        )
 
 
 @attrs.frozen
@@ -220,19 +230,23 @@ class ParameterUse:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ParameterUse:
-        """Inverse of :meth:`to_dict`."""
-        vt, of = raw["value_type"]
-        value = from_json(raw["value"], vt, of)
-        assert value is not None  # noqa: S101 - parameters always have a value
+        """Inverse of :meth:`to_dict`; :class:`~lss_sol_rules.errors.ArgumentError` naming
+        the field for data it did not write."""
+        return _rebuild(cls._read, raw)
+
+    @classmethod
+    def _read(cls, raw: object) -> ParameterUse:
+        value = _typed_value(raw, allow_none=False)
+        assert value is not None  # noqa: S101 - _typed_value refuses null here
         return cls(
-            name=raw["name"],
+            name=_field(raw, "name", _text, *_TEXT),
             value=value,
-            valid_from=date.fromisoformat(raw["valid_from"]),
-            valid_to=None if raw["valid_to"] is None else date.fromisoformat(raw["valid_to"]),
-            citations=tuple(Citation.from_dict(c) for c in raw["citations"]),
-            layer=raw["layer"],
-            label=None if raw.get("label") is None else Label(**raw["label"]),
-            unit=raw.get("unit"),
+            valid_from=_field(raw, "valid_from", _iso_date, *_DATE),
+            valid_to=_field(raw, "valid_to", _optional_date, *_OPTIONAL_DATE),
+            citations=_field(raw, "citations", _list(Citation._read), *_OBJECTS),
+            layer=_field(raw, "layer", _text, *_TEXT),
+            label=_field(raw, "label", _optional_label, *_OPTIONAL_LABEL, default=None),
+            unit=_field(raw, "unit", _optional_text, *_OPTIONAL_TEXT, default=None),
         )
 
 
@@ -253,9 +267,13 @@ class Input:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Input:
-        """Inverse of :meth:`to_dict`."""
-        vt, of = raw["value_type"]
-        return cls(raw["name"], from_json(raw["value"], vt, of))
+        """Inverse of :meth:`to_dict`; :class:`~lss_sol_rules.errors.ArgumentError` naming
+        the field for data it did not write."""
+        return _rebuild(cls._read, raw)
+
+    @classmethod
+    def _read(cls, raw: object) -> Input:
+        return cls(_field(raw, "name", _text, *_TEXT), _typed_value(raw))
 
 
 @attrs.frozen
@@ -276,9 +294,17 @@ class ConditionResult:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ConditionResult:
-        """Inverse of :meth:`to_dict`."""
-        label = raw.get("label")
-        return cls(raw["text"], raw["held"], None if label is None else Label(**label))
+        """Inverse of :meth:`to_dict`; :class:`~lss_sol_rules.errors.ArgumentError` naming
+        the field for data it did not write."""
+        return _rebuild(cls._read, raw)
+
+    @classmethod
+    def _read(cls, raw: object) -> ConditionResult:
+        return cls(
+            _field(raw, "text", _text, *_TEXT),
+            _field(raw, "held", _optional_bool, *_OPTIONAL_BOOL),
+            _field(raw, "label", _optional_label, *_OPTIONAL_LABEL, default=None),
+        )
 
 
 @attrs.frozen
@@ -296,13 +322,25 @@ class Assumption:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"fact": self.fact, "text": {"sv": self.text.sv, "en": self.text.en},
-                "rule_id": self.rule_id}
+        return {
+            "fact": self.fact,
+            "text": {"sv": self.text.sv, "en": self.text.en},
+            "rule_id": self.rule_id,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Assumption:
-        """Inverse of :meth:`to_dict`."""
-        return cls(raw["fact"], Label(**raw["text"]), raw["rule_id"])
+        """Inverse of :meth:`to_dict`; :class:`~lss_sol_rules.errors.ArgumentError` naming
+        the field for data it did not write."""
+        return _rebuild(cls._read, raw)
+
+    @classmethod
+    def _read(cls, raw: object) -> Assumption:
+        return cls(
+            _field(raw, "fact", _text, *_TEXT),
+            _field(raw, "text", _label, *_LABEL),
+            _field(raw, "rule_id", _text, *_TEXT),
+        )
 
 
 @attrs.frozen
@@ -348,21 +386,25 @@ class Reason:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Reason:
-        """Inverse of :meth:`to_dict`."""
-        vt, of = raw["value_type"]
+        """Inverse of :meth:`to_dict`; :class:`~lss_sol_rules.errors.ArgumentError` naming
+        the field for data it did not write."""
+        return _rebuild(cls._read, raw)
+
+    @classmethod
+    def _read(cls, raw: object) -> Reason:
         return cls(
-            rule_id=raw["rule_id"],
-            question=raw["question"],
-            outcome=raw["outcome"],
-            value=from_json(raw["value"], vt, of),
-            text=Label(**raw["text"]),
-            conditions=tuple(ConditionResult.from_dict(c) for c in raw["conditions"]),
-            inputs=tuple(Input.from_dict(i) for i in raw["inputs"]),
-            parameters=tuple(raw["parameters"]),
-            citations=tuple(Citation.from_dict(c) for c in raw["citations"]),
-            layer=raw["layer"],
-            source=raw["source"],
-            default=raw.get("default", False),
+            rule_id=_field(raw, "rule_id", _text, *_TEXT),
+            question=_field(raw, "question", _text, *_TEXT),
+            outcome=_field(raw, "outcome", _one_of(_OUTCOMES), *_OUTCOME),
+            value=_typed_value(raw),
+            text=_field(raw, "text", _label, *_LABEL),
+            conditions=_field(raw, "conditions", _list(ConditionResult._read), *_OBJECTS),
+            inputs=_field(raw, "inputs", _list(Input._read), *_OBJECTS),
+            parameters=_field(raw, "parameters", _list(_text), *_TEXTS),
+            citations=_field(raw, "citations", _list(Citation._read), *_OBJECTS),
+            layer=_field(raw, "layer", _text, *_TEXT),
+            source=_field(raw, "source", _text, *_TEXT),
+            default=_field(raw, "default", _bool, *_BOOL, default=False),
         )
 
 
@@ -448,27 +490,34 @@ class Decision:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Decision:
-        """Rebuild a decision from :meth:`to_dict` output."""
-        vt, of = raw["value_type"]
-        vl = raw.get("value_label")
+        """Rebuild a decision from :meth:`to_dict` output (a stored decision's JSON).
+
+        :raises ~lss_sol_rules.errors.ArgumentError: data :meth:`to_dict` did not write (a
+            field missing, of the wrong type, a bad date or value); the message names the
+            field (``raw['reasons'][0]['value']``) in Swedish and English.
+        """
+        return _rebuild(cls._read, raw)
+
+    @classmethod
+    def _read(cls, raw: object) -> Decision:
         return cls(
-            question=raw["question"],
-            value=from_json(raw["value"], vt, of),
-            status=raw["status"],
-            missing=tuple(raw["missing"]),
-            reasons=tuple(Reason.from_dict(r) for r in raw["reasons"]),
-            considered=tuple(Reason.from_dict(r) for r in raw["considered"]),
-            parameters_used=tuple(ParameterUse.from_dict(p) for p in raw["parameters_used"]),
-            on=date.fromisoformat(raw["on"]),
-            jurisdiction=raw["jurisdiction"],
-            label=Label(**raw["label"]),
-            value_label=None if vl is None else Label(**vl),
-            supporting=tuple(Decision.from_dict(d) for d in raw["supporting"]),
-            internal=raw.get("internal", False),
-            missing_labels=tuple(Label(**m) for m in raw.get("missing_labels", ())),
-            subject=None if raw.get("subject") is None else Label(**raw["subject"]),
-            refusal=raw.get("refusal", False),
-            assumptions=tuple(Assumption.from_dict(a) for a in raw.get("assumptions", ())),
+            question=_field(raw, "question", _text, *_TEXT),
+            value=_typed_value(raw),
+            status=_field(raw, "status", _one_of(_STATUSES), *_STATUS),
+            missing=_field(raw, "missing", _list(_text), *_TEXTS),
+            reasons=_field(raw, "reasons", _list(Reason._read), *_OBJECTS),
+            considered=_field(raw, "considered", _list(Reason._read), *_OBJECTS),
+            parameters_used=_field(raw, "parameters_used", _list(ParameterUse._read), *_OBJECTS),
+            on=_field(raw, "on", _iso_date, *_DATE),
+            jurisdiction=_field(raw, "jurisdiction", _text, *_TEXT),
+            label=_field(raw, "label", _label, *_LABEL),
+            value_label=_field(raw, "value_label", _optional_label, *_OPTIONAL_LABEL, default=None),
+            supporting=_field(raw, "supporting", _list(Decision._read), *_OBJECTS),
+            internal=_field(raw, "internal", _bool, *_BOOL, default=False),
+            missing_labels=_field(raw, "missing_labels", _list(_label), *_LABELS, default=()),
+            subject=_field(raw, "subject", _optional_label, *_OPTIONAL_LABEL, default=None),
+            refusal=_field(raw, "refusal", _bool, *_BOOL, default=False),
+            assumptions=_field(raw, "assumptions", _list(Assumption._read), *_OBJECTS, default=()),
         )
 
 
@@ -479,3 +528,226 @@ def _json_type(value: Value | None) -> tuple[str, str | None]:
     if value is None:
         return ("none", None)
     return (type_name(value), None)
+
+
+# -- reading a stored decision back (from_dict) ----------------------------------------------
+_T = TypeVar("_T")
+_MISSING: Any = object()
+
+
+class _BadField(Exception):
+    """A field :meth:`Decision.from_dict` cannot read: its path below the dict given, what
+    it must be (English, Swedish) and what it is."""
+
+    def __init__(self, path: tuple[str | int, ...], en: str, sv: str, got: object) -> None:
+        super().__init__(path, en, sv, got)
+        self.path, self.en, self.sv, self.got = path, en, sv, got
+
+    def under(self, step: str | int) -> _BadField:
+        return _BadField((step, *self.path), self.en, self.sv, self.got)
+
+
+def _rebuild(read: Callable[[object], _T], raw: object) -> _T:
+    """``read(raw)``, with a field it cannot read as the library's ArgumentError naming the
+    field (``raw['reasons'][0]['value']``) in both languages."""
+    from .errors import ArgumentError  # noqa: PLC0415 - errors imports values, not model
+
+    try:
+        return read(raw)
+    except _BadField as bad:
+        where = "raw" + "".join(f"[{step!r}]" for step in bad.path)
+        raise ArgumentError(where, bad.en, bad.got, bad.sv) from None
+    except RecursionError:
+        raise ArgumentError(
+            "raw",
+            "a decision as Decision.to_dict writes it (its supporting decisions nest too "
+            "deep to read)",
+            raw,
+            "ett beslut som Decision.to_dict skriver det (dess underliggande beslut är för "
+            "djupt inbäddade för att läsas)",
+        ) from None
+
+
+def _field(
+    raw: object,
+    key: str,
+    read: Callable[[Any], _T],
+    en: str,
+    sv: str,
+    default: Any = _MISSING,
+) -> _T:
+    """``read(raw[key])``; a missing key (without *default*) or a value *read* refuses is a
+    :class:`_BadField` saying it must be *en* / *sv*."""
+    if not isinstance(raw, dict):
+        raise _BadField((), "a dict (a JSON object)", "en ordbok (ett JSON-objekt)", raw)
+    if key not in raw:
+        if default is _MISSING:
+            raise _BadField(
+                (), f"a dict with the key {key!r}", f"en ordbok med nyckeln {key!r}", raw
+            )
+        return cast("_T", default)
+    value = raw[key]
+    try:
+        return read(value)
+    except _BadField as bad:
+        raise bad.under(key) from None
+    except (ValueError, TypeError, OverflowError):
+        raise _BadField((key,), en, sv, value) from None
+
+
+def _list(read: Callable[[Any], _T]) -> Callable[[Any], tuple[_T, ...]]:
+    """A reader of a JSON list whose items *read* reads; an item it refuses is named by its
+    index."""
+
+    def read_list(value: object) -> tuple[_T, ...]:
+        if not isinstance(value, list):
+            raise TypeError(value)
+        out = []
+        for i, item in enumerate(value):
+            try:
+                out.append(read(item))
+            except _BadField as bad:
+                raise bad.under(i) from None
+            except (ValueError, TypeError, OverflowError):
+                raise _BadField((i,), *_ITEM.get(read, _ITEM_ANY), item) from None
+        return tuple(out)
+
+    return read_list
+
+
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise TypeError(value)
+    return value
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _bool(value: object) -> bool:
+    if type(value) is not bool:
+        raise TypeError(value)
+    return value
+
+
+def _optional_bool(value: object) -> bool | None:
+    return None if value is None else _bool(value)
+
+
+def _iso_date(value: object) -> date:
+    from .values import parse_date  # noqa: PLC0415 - the strict YYYY-MM-DD reader
+
+    if type(value) is not str:
+        raise TypeError(value)
+    return parse_date(value)
+
+
+def _optional_date(value: object) -> date | None:
+    return None if value is None else _iso_date(value)
+
+
+def _label(value: object) -> Label:
+    return Label(_field(value, "sv", _text, *_TEXT), _field(value, "en", _text, *_TEXT))
+
+
+def _optional_label(value: object) -> Label | None:
+    return None if value is None else _label(value)
+
+
+def _one_of(allowed: tuple[str, ...]) -> Callable[[object], Any]:
+    def read(value: object) -> str:
+        if type(value) is not str or value not in allowed:
+            raise ValueError(value)
+        return value
+
+    return read
+
+
+_VALUE_TYPES = ("bool", "int", "number", "text", "date", "list", "none")
+_STATUSES: tuple[str, ...] = ("decided", "undetermined")
+_OUTCOMES: tuple[str, ...] = ("fired", "not_fired", "undetermined", "overridden")
+# What a field must be, in English and Swedish.
+_TEXT = ("a text (str)", "en text (str)")
+_OPTIONAL_TEXT = ("a text (str) or null", "en text (str) eller null")
+_BOOL = ("true or false", "true eller false")
+_OPTIONAL_BOOL = ("true, false or null", "true, false eller null")
+_DATE = ("a date written YYYY-MM-DD", "ett datum skrivet ÅÅÅÅ-MM-DD")
+_OPTIONAL_DATE = ("a date written YYYY-MM-DD or null", "ett datum skrivet ÅÅÅÅ-MM-DD eller null")
+_LABEL = (
+    'a text in both languages ({"sv": ..., "en": ...})',
+    'en text på båda språken ({"sv": ..., "en": ...})',
+)
+_OPTIONAL_LABEL = (_LABEL[0] + " or null", _LABEL[1] + " eller null")
+_OBJECTS = ("a list (a JSON array)", "en lista (en JSON-array)")
+_TEXTS = ("a list of texts", "en lista med texter")
+_LABELS = ("a list of texts in both languages", "en lista med texter på båda språken")
+_STATUS = ("'decided' or 'undetermined'", "'decided' eller 'undetermined'")
+_OUTCOME = (
+    "'fired', 'not_fired', 'undetermined' or 'overridden'",
+    "'fired', 'not_fired', 'undetermined' eller 'overridden'",
+)
+_VALUE_TYPE = (
+    "a pair [type, element type] as to_dict writes it (type one of "
+    + ", ".join(_VALUE_TYPES)
+    + ")",
+    "ett par [typ, elementtyp] som to_dict skriver det (typen en av "
+    + ", ".join(_VALUE_TYPES)
+    + ")",
+)
+_ITEM: dict[Callable[[Any], Any], tuple[str, str]] = {_text: _TEXT, _label: _LABEL}
+_ITEM_ANY = ("an item as to_dict writes it", "ett element som to_dict skriver det")
+_VALUE_EN = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "number": "a number (a whole number, or a decimal written as text)",
+    "text": "a text",
+    "date": "a date written YYYY-MM-DD",
+    "none": "null",
+}
+_VALUE_SV = {
+    "bool": "true eller false",
+    "int": "ett heltal",
+    "number": "ett tal (ett heltal, eller ett decimaltal skrivet som text)",
+    "text": "en text",
+    "date": "ett datum skrivet ÅÅÅÅ-MM-DD",
+    "none": "null",
+}
+
+
+def _value_type(value: object) -> tuple[str, str | None]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise TypeError(value)
+    vt, of = value
+    if vt not in _VALUE_TYPES or not (of is None or (vt == "list" and of in SCALAR_TYPES)):
+        raise ValueError(value)
+    return vt, of
+
+
+def _typed_value(raw: object, allow_none: bool = True) -> Value | None:
+    """The ``value`` field read as its ``value_type`` says (both fields of *raw*)."""
+    vt, of = _field(raw, "value_type", _value_type, *_VALUE_TYPE)
+    if vt == "list":
+        item_en, item_sv = _VALUE_EN.get(of or "text", "?"), _VALUE_SV.get(of or "text", "?")
+        en, sv = f"a list, each item {item_en}", f"en lista där varje element är {item_sv}"
+    else:
+        en, sv = _VALUE_EN[vt], _VALUE_SV[vt]
+    if not allow_none:
+        en, sv = (
+            f"{en} (a parameter always has a value)",
+            f"{sv} (en parameter har alltid ett värde)",
+        )
+
+    def read(value: object) -> Value | None:
+        if value is None:
+            if vt == "none" and allow_none:
+                return None
+            raise TypeError(value)
+        if vt == "none":
+            raise TypeError(value)
+        got = from_json(value, vt, of)
+        if got is None or not is_of_type(got, vt, of):
+            raise TypeError(value)
+        return got
+
+    return _field(raw, "value", read, en, sv)
