@@ -17,7 +17,10 @@ never silently skipped. The cases run against national law and every installed p
 - ``lss_sol_rules_cases``: folders (or files) of case files, relative to the ini file;
 - ``lss_sol_rules_rules``: extra rule files or folders loaded on top (``--rules``);
 - ``lss_sol_rules_plugins``: ``false`` for national law only (``--no-plugins``);
-- ``lss_sol_rules_collect_cases``: ``false`` to collect no case files at all.
+- ``lss_sol_rules_collect_cases``: ``false`` to collect no case files at all;
+- ``lss_sol_rules_lang``: ``sv`` or ``en`` (the default), the language of failure reports.
+  A collection error (a broken case file) shows the library's message in both languages,
+  this one first.
 
 Each item carries the marker ``golden_case`` (``pytest -m golden_case`` runs only them).
 
@@ -46,13 +49,14 @@ import pytest
 
 import lss_sol_rules as lsr
 from lss_sol_rules.casefile import Case, CaseResult, load_cases, run_case
-from lss_sol_rules.errors import LssSolRulesError
+from lss_sol_rules.errors import LssSolRulesError, is_swedish
 
 _ENGINES: dict[tuple[tuple[str, ...], bool], lsr.Engine] = {}
 _CASES_INI = "lss_sol_rules_cases"
 _RULES_INI = "lss_sol_rules_rules"
 _PLUGINS_INI = "lss_sol_rules_plugins"
 _COLLECT_INI = "lss_sol_rules_collect_cases"
+_LANG_INI = "lss_sol_rules_lang"
 _MARKER = "golden_case"
 _CASE_HEADER = re.compile(r"\s*\[\[\s*(cases|\"cases\"|'cases')\s*\]\]")
 #: How many lines of the decision's explanation a failure report shows.
@@ -99,11 +103,63 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=True,
     )
+    parser.addini(
+        _LANG_INI,
+        "language of lss-sol-rules golden case reports: sv or en (default en); collection "
+        "errors show both",
+        default="en",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker every golden case item carries."""
+    """Register the marker every golden case item carries; check ``lss_sol_rules_lang``."""
     config.addinivalue_line("markers", f"{_MARKER}: an lss-sol-rules golden case (TOML)")
+    _lang(config)
+
+
+def _lang(config: pytest.Config) -> str:
+    """``"sv"`` or ``"en"``, from the ini option; a usage error in both languages else."""
+    value = str(config.getini(_LANG_INI)).strip()
+    if value.lower() in ("sv", "en"):
+        return value.lower()
+    raise pytest.UsageError(
+        f"{_LANG_INI} must be 'sv' or 'en', got {value!r}\n"
+        f"{_LANG_INI} ska vara 'sv' eller 'en', men är {value!r}"
+    )
+
+
+def _both(lang: str, en: str, sv: str) -> str:
+    """*en* and *sv*, the one in *lang* first, separated by a blank line."""
+    return f"{sv}\n\n{en}" if is_swedish(lang) else f"{en}\n\n{sv}"
+
+
+# The words of the failure report, in each language.
+_WORDS = {
+    "en": {
+        "failed": "golden case failed",
+        "at": "at:",
+        "case": "case",
+        "question": "question:",
+        "on": "on:",
+        "jurisdiction": "jurisdiction:",
+        "facts": "facts:",
+        "got": "the decision it got:",
+        "more": "more",
+        "item": "golden case",
+    },
+    "sv": {
+        "failed": "testfallet gav fel svar",
+        "at": "var:",
+        "case": "fall",
+        "question": "fråga:",
+        "on": "datum:",
+        "jurisdiction": "jurisdiktion:",
+        "facts": "uppgifter:",
+        "got": "beslutet det fick:",
+        "more": "rader till",
+        "item": "testfall",
+    },
+}
 
 
 def _is_case_file(config: pytest.Config, path: Path) -> bool:
@@ -144,16 +200,33 @@ class CaseFile(pytest.File):
     """A TOML file of golden cases: one :class:`CaseItem` per ``[[cases]]`` entry."""
 
     def collect(self) -> Iterator[CaseItem]:
+        lang = _lang(self.config)
         try:
             cases = load_cases([self.path])
         except LssSolRulesError as exc:
+            # The library's message in both languages (the one of lss_sol_rules_lang first),
+            # with hints for a terminal: pytest shows this text as it is.
             raise self.CollectError(
-                f"{exc}\n(lss-sol-rules reads this file as golden cases: a .toml file under "
-                f"a 'cases' folder or named *.cases.toml; set the ini option {_CASES_INI} "
-                f"to the folders that hold your case files to change which files are read)"
+                _both(
+                    lang,
+                    f"{exc.message('en', 'cli')}\n(lss-sol-rules reads this file as golden "
+                    f"cases: a .toml file under a 'cases' folder or named *.cases.toml; set "
+                    f"the ini option {_CASES_INI} to the folders that hold your case files "
+                    f"to change which files are read)",
+                    f"{exc.message('sv', 'cli')}\n(lss-sol-rules läser filen som testfall: "
+                    f"en .toml-fil i en mapp som heter 'cases' eller med ett namn som slutar "
+                    f"på .cases.toml; ange de mappar som har era testfallsfiler i "
+                    f"ini-inställningen {_CASES_INI} för att ändra vilka filer som läses)",
+                )
             ) from None
         if not cases:
-            raise self.CollectError(f"{self.path}: a case file needs at least one [[cases]]")
+            raise self.CollectError(
+                _both(
+                    lang,
+                    f"{self.path}: a case file needs at least one [[cases]]",
+                    f"{self.path}: en testfallsfil behöver minst ett [[cases]]",
+                )
+            )
         lines = _header_lines(self.path)
         for case in cases:
             line = lines[case.index - 1] if len(lines) == len(cases) else None
@@ -164,7 +237,8 @@ class CaseFile(pytest.File):
 
 
 class CaseFailed(Exception):
-    """A golden case whose decision is not what the case expects."""
+    """A golden case whose decision is not what the case expects: *result* holds what went
+    wrong in both languages, *explanation* the decision it got in the report's language."""
 
     def __init__(self, result: CaseResult, explanation: str | None) -> None:
         super().__init__(result.message)
@@ -191,15 +265,18 @@ class CaseItem(pytest.Item):
             raise CaseFailed(result, self._explanation(engine))
 
     def _explanation(self, engine: lsr.Engine) -> str | None:
-        """The English explanation of the decision the case got, if it got one."""
+        """The explanation of the decision the case got, if it got one, in the report's
+        language."""
         c = self.case
+        lang = _lang(self.config)
         try:
             decision = engine.evaluate(c.question, c.facts, on=c.on, jurisdiction=c.jurisdiction)
         except LssSolRulesError:
             return None
-        lines = decision.explain("en").splitlines()
+        lines = decision.explain(lang).splitlines()
         if len(lines) > _EXPLANATION_LINES:
-            lines = [*lines[:_EXPLANATION_LINES], f"... ({len(lines) - _EXPLANATION_LINES} more)"]
+            more = f"... ({len(lines) - _EXPLANATION_LINES} {_WORDS[lang]['more']})"
+            lines = [*lines[:_EXPLANATION_LINES], more]
         return "\n".join(lines)
 
     def repr_failure(
@@ -209,33 +286,36 @@ class CaseItem(pytest.Item):
     ) -> str:
         exc = excinfo.value
         c = self.case
+        lang = _lang(self.config)
+        w = _WORDS[lang]
         try:
             shown = self.path.relative_to(self.config.rootpath).as_posix()
         except ValueError:
             shown = str(self.path)
-        where = f"{shown}:{self.line}" if self.line else f"{shown} (case {c.index})"
+        where = f"{shown}:{self.line}" if self.line else f"{shown} ({w['case']} {c.index})"
         head = [
-            f"golden case failed: {c.name}",
-            f"  at:           {where}",
-            f"  question:     {c.question}",
-            f"  on:           {c.on.isoformat()}",
-            f"  jurisdiction: {c.jurisdiction}",
-            f"  facts:        {_facts_text(c.facts)}",
+            f"{w['failed']}: {c.name}",
+            f"  {w['at']:<14}{where}",
+            f"  {w['question']:<14}{c.question}",
+            f"  {w['on']:<14}{c.on.isoformat()}",
+            f"  {w['jurisdiction']:<14}{c.jurisdiction}",
+            f"  {w['facts']:<14}{_facts_text(c.facts)}",
         ]
         if isinstance(exc, CaseFailed):
-            problems = [f"  {p}" for p in exc.result.message.split("; ")]
+            problems = [f"  {p}" for p in exc.result.text(lang).split("; ")]
             out = [*head, "", *problems]
             if exc.explanation:
-                out += ["", "the decision it got:"]
+                out += ["", w["got"]]
                 out += [f"  {x}" for x in exc.explanation.split("\n")]
             return "\n".join(out)
         if isinstance(exc, LssSolRulesError):  # e.g. the rules failed to load
-            return "\n".join([*head, "", f"  {type(exc).__name__}: {exc}"])
+            return "\n".join([*head, "", f"  {type(exc).__name__}: {exc.message(lang, 'cli')}"])
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         line = self.line - 1 if self.line else None
-        return self.path, line, f"golden case {self.case.index}: {self.case.name}"
+        item = _WORDS[_lang(self.config)]["item"]
+        return self.path, line, f"{item} {self.case.index}: {self.case.name}"
 
 
 def _facts_text(facts: Mapping[str, Any]) -> str:
