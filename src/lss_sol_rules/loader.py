@@ -351,6 +351,7 @@ class RuleFile:
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
+_PLAIN_KEY_LINE = re.compile(r"([A-Za-z0-9_\-]+)[ \t]*=")
 
 
 def _unquote(raw: str) -> str:
@@ -431,7 +432,11 @@ class _Locator:
                     self.array_headers.setdefault(".".join(found[0]), []).append(i)
                 full = table
             else:
-                found = _key_path(stripped, 0)
+                plain = _PLAIN_KEY_LINE.match(stripped)
+                if plain is not None:  # most lines: `key = ...`
+                    found = ((plain.group(1),), plain.end() - 1)
+                else:
+                    found = _key_path(stripped, 0)
                 if found is None or not stripped[found[1] :].startswith("="):
                     self._keys.append(None)
                     continue
@@ -507,7 +512,10 @@ class _Reader:
 
     # -- the whole file, before anything reads it ---------------------------------------
     def check_scalars(
-        self, data: Mapping[str, Any], sink: list[RuleFileError] | None = None
+        self,
+        data: Mapping[str, Any],
+        sink: list[RuleFileError] | None = None,
+        texts_clean: bool = False,
     ) -> set[tuple[str, str | int]]:
         """Refuse, wherever they are, numbers out of range and texts (keys too) holding
         characters a rule file may not contain (see ``docs/rule-format.md``).
@@ -515,7 +523,8 @@ class _Reader:
         Walks the parsed file without recursion, in document order, and names the line and
         rule of the first offender — or, with a *sink*, records every offender there and
         gives the top-level entries holding one (``("rules", 3)``, ``("facts", "alder")``),
-        for the caller to leave aside.
+        for the caller to leave aside. *texts_clean*: the caller knows no text or key holds
+        a refused character (only the numbers are checked).
         """
         bad_entries: set[tuple[str, str | int]] = set()
 
@@ -532,7 +541,7 @@ class _Reader:
         while stack:
             path, value = stack.pop()
             if isinstance(value, Mapping):
-                for key in value:
+                for key in () if texts_clean else value:
                     bad = bad_character(key)
                     if bad is not None:
                         where = (*path, key)
@@ -547,6 +556,8 @@ class _Reader:
             elif isinstance(value, list):
                 stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
             elif isinstance(value, str):
+                if texts_clean:
+                    continue
                 bad = bad_character(value)
                 if bad is not None:
                     bad_sv = bad_character(value, "sv")
@@ -1519,7 +1530,10 @@ def _read(
         ) from None
     r = _Reader(spath, text)
     r.soft = errors
-    skip = r.check_scalars(data, errors)
+    # Without a backslash the file has no escapes: every text in it is a piece of the file,
+    # so a file free of refused characters needs no text checked again one by one.
+    clean = "\\" not in text and bad_character(text) is None
+    skip = r.check_scalars(data, errors, texts_clean=clean)
 
     def attempt(fn: Callable[..., _T], *args: Any) -> _T | None:
         """``fn(*args)``; with a sink, a problem is recorded and gives ``None``."""

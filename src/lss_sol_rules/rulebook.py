@@ -62,6 +62,7 @@ __all__ = [
     "MAX_PROOF_WORK",
     "MAX_RULES_PER_QUESTION",
     "PARTITION_MIN_RULES",
+    "SORTED_PROOF_MIN_RULES",
     "CompiledCondition",
     "CompiledConstraint",
     "CompiledRule",
@@ -78,12 +79,19 @@ chains are refused when the rulebook loads, so that evaluating never exhausts Py
 stack (and leaves room for the host's own)."""
 
 MAX_RULES_PER_QUESTION = 500
+"""How many rules may answer one question in one jurisdiction (all their versions counted)
+when no fact splits them into ranges (see :data:`SORTED_PROOF_MIN_RULES`): every pair is
+checked for a possible collision when the rulebook loads, so the cost grows with the square
+of this number (500 rules: about a second)."""
 #: Decision tables with at least this many rows are indexed for evaluation.
 INDEX_MIN_ROWS = 8
-#: Ordinary rules of one question from which the rules are read as ranges of one fact: the
-#: exclusivity proof sorts them, and decisions look up the rules whose range covers the
-#: case (rules whose range excludes it are then not listed among the rules considered, as
-#: the rows of a decision table are not).
+#: Ordinary rules of one question from which their ranges of one fact are read for the
+#: exclusivity proof: rules whose ranges cannot meet need no proof, the pairs that remain
+#: are found by sorting. Changes only how long loading takes.
+SORTED_PROOF_MIN_RULES = 4
+#: Ordinary rules of one question from which decisions look up, by those ranges, the rules
+#: that can apply (the rules whose range excludes the case's value are then not listed among
+#: the rules considered, as the rows of a decision table are not).
 PARTITION_MIN_RULES = 32
 #: Pairs of rules whose ranges meet that a big question may have (they are proved one by
 #: one): 500 rules that all overlap give 124,750.
@@ -463,7 +471,8 @@ class View:
         by_scope = index_from_scopes(scoped) if scoped else None
         if by_scope is not None and by_scope.name in self.book.facts:
             out.append(by_scope)
-        partition = self._partition(question)
+        rules = [r for r in self.rules.get(question, ()) if r.table is None]
+        partition = self._partition(question) if len(rules) >= PARTITION_MIN_RULES else None
         if partition is not None and (by_scope is None or by_scope.name != partition[0]):
             name, cells = partition
             rules = [r for r in self.rules[question] if r.table is None]
@@ -586,7 +595,7 @@ class View:
         if found is _MISSING:
             rules = [r for r in self.rules.get(question, ()) if r.table is None]
             found = None
-            if len(rules) >= PARTITION_MIN_RULES:
+            if len(rules) >= min(SORTED_PROOF_MIN_RULES, PARTITION_MIN_RULES):
                 found = discriminating_fact(
                     [[c.expr.node for c in r.conditions] for r in rules], self.book.facts
                 )
@@ -604,7 +613,7 @@ class View:
         for a partition. Otherwise every pair, for at most
         :data:`MAX_RULES_PER_QUESTION` rules.
         """
-        partition = self._partition(question) if len(loose) >= PARTITION_MIN_RULES else None
+        partition = self._partition(question) if len(loose) >= SORTED_PROOF_MIN_RULES else None
         if partition is not None:
             _, cells = partition
             ordinary = (r for r in self.rules[question] if r.table is None)
