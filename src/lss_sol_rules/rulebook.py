@@ -96,9 +96,6 @@ PARTITION_MIN_RULES = 32
 #: Pairs of rules whose ranges meet that a big question may have (they are proved one by
 #: one): 500 rules that all overlap give 124,750.
 MAX_CANDIDATE_PAIRS = 125_000
-"""How many rules may answer one question in one jurisdiction (all their versions counted):
-every pair is checked for a possible collision when the rulebook loads, so the cost grows
-with the square of this number (500 rules: about a second)."""
 
 MAX_PROOF_WORK = 200_000
 """How many pairs of and-clauses :meth:`View.check` may compare to prove that rules answering
@@ -475,7 +472,6 @@ class View:
         partition = self._partition(question) if len(rules) >= PARTITION_MIN_RULES else None
         if partition is not None and (by_scope is None or by_scope.name != partition[0]):
             name, cells = partition
-            rules = [r for r in self.rules[question] if r.table is None]
             rows = _as_rows(rules, cells)
             spec = TableSpec(question, question, "unique", (name,), (), rows, False, "", None, ())
             by_range = build_index(spec)
