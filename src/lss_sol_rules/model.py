@@ -535,6 +535,11 @@ _T = TypeVar("_T")
 _MISSING: Any = object()
 
 
+class _Refused(Exception):
+    """A reader's signal that a value is not what :meth:`Decision.to_dict` writes there;
+    :func:`_field` turns it into a :class:`_BadField` naming the field."""
+
+
 class _BadField(Exception):
     """A field :meth:`Decision.from_dict` cannot read: its path below the dict given, what
     it must be (English, Swedish) and what it is."""
@@ -591,7 +596,9 @@ def _field(
         return read(value)
     except _BadField as bad:
         raise bad.under(key) from None
-    except (ValueError, TypeError, OverflowError):
+    except (_Refused, ValueError, TypeError, OverflowError):
+        # _Refused from the readers here; ValueError/TypeError/OverflowError from
+        # values.from_json and values.parse_date, whose signals every caller words itself.
         raise _BadField((key,), en, sv, value) from None
 
 
@@ -601,14 +608,14 @@ def _list(read: Callable[[Any], _T]) -> Callable[[Any], tuple[_T, ...]]:
 
     def read_list(value: object) -> tuple[_T, ...]:
         if not isinstance(value, list):
-            raise TypeError(value)
+            raise _Refused
         out = []
         for i, item in enumerate(value):
             try:
                 out.append(read(item))
             except _BadField as bad:
                 raise bad.under(i) from None
-            except (ValueError, TypeError, OverflowError):
+            except (_Refused, ValueError, TypeError, OverflowError):
                 raise _BadField((i,), *_ITEM.get(read, _ITEM_ANY), item) from None
         return tuple(out)
 
@@ -617,7 +624,7 @@ def _list(read: Callable[[Any], _T]) -> Callable[[Any], tuple[_T, ...]]:
 
 def _text(value: object) -> str:
     if type(value) is not str:
-        raise TypeError(value)
+        raise _Refused
     return value
 
 
@@ -627,7 +634,7 @@ def _optional_text(value: object) -> str | None:
 
 def _bool(value: object) -> bool:
     if type(value) is not bool:
-        raise TypeError(value)
+        raise _Refused
     return value
 
 
@@ -639,7 +646,7 @@ def _iso_date(value: object) -> date:
     from .values import parse_date  # noqa: PLC0415 - the strict YYYY-MM-DD reader
 
     if type(value) is not str:
-        raise TypeError(value)
+        raise _Refused
     return parse_date(value)
 
 
@@ -658,7 +665,7 @@ def _optional_label(value: object) -> Label | None:
 def _one_of(allowed: tuple[str, ...]) -> Callable[[object], Any]:
     def read(value: object) -> str:
         if type(value) is not str or value not in allowed:
-            raise ValueError(value)
+            raise _Refused
         return value
 
     return read
@@ -717,10 +724,10 @@ _VALUE_SV = {
 
 def _value_type(value: object) -> tuple[str, str | None]:
     if not isinstance(value, list) or len(value) != 2:
-        raise TypeError(value)
+        raise _Refused
     vt, of = value
     if vt not in _VALUE_TYPES or not (of is None or (vt == "list" and of in SCALAR_TYPES)):
-        raise ValueError(value)
+        raise _Refused
     return vt, of
 
 
@@ -742,12 +749,12 @@ def _typed_value(raw: object, allow_none: bool = True) -> Value | None:
         if value is None:
             if vt == "none" and allow_none:
                 return None
-            raise TypeError(value)
+            raise _Refused
         if vt == "none":
-            raise TypeError(value)
+            raise _Refused
         got = from_json(value, vt, of)
         if got is None or not is_of_type(got, vt, of):
-            raise TypeError(value)
+            raise _Refused
         return got
 
     return _field(raw, "value", read, en, sv)

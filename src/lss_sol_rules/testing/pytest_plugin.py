@@ -123,8 +123,11 @@ def _lang(config: pytest.Config) -> str:
     if value.lower() in ("sv", "en"):
         return value.lower()
     raise pytest.UsageError(
-        f"{_LANG_INI} must be 'sv' or 'en', got {value!r}\n"
-        f"{_LANG_INI} ska vara 'sv' eller 'en', men är {value!r}"
+        _both(
+            "en",
+            f"{_LANG_INI} must be 'sv' or 'en', got {value!r}",
+            f"{_LANG_INI} ska vara 'sv' eller 'en', men är {value!r}",
+        )
     )
 
 

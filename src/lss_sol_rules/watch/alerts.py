@@ -165,7 +165,7 @@ def case_error(case_id: str, w: WatchDecl, exc: EvaluationError) -> EventError:
     return EventError(
         case_id,
         "-",
-        f"watch {w.name!r} ({w.question}): {exc}",
+        f"watch {w.name!r} (question {w.question}) could not be tried: {exc}",
         f"bevakningen {w.name!r} (frågan {w.question}) kunde inte prövas: {exc.message('sv')}",
     )
 
