@@ -351,7 +351,9 @@ class RuleFile:
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
-_PLAIN_KEY_LINE = re.compile(r"([A-Za-z0-9_\-]+)[ \t]*=")
+# The common shapes, read without the general key reader: `a = `, `a.b = `, `[a.b]`, `[[a]]`.
+_PLAIN_KEY_LINE = re.compile(r"([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)[ \t]*=")
+_PLAIN_HEADER = re.compile(r"\[\[?([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)\]")
 
 
 def _unquote(raw: str) -> str:
@@ -426,15 +428,20 @@ class _Locator:
             if stripped.startswith("["):
                 self._keys.append("[")
                 array = stripped.startswith("[[")
-                found = _key_path(stripped, 2 if array else 1)
+                head = _PLAIN_HEADER.match(stripped)
+                found = (
+                    (tuple(head.group(1).split(".")), head.end() - 1)
+                    if head is not None
+                    else _key_path(stripped, 2 if array else 1)
+                )
                 table = found[0] if found else ()
                 if found and array:
                     self.array_headers.setdefault(".".join(found[0]), []).append(i)
                 full = table
             else:
                 plain = _PLAIN_KEY_LINE.match(stripped)
-                if plain is not None:  # most lines: `key = ...`
-                    found = ((plain.group(1),), plain.end() - 1)
+                if plain is not None:  # most lines: `key = ...` or `a.b = ...`
+                    found = (tuple(plain.group(1).split(".")), plain.end() - 1)
                 else:
                     found = _key_path(stripped, 0)
                 if found is None or not stripped[found[1] :].startswith("="):
@@ -540,7 +547,7 @@ class _Reader:
         stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
         while stack:
             path, value = stack.pop()
-            if isinstance(value, Mapping):
+            if type(value) is dict or isinstance(value, Mapping):
                 for key in () if texts_clean else value:
                     bad = bad_character(key)
                     if bad is not None:
@@ -552,9 +559,17 @@ class _Reader:
                             ),
                             where,
                         )
-                stack.extend(((*path, k), v) for k, v in reversed(list(value.items())))
-            elif isinstance(value, list):
-                stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+                stack.extend(
+                    ((*path, k), v)
+                    for k, v in reversed(list(value.items()))
+                    if not (texts_clean and type(v) is str)
+                )
+            elif type(value) is list:
+                stack.extend(
+                    ((*path, i), v)
+                    for i, v in reversed(list(enumerate(value)))
+                    if not (texts_clean and type(v) is str)
+                )
             elif isinstance(value, str):
                 if texts_clean:
                     continue
