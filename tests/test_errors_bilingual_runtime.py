@@ -231,6 +231,14 @@ def test_a_stored_decision_missing_a_field_or_not_a_dict() -> None:
         _both(info.value, "`raw` must be a dict", "argumentet `raw` ska vara en ordbok")
 
 
+def test_to_dicts_own_output_reads_back_without_json() -> None:
+    """Tuples where JSON has lists (value_type, a list value): what to_dict gives itself."""
+    d = ENGINE.evaluate(QUESTION, {"grundlaggande_behov_timmar_per_vecka": 25})
+    assert lsr.Decision.from_dict(d.to_dict()) == d
+    undetermined = ENGINE.evaluate(QUESTION, {})
+    assert lsr.Decision.from_dict(undetermined.to_dict()) == undetermined
+
+
 def test_fields_written_before_they_existed_still_read() -> None:
     raw = copy.deepcopy(STORED)
     for key in ("internal", "missing_labels", "subject", "refusal", "assumptions", "value_label"):

@@ -9,7 +9,7 @@ and rebuilt with :meth:`Decision.from_dict`.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Literal, TypeVar, cast
 
@@ -583,7 +583,7 @@ def _field(
 ) -> _T:
     """``read(raw[key])``; a missing key (without *default*) or a value *read* refuses is a
     :class:`_BadField` saying it must be *en* / *sv*."""
-    if not isinstance(raw, dict):
+    if not isinstance(raw, Mapping):
         raise _BadField((), "a dict (a JSON object)", "en ordbok (ett JSON-objekt)", raw)
     if key not in raw:
         if default is _MISSING:
@@ -607,7 +607,7 @@ def _list(read: Callable[[Any], _T]) -> Callable[[Any], tuple[_T, ...]]:
     index."""
 
     def read_list(value: object) -> tuple[_T, ...]:
-        if not isinstance(value, list):
+        if not isinstance(value, (list, tuple)):  # a list in JSON, to_dict's own tuples
             raise _Refused
         out = []
         for i, item in enumerate(value):
@@ -723,7 +723,7 @@ _VALUE_SV = {
 
 
 def _value_type(value: object) -> tuple[str, str | None]:
-    if not isinstance(value, list) or len(value) != 2:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise _Refused
     vt, of = value
     if vt not in _VALUE_TYPES or not (of is None or (vt == "list" and of in SCALAR_TYPES)):
