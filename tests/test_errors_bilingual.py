@@ -119,15 +119,22 @@ SWEDISH_POSITION = {
 SWEDISH_KEYWORDS = frozenset({"sv", "problem_sv", "message_sv"})
 KNOWN = BILINGUAL_BY_CONSTRUCTION | set(SWEDISH_POSITION) | {"QuestionError", "ServiceError"}
 
-# Built-in errors that are Python protocol, not messages to a caller, where they may be.
+# Built-in errors that are Python protocol, not messages to a caller, and the functions they
+# may be raised in (None: anywhere). Everything else built-in is a finding.
 PROTOCOL = {
+    # seq[i] / mapping[k]: Python's own lookup protocol (``in``, ``get``, iteration rely on it).
     "IndexError": {"__getitem__"},
     "KeyError": {"__getitem__"},
+    # a module's or class's __getattr__: hasattr()/getattr(x, n, default) rely on it.
     "AttributeError": {"__getattr__"},
+    # the end of an iterator (a generator never raises it; a __next__ must).
     "StopIteration": None,
     "StopAsyncIteration": None,
+    # an abstract method a subclass must provide: a programming error, not a caller's input.
     "NotImplementedError": None,
 }
+# SystemExit is protocol when it carries an exit status (``raise SystemExit(main())``), and a
+# finding when it carries a message (``raise SystemExit("usage: ...")``): see check().
 
 
 def _name(node: ast.expr) -> str | None:
@@ -204,6 +211,8 @@ def findings_in(text: str, rel: str) -> list[str]:
     raised = {id(n.exc) for n in ast.walk(tree) if isinstance(n, ast.Raise) and n.exc is not None}
 
     def check(raise_: ast.Raise | ast.Call, exc: ast.expr, function: str | None) -> None:
+        if isinstance(exc, ast.Name) and exc.id[:1].isupper():
+            exc = ast.Call(func=exc, args=[], keywords=[])  # raise ValueError: a class, no text
         if not isinstance(exc, ast.Call):
             return  # re-raising an error built elsewhere
         name = _name(exc.func)
@@ -289,9 +298,18 @@ def f(x):
     raise _Refused(x)
 def g(x):
     raise case_error(x, w, exc)
+def h(x):
+    raise ValueError
+def i(x):
+    raise StopIteration
+def j(x):
+    try:
+        pass
+    except KeyError as exc:
+        raise exc
 """
     lines = [f.split(":")[1] for f in findings_in(src, "probe.py")]
-    assert lines == ["5", "7", "11"]
+    assert lines == ["5", "7", "11", "19"]
 
 
 def test_every_module_of_the_package_is_walked() -> None:
