@@ -298,3 +298,17 @@ def test_any_mangled_field_is_read_or_refused_by_the_library(
     assert refused.argument.startswith("raw")
     assert refused.problem_sv
     assert "ska vara" in refused.message("sv")
+
+
+def test_supporting_decisions_nested_absurdly_deep_are_refused_not_a_recursion_error() -> None:
+    leaf = copy.deepcopy(STORED)
+    leaf["supporting"] = []
+    top = copy.deepcopy(leaf)
+    node = top
+    for _ in range(3000):
+        child = copy.deepcopy(leaf)
+        node["supporting"] = [child]
+        node = child
+    with pytest.raises(ArgumentError) as info:
+        lsr.Decision.from_dict(top)
+    _both(info.value, "nest too deep to read", "för djupt inbäddade för att läsas")
