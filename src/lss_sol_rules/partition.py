@@ -129,7 +129,7 @@ def discriminating_fact(
             counts[n] = counts.get(n, 0) + 1
     best: tuple[str, tuple[Cell, ...]] | None = None
     best_score = 0
-    for n in sorted(counts, key=lambda k: (-counts[k], k)):
+    for n in sorted(counts, key=lambda k: (-counts[k], k))[:3]:  # the likeliest few
         cells = tuple(rule_cell(c, n) for c in rules)
         if any(c.kind == "opaque" for c in cells):
             continue
