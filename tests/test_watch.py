@@ -574,8 +574,10 @@ def test_the_commands_say_which_jurisdiction_to_pass(tmp_path: Any) -> None:
     run = CliRunner().invoke
     result = run(main, ["watchlist", "--events", str(plain), "--on", "2026-02-01"])
     assert result.exit_code != 0
-    assert "pass --jurisdiction" in result.output
+    assert "ange --jurisdiction" in result.output  # Swedish by default
     assert "se/stockholm: + genomforandeplan" in result.output
+    result = run(main, ["watchlist", "--events", str(plain), "--on", "2026-02-01", "--lang", "en"])
+    assert "pass --jurisdiction" in result.output
     ok = run(main, ["watchlist", "--events", str(plain), "--on", "2026-02-01", "--no-plugins"])
     assert ok.exit_code == 0, ok.output  # national law only: nothing to choose
     mixed = tmp_path / "mixed.jsonl"
@@ -584,10 +586,11 @@ def test_the_commands_say_which_jurisdiction_to_pass(tmp_path: Any) -> None:
         '{"case_id": "y", "kind": "ansokan", "on": "2026-01-10", "jurisdiction": "se/stockholm"}\n',
         encoding="utf-8",
     )
-    result = run(main, ["watchlist", "--events", str(mixed), "--on", "2026-02-01"])
+    result = run(main, ["watchlist", "--events", str(mixed), "--on", "2026-02-01", "--lang", "en"])
     assert result.exit_code != 0
     assert "several jurisdictions" in result.output
     args = ["--events", str(mixed), "--on", "2026-02-01", "--jurisdiction", "se/stockholm/exempel"]
+    args += ["--lang", "en"]
     result = run(main, ["watchlist", *args])
     assert result.exit_code != 0
     assert "make them agree" in result.output
