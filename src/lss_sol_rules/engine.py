@@ -582,11 +582,27 @@ class _DecisionBuilder:
     def __init__(self, ctx: Session) -> None:
         self.ctx = ctx
         self.built: dict[str, Decision] = {}
+        # What a name reads is the same for every rule of the session ("value" aside), and
+        # an input (name, value) the same object for every rule that read it.
+        self._looked_up: dict[str, Value | None] = {}
+        self._inputs: dict[str, Input] = {}
 
     def lookup(self, name: str, run: RuleRun | None) -> Value | None:
-        ctx = self.ctx
         if name == "value":
             return None if run is None or isinstance(run.value, Unknown) else run.value
+        found = self._looked_up.get(name, _MISSING)
+        if found is _MISSING:
+            found = self._looked_up[name] = self._read(name)
+        return found  # type: ignore[no-any-return]
+
+    def _input(self, name: str) -> Input:
+        found = self._inputs.get(name)
+        if found is None:
+            found = self._inputs[name] = Input(name, self.lookup(name, None))
+        return found
+
+    def _read(self, name: str) -> Value | None:
+        ctx = self.ctx
         if name == "on":
             return ctx.on
         kind = ctx.book.scope.symbols[name].kind
@@ -644,7 +660,7 @@ class _DecisionBuilder:
             else:
                 status = "not_fired"
             text = self._explain(rule, run) if fired else rule.title
-            if any(v is _LATER for v in run.conditions):  # the explanation shows them all
+            if _LATER in run.conditions:  # the explanation shows them all
                 run.conditions = [
                     c.expr.fn(ctx) if v is _LATER else v
                     for c, v in zip(rule.conditions, run.conditions, strict=True)
@@ -653,7 +669,7 @@ class _DecisionBuilder:
             if rule.has_scope:
                 next(pairs)  # the scope (e.g. which insats) is not a condition to list
             conditions = tuple(c.outcomes[v if isinstance(v, bool) else None] for c, v in pairs)
-            inputs = tuple(Input(f, self.lookup(f, run)) for f in rule.facts)
+            inputs = tuple(self._input(f) for f in rule.facts)
             value = (
                 run.value
                 if fired and not isinstance(run.value, Unknown)
