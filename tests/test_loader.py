@@ -295,3 +295,18 @@ def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
     bad.write_bytes("id = 'å'".encode("latin-1"))
     with pytest.raises(RuleFileError, match="UTF-8"):
         lsr.load(paths=[bad], plugins=False)
+
+
+def test_an_error_names_the_key_it_is_about(tmp_path: Path) -> None:
+    """RuleFileError.key: the TOML key the problem is about (editors and `check --format
+    json` point at it)."""
+    path = tmp_path / "r.toml"
+    path.write_text(
+        '[[rules]]\nid = "x"\nquestion = "lss.personkrets"\nwhen = "true"\nvalue = 1\n'
+        'bogus = 3\ncitations = ["LSS 1 §"]\nexplain = { sv = "a", en = "b" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError) as info:
+        lsr.load(paths=[path], plugins=False)
+    assert info.value.key == "bogus"
+    assert info.value.line == 6

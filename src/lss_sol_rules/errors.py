@@ -339,11 +339,14 @@ class RuleFileError(LssSolRulesError, ValueError):
         line: int | None = None,
         rule_id: str | None = None,
         problem_sv: str | None = None,
+        key: str | None = None,
     ) -> None:
         self.problem = problem
         self.file = file
         self.line = line
         self.rule_id = rule_id
+        #: The TOML key the problem is about, when the loader knows it (``None`` otherwise).
+        self.key = key
         where = file if line is None else f"{file}:{line}"
         what = f" {rule_id!r}" if rule_id else ""
         prefix = f"{where}:{' rule' + what + ':' if rule_id else ''} "

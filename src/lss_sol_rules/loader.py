@@ -515,7 +515,9 @@ class _Reader:
         is the problem in Swedish (every call of the library gives one)."""
         if key is not None:
             line = self.loc.key_after(line, key)
-        return RuleFileError(problem, file=self.path, line=line, rule_id=rule_id, problem_sv=sv)
+        return RuleFileError(
+            problem, file=self.path, line=line, rule_id=rule_id, problem_sv=sv, key=key
+        )
 
     # -- the whole file, before anything reads it ---------------------------------------
     def check_scalars(
