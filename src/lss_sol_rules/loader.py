@@ -450,10 +450,11 @@ class _Locator:
                 self._keys.append(found[0][0])
                 full = table + found[0]
                 rest = stripped[found[1] + 1 :]
-                for quote in ('"""', "'''"):
-                    if rest.count(quote) % 2 == 1:
-                        in_string = quote
-                        break
+                if '"""' in rest or "'''" in rest:  # a multi-line string may start here
+                    for quote in ('"""', "'''"):
+                        if rest.count(quote) % 2 == 1:
+                            in_string = quote
+                            break
             if len(full) >= 2:
                 self.headers.setdefault((full[0], full[1]), i)
             elif len(full) == 1:
