@@ -40,10 +40,20 @@ label = { sv = "Rad", en = "Row" }
 """
 
 
-def _rule(rid: str, when: str | None, value: int, default: bool = False) -> str:
+def _rule(
+    rid: str,
+    when: str | None,
+    value: int,
+    default: bool = False,
+    valid: tuple[str | None, str | None] = (None, None),
+) -> str:
     lines = [f'[[rules]]\nid = "{rid}"\nquestion = "t.q"']
     if when is not None:
         lines.append(f'when = "{when}"')
+    if valid[0] is not None:
+        lines.append(f"valid_from = {valid[0]}")
+    if valid[1] is not None:
+        lines.append(f"valid_to = {valid[1]}")
     if default:
         lines.append("default = true")
     lines.append(f"value = {value}")
@@ -77,7 +87,13 @@ def rulebooks(draw: st.DrawFn) -> str:
             when += " and flagga" if draw(st.booleans()) else " and not flagga"
         if draw(st.integers(0, 9)) == 0:
             when = f"{hi} >= varde and {lo} < varde"  # constants on the left
-        parts.append(_rule(f"t.r{i}", when, i))
+        versions = draw(st.integers(0, 6))
+        if versions == 0:  # two versions of the rule: until 2020, then from 2021 (or 2020-06)
+            seam = "2020-06-01" if draw(st.integers(0, 3)) == 0 else "2021-01-01"
+            parts.append(_rule(f"t.r{i}", when, i, valid=(None, "2020-12-31")))
+            parts.append(_rule(f"t.r{i}.ny", when, 1000 + i, valid=(seam, None)))
+        else:
+            parts.append(_rule(f"t.r{i}", when, i))
     if draw(st.booleans()):
         parts.append(_rule("t.standard", None, -1, default=True))
     return "".join(parts)
@@ -87,22 +103,25 @@ def _load(text: str, partitions: bool) -> lsr.Engine | str:
     folder = Path(tempfile.mkdtemp())
     path = folder / "p.toml"
     path.write_text(text, encoding="utf-8")
-    old = rulebook.PARTITION_MIN_RULES
+    old = rulebook.PARTITION_MIN_RULES, rulebook.SORTED_PROOF_MIN_RULES
     if not partitions:
-        rulebook.PARTITION_MIN_RULES = 10**9
+        rulebook.PARTITION_MIN_RULES = rulebook.SORTED_PROOF_MIN_RULES = 10**9
     try:
         engine = lsr.load(plugins=False, paths=[path])
-        engine.answer("t.q", {}, on=ON)  # build the indexes now, under this setting
+        try:
+            engine.answer("t.q", {}, on=ON)  # build the indexes now, under this setting
+        except lsr.EvaluationError:
+            pass  # no rule in force on ON: the indexes are built at the first answer then
         return engine
     except lsr.RuleFileError:
         return "refused"
     finally:
-        rulebook.PARTITION_MIN_RULES = old
+        rulebook.PARTITION_MIN_RULES, rulebook.SORTED_PROOF_MIN_RULES = old
 
 
-def _outcome(engine: lsr.Engine, facts: dict[str, Any]) -> object:
+def _outcome(engine: lsr.Engine, facts: dict[str, Any], on: date = ON) -> object:
     try:
-        d = engine.evaluate("t.q", facts, on=ON)
+        d = engine.evaluate("t.q", facts, on=on)
     except lsr.LssSolRulesError as exc:
         return type(exc).__name__
     return d.value, d.status, d.missing, [r.rule_id for r in d.reasons]
@@ -138,7 +157,38 @@ def test_partitioned_rules_load_and_decide_as_every_pair_would(
                 facts["varde"] = v
             if flag is not None:
                 facts["flagga"] = flag
-            assert _outcome(fast, facts) == _outcome(slow, facts), facts
+            for on in (date(2019, 6, 1), date(2020, 9, 1), ON):
+                assert _outcome(fast, facts, on) == _outcome(slow, facts, on), (facts, on)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(min_value=4, max_value=80),
+    days=st.lists(st.integers(0, 60), min_size=80, max_size=80),
+    length=st.integers(0, 3),
+)
+def test_rules_apart_in_time_load_and_decide_as_every_pair_would(
+    n: int, days: list[int], length: int
+) -> None:
+    """Versions of one rule that differ only in the dates they are in force (all test
+    `varde >= 0`): sorted by their dates, proved exclusive where the dates cannot meet."""
+    from datetime import timedelta
+
+    parts = [HEAD]
+    start = date(2000, 1, 1)
+    for i in range(n):
+        first = start + timedelta(days=sum(days[:i]) + i)
+        last = first + timedelta(days=length)
+        parts.append(_rule(f"t.v{i}", "varde >= 0", i, valid=(str(first), str(last))))
+    text = "".join(parts)
+    fast = _load(text, partitions=True)
+    slow = _load(text, partitions=False)
+    assert (fast == "refused") == (slow == "refused")
+    if isinstance(fast, str) or isinstance(slow, str):
+        return
+    for k in range(0, sum(days[:n]) + n + 5, 7):
+        on = start + timedelta(days=k)
+        assert _outcome(fast, {"varde": 1}, on) == _outcome(slow, {"varde": 1}, on), on
 
 
 def test_a_rule_cell_is_the_intersection_of_its_tests() -> None:

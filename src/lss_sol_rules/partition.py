@@ -19,14 +19,13 @@ the cell larger. A rule with no such test gets the cell ``-`` (any value).
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from .expr.ast import BoolOp, Compare, ListExpr, Literal, Name, Node
-from .tables import Cell
+from .tables import Cell, pair_bound
 
 __all__ = ["discriminating_fact", "pair_bound", "rule_cell"]
 
@@ -113,8 +112,8 @@ def rule_cell(conditions: Sequence[Node], name: str) -> Cell:
 def discriminating_fact(
     rules: Sequence[Sequence[Node]], facts: Iterable[str]
 ) -> tuple[str, tuple[Cell, ...]] | None:
-    """The fact (among *facts*) that the most rules test against constants, with each
-    rule's cell on it; ``None`` when no rule tests any."""
+    """The fact (among *facts*) that best splits the rules into ranges, with each rule's
+    cell on it; ``None`` when no rule tests any against constants."""
     counts: dict[str, int] = {}
     known = set(facts)
     for conditions in rules:
@@ -127,56 +126,16 @@ def discriminating_fact(
                             seen.add(side.name)
         for n in seen:
             counts[n] = counts.get(n, 0) + 1
+    # Of the facts most rules test, the one that splits them best: the fewest pairs of
+    # rules whose ranges on it meet (`alder >= 65` in every rule tests alder in every rule
+    # but splits nothing).
     best: tuple[str, tuple[Cell, ...]] | None = None
-    best_score = 0
-    for n in sorted(counts, key=lambda k: (-counts[k], k))[:3]:  # the likeliest few
+    best_score: tuple[int, int] | None = None
+    for n in sorted(counts, key=lambda k: (-counts[k], k))[:4]:  # the likeliest few
         cells = tuple(rule_cell(c, n) for c in rules)
-        if any(c.kind == "opaque" for c in cells):
+        if any(c.kind == "opaque" for c in cells) or all(c.kind == "any" for c in cells):
             continue
-        score = sum(c.kind != "any" for c in cells)
-        if score > best_score:
+        score = (pair_bound(cells), -sum(c.kind != "any" for c in cells))
+        if best_score is None or score < best_score:
             best, best_score = (n, cells), score
-        if best_score == len(rules):
-            break
     return best
-
-
-def pair_bound(cells: Sequence[Cell]) -> int:
-    """An upper bound on the pairs of *cells* that meet, counted in n log n.
-
-    ``tables.overlapping_pairs`` finds the pairs by a sweep whose cost grows with the pairs
-    it finds; this bound lets the caller refuse a rulebook whose rules all overlap (a
-    hostile or mistaken file of thousands of ``x > i`` rules) before sweeping. Intervals
-    are counted as closed, so touching ends count as meeting.
-    """
-    anys = sum(c.kind == "any" for c in cells)
-    n = len(cells)
-    total = anys * (n - anys) + anys * (anys - 1) // 2
-    by_value: dict[Any, int] = {}
-    spans: list[tuple[Any, Any]] = []
-    for c in cells:
-        if c.kind == "set":
-            ordered = [v for v in c.values if _is_ordered(v)]
-            for v in c.values:
-                if not _is_ordered(v):
-                    key = (type(v).__name__, v)
-                    total += by_value.get(key, 0)
-                    by_value[key] = by_value.get(key, 0) + 1
-            if ordered:
-                spans.append((min(ordered), max(ordered)))
-        elif c.kind == "interval":
-            spans.append((c.lo, c.hi))
-        elif c.kind == "opaque":
-            total += n
-    for is_date in (False, True):  # numbers, then dates: never compared with each other
-        group = [s for s in spans if _is_date_span(s) == is_date]
-        # Ends as sortable keys: an open lower end first, an open upper end last.
-        starts = sorted((0, 0) if lo is None else (1, lo) for lo, _ in group)
-        for k, (_, hi) in enumerate(sorted(group, key=lambda s: (s[0] is not None, s[0] or 0))):
-            end = len(starts) if hi is None else bisect.bisect_right(starts, (1, hi))
-            total += max(0, end - k - 1)
-    return total
-
-
-def _is_date_span(span: tuple[Any, Any]) -> bool:
-    return isinstance(span[0] if span[0] is not None else span[1], date)

@@ -220,6 +220,13 @@ def _on_one_chain(a: str, b: str) -> bool:
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
+def _in_force_cell(rule: CompiledRule) -> Cell:
+    """The dates *rule* is in force, as a cell (``-`` when it has no bounds)."""
+    if rule.valid_from is None and rule.valid_to is None:
+        return Cell("any", "-")
+    return Cell("interval", "", rule.valid_from, True, rule.valid_to, True)
+
+
 def _as_rows(rules: Iterable[CompiledRule], cells: Iterable[Cell]) -> tuple[TableRow, ...]:
     """Ordinary rules as one-column table rows (for the sorted proof and the index, which
     read the cells and ids, not the values)."""
@@ -603,22 +610,30 @@ class View:
     ) -> Iterable[tuple[CompiledRule, CompiledRule]]:
         """The pairs of *loose* rules that must be proved exclusive one by one.
 
-        In a big question whose rules test one fact against constants (intervals, value
-        sets), rules whose cells on that fact cannot meet are exclusive without a proof:
-        the pairs that remain are found by sorting (``tables.overlapping_pairs``), n log n
-        for a partition. Otherwise every pair, for at most
+        Rules whose ranges cannot meet are exclusive without a proof: the range each rule
+        gives one fact when it tests it against constants (intervals, value sets), and the
+        dates it is in force (``valid_from``/``valid_to``). The pairs that meet in both are
+        found by sorting on the more selective of the two (``tables.overlapping_pairs``), n
+        log n for a partition. Otherwise every pair, for at most
         :data:`MAX_RULES_PER_QUESTION` rules.
         """
-        partition = self._partition(question) if len(loose) >= SORTED_PROOF_MIN_RULES else None
-        if partition is not None:
-            _, cells = partition
-            ordinary = (r for r in self.rules[question] if r.table is None)
-            by_id = {r.id: c for r, c in zip(ordinary, cells, strict=True)}
-            if all(r.id in by_id for r in loose):
-                mine = [by_id[r.id] for r in loose]
-                if pair_bound(mine) <= MAX_CANDIDATE_PAIRS:
-                    rows = _as_rows(loose, mine)
-                    return [(loose[i], loose[k]) for i, k in overlapping_pairs(rows)]
+        if len(loose) >= SORTED_PROOF_MIN_RULES:
+            columns: list[list[Cell]] = [[_in_force_cell(r) for r in loose]]
+            partition = self._partition(question)
+            if partition is not None:
+                ordinary = (r for r in self.rules[question] if r.table is None)
+                by_id = {r.id: c for r, c in zip(ordinary, partition[1], strict=True)}
+                if all(r.id in by_id for r in loose):
+                    columns.append([by_id[r.id] for r in loose])
+            bounds = [pair_bound(c) for c in columns]
+            if min(bounds) <= MAX_CANDIDATE_PAIRS and min(bounds) < len(loose) ** 2 // 2:
+                # The most selective column first: the sweep runs on it.
+                ordered = [columns[k] for k in sorted(range(len(columns)), key=bounds.__getitem__)]
+                rows = tuple(
+                    TableRow(r.id, tuple(col[i] for col in ordered), "", r.line, r.id)
+                    for i, r in enumerate(loose)
+                )
+                return [(loose[i], loose[k]) for i, k in overlapping_pairs(rows)]
         if len(loose) > MAX_RULES_PER_QUESTION:
             raise _rule_error(
                 loose[MAX_RULES_PER_QUESTION],

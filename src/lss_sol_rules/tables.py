@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -701,6 +701,42 @@ def _min_hi(x: Cell, y: Cell) -> tuple[Any, bool]:
     return x.hi, x.hi_closed and y.hi_closed
 
 
+#: Pairs of rows whose cells can meet that one table may have: each is compared when the
+#: table loads (about a second; 3,000 rows that all overlap give 4.5 million).
+MAX_OVERLAPPING_ROW_PAIRS = 500_000
+
+
+def _refuse_dense(
+    rows: tuple[TableRow, ...], file: str, line: int | None, rule_id: str | None
+) -> None:
+    """Refuse, before comparing them, rows of which more than
+    :data:`MAX_OVERLAPPING_ROW_PAIRS` pairs can meet on every column that could be sorted."""
+    n = len(rows)
+    if n * (n - 1) // 2 <= MAX_OVERLAPPING_ROW_PAIRS:
+        return
+    eligible = [
+        j
+        for j in range(len(rows[0].cells))
+        if all(r.cells[j].kind in ("interval", "set", "any") for r in rows)
+    ]
+    bound = min((pair_bound([r.cells[j] for r in rows]) for j in eligible), default=n * n)
+    if bound <= MAX_OVERLAPPING_ROW_PAIRS:
+        return
+    raise RuleFileError(
+        f"{n:,} rows, of which about {bound:,} pairs can apply to the same case: more than "
+        f"{MAX_OVERLAPPING_ROW_PAIRS:,} pairs are too many to check when the table loads; "
+        f"give the rows ranges that do not overlap (`(0..10]`, `(10..20]`), or split the "
+        f"table",
+        file=file,
+        line=line,
+        rule_id=rule_id,
+        problem_sv=f"{format_number(n)} rader, av vilka omkring {format_number(bound)} par "
+        f"kan gälla samma ärende: fler än {format_number(MAX_OVERLAPPING_ROW_PAIRS)} par är "
+        f"för många för att pröva när tabellen läses in; ge raderna intervall som inte "
+        f"överlappar (`(0..10]`, `(10..20]`), eller dela upp tabellen",
+    )
+
+
 def overlapping_pairs(rows: tuple[TableRow, ...]) -> list[tuple[int, int]]:
     """Index pairs of rows that may both apply, found by a sweep over one sorted column.
 
@@ -712,14 +748,19 @@ def overlapping_pairs(rows: tuple[TableRow, ...]) -> list[tuple[int, int]]:
     n = len(rows)
     if n < 2:
         return []
-    col = next(
-        (
-            j
-            for j in range(len(rows[0].cells))
-            if all(r.cells[j].kind in ("interval", "set", "any") for r in rows)
-            and any(r.cells[j].kind != "any" for r in rows)
-        ),
-        None,
+    eligible = [
+        j
+        for j in range(len(rows[0].cells))
+        if all(r.cells[j].kind in ("interval", "set", "any") for r in rows)
+        and any(r.cells[j].kind != "any" for r in rows)
+    ]
+    # The most selective column: the sweep's work grows with the pairs that meet on it.
+    col = (
+        min(eligible, key=lambda j: (pair_bound([r.cells[j] for r in rows]), j))
+        if len(eligible) > 1
+        else eligible[0]
+        if eligible
+        else None
     )
     pairs: list[tuple[int, int]] = []
     if col is None:
@@ -738,7 +779,7 @@ def overlapping_pairs(rows: tuple[TableRow, ...]) -> list[tuple[int, int]]:
                 anys.append(i)
             else:
                 for v in c.values:
-                    buckets.setdefault((type(v).__name__, v), []).append(i)
+                    buckets.setdefault(_key(v), []).append(i)  # 5 and 5.0 meet
         seen: set[tuple[int, int]] = set()
         groups = [*buckets.values()]
         for group in groups:
@@ -785,11 +826,14 @@ def _bounds(c: Cell) -> tuple[Any, Any]:
     return c.lo, c.hi
 
 
-def _sort_key(c: Cell) -> tuple[int, Any]:
+def _sort_key(c: Cell) -> tuple[int, Any, int]:
+    """Rows by their lower end; at one value a closed end before an open one (a row that
+    ends at 0 must still meet a later row starting at a closed 0)."""
     lo, _ = _bounds(c)
     if lo is None:
-        return (0, 0)
-    return (1, lo.toordinal() if isinstance(lo, date) else lo)
+        return (0, 0, 0)
+    opened = 1 if c.kind == "interval" and not c.lo_closed else 0
+    return (1, lo.toordinal() if isinstance(lo, date) else lo, opened)
 
 
 def _ends_before(earlier: Cell, later: Cell) -> bool:
@@ -832,6 +876,7 @@ def _policy_overrides(
                     sv=f"tabellraden {r.id!r} ger utfallet {safe_repr(r.value)}, som inte "
                     f"finns med i `priority`",
                 )
+    _refuse_dense(tuple(rows), reader.path, line, tid)
     extra: dict[int, list[str]] = {}
     for i, k in overlapping_pairs(tuple(rows)):
         a, b = rows[i], rows[k]
@@ -857,6 +902,7 @@ def check_table(table: TableSpec, facts: Mapping[str, FactDecl]) -> None:
     """
     rows = table.rows
     if table.policy == "unique":
+        _refuse_dense(rows, table.file, table.line, table.id)
         for i, k in overlapping_pairs(rows):
             a, b = rows[i], rows[k]
             if a.value == b.value or any(c.kind == "opaque" for c in (*a.cells, *b.cells)):
@@ -1105,11 +1151,16 @@ class TableIndex:
 
 
 def build_index(table: TableSpec, column: int | None = None) -> TableIndex | None:
-    """An index over the first column that allows one (or *column*); ``None`` if none does."""
+    """An index over the most selective column that allows one (or *column*); ``None`` if
+    none does."""
     rows = table.rows
     if not rows:
         return None
-    cols = range(len(table.inputs)) if column is None else (column,)
+    cols: Sequence[int] = range(len(table.inputs)) if column is None else (column,)
+    if column is None and len(table.inputs) > 1:
+        # The most selective column first (a column where every row says "hemtjanst"
+        # narrows nothing).
+        cols = sorted(cols, key=lambda j: (pair_bound([r.cells[j] for r in rows]), j))
     for j in cols:
         name = table.inputs[j]
         if not re.match(r"^[a-z_][a-z0-9_.]*$", name):
@@ -1268,3 +1319,52 @@ def index_from_scopes(entries: list[tuple[str, Any]]) -> TableIndex | None:
 
 #: Ordinary rules sharing a scope name are indexed from this many on.
 INDEX_MIN_SCOPES = 8
+
+
+def pair_bound(cells: Sequence[Cell]) -> int:
+    """An upper bound on the pairs of *cells* that meet, counted in n log n.
+
+    :func:`overlapping_pairs` finds the pairs by a sweep whose cost grows with the pairs it
+    finds; this bound chooses the column to sweep and lets a caller refuse rows that nearly
+    all overlap (a hostile or mistaken file of thousands of ``x >= i`` rules) before
+    sweeping. Exact for intervals (open and closed ends included); a value set counts as
+    the interval around its values.
+    """
+    import bisect  # noqa: PLC0415 - only for big questions and tables
+
+    anys = sum(c.kind == "any" for c in cells)
+    n = len(cells)
+    total = anys * (n - anys) + anys * (anys - 1) // 2
+    by_value: dict[Any, int] = {}
+    # (start, end) as comparable keys: a closed end at v is (v, 0), an open lower end just
+    # above it (v, 1), an open upper end just below it (v, -1); two spans meet when the
+    # later start is at or before the earlier end.
+    spans: list[tuple[tuple[int, Any, int], tuple[int, Any, int], bool]] = []
+    for c in cells:
+        if c.kind == "set":
+            ordered = [v for v in c.values if _is_ordered(v)]
+            for v in c.values:
+                if not _is_ordered(v):
+                    key = _key(v)
+                    total += by_value.get(key, 0)
+                    by_value[key] = by_value.get(key, 0) + 1
+            if ordered:
+                lo, hi = min(ordered), max(ordered)
+                spans.append(((1, lo, 0), (1, hi, 0), isinstance(lo, date)))
+        elif c.kind == "interval":
+            start = (0, 0, 0) if c.lo is None else (1, c.lo, 0 if c.lo_closed else 1)
+            end = (2, 0, 0) if c.hi is None else (1, c.hi, 0 if c.hi_closed else -1)
+            bound = c.lo if c.lo is not None else c.hi
+            spans.append((start, end, isinstance(bound, date)))
+        elif c.kind == "opaque":
+            total += n
+    for is_date in (False, True):  # numbers, then dates: never compared with each other
+        group = sorted((s, e) for s, e, d in spans if d == is_date)
+        starts = [s for s, _ in group]
+        for k, (_, end) in enumerate(group):
+            total += max(0, bisect.bisect_right(starts, end) - k - 1)
+    return total
+
+
+def _is_ordered(v: Any) -> bool:
+    return not isinstance(v, bool) and isinstance(v, (int, Decimal, date))
