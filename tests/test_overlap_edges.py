@@ -65,7 +65,7 @@ def test_a_row_on_a_closed_end_meets_a_later_row_there(tmp_path: Path) -> None:
         '{ id = "hog", cells = ["(50..100]"], value = 3 },\n'
         '{ id = "noll_igen", cells = [0], value = 4 },\n'
     )
-    with pytest.raises(RuleFileError, match="'noll'.*'noll_igen'"):
+    with pytest.raises(RuleFileError, match=r"'noll'.*'noll_igen'"):
         _load(tmp_path, _table(rows + '{ id = "over", cells = ["> 100"], value = 5 },\n'))
 
 
@@ -85,7 +85,7 @@ def test_a_first_table_with_a_catch_all_answers_at_the_edge(tmp_path: Path) -> N
 @pytest.mark.parametrize(("a", "b"), [("5", "5.0"), ("5", "[5.0, 6]"), ('"5"', '"5.0"')])
 def test_five_and_five_point_zero_are_one_value(tmp_path: Path, a: str, b: str) -> None:
     rows = f'{{ id = "a", cells = [{a}], value = 1 }},\n{{ id = "b", cells = [{b}], value = 2 }},\n'
-    with pytest.raises(RuleFileError, match="'a'.*'b'"):
+    with pytest.raises(RuleFileError, match=r"'a'.*'b'"):
         _load(tmp_path, _table(rows + '{ id = "rest", cells = ["-"], value = 0 },\n'))
 
 

@@ -8,6 +8,7 @@ with partitions switched off.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -108,10 +109,10 @@ def _load(text: str, partitions: bool) -> lsr.Engine | str:
         rulebook.PARTITION_MIN_RULES = rulebook.SORTED_PROOF_MIN_RULES = 10**9
     try:
         engine = lsr.load(plugins=False, paths=[path])
-        try:
-            engine.answer("t.q", {}, on=ON)  # build the indexes now, under this setting
-        except lsr.EvaluationError:
-            pass  # no rule in force on ON: the indexes are built at the first answer then
+        # Build the indexes now, under this setting (no rule in force on ON: at the first
+        # answer then).
+        with contextlib.suppress(lsr.EvaluationError):
+            engine.answer("t.q", {}, on=ON)
         return engine
     except lsr.RuleFileError:
         return "refused"
