@@ -104,6 +104,10 @@ INTERNAL = {
     ("values.py", "to_decimal", "ValueError"),
     ("values.py", "from_json", "ValueError"),
     ("values.py", "from_json", "TypeError"),
+    # unique_keys signals a JSON key given twice; its callers (the command line's facts and
+    # events files, the service's request bodies) word the refusal in both languages
+    # (tests/test_duplicate_keys.py).
+    ("values.py", "unique_keys", "DuplicateKeyError"),
 }
 # Library errors and the position of their Swedish text when given positionally.
 SWEDISH_POSITION = {

@@ -29,7 +29,7 @@ from .errors import (
 )
 from .facts import describe_type
 from .model import Decision, Parameter, ParameterValue
-from .values import format_number, to_json, unit_text
+from .values import DuplicateKeyError, format_number, safe_repr, to_json, unique_keys, unit_text
 
 __all__ = ["main"]
 
@@ -403,7 +403,14 @@ def _read_text(path: str, what: str) -> str:
 def _read_facts(source: str) -> dict[str, Any]:
     text = sys.stdin.read() if source == "-" else _read_text(source, "facts file")
     try:
-        facts = json.loads(text)
+        facts = json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKeyError as exc:
+        raise _CliError(
+            f"{source}: the key {safe_repr(exc.key)} appears twice in one object; give each "
+            f"fact once",
+            f"{source}: nyckeln {safe_repr(exc.key)} förekommer två gånger i samma objekt; ange "
+            f"varje uppgift en gång",
+        ) from None
     except json.JSONDecodeError as exc:
         raise _CliError(
             f"{source}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
@@ -1406,7 +1413,14 @@ def _watch_source(
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
+            raw = json.loads(line, object_pairs_hook=unique_keys)
+        except DuplicateKeyError as exc:
+            raise _CliError(
+                f"{events_file}:{line_no}: the key {safe_repr(exc.key)} appears twice in one "
+                f"object; give it once",
+                f"{events_file}:{line_no}: nyckeln {safe_repr(exc.key)} förekommer två gånger i "
+                f"samma objekt; ange den en gång",
+            ) from None
         except (json.JSONDecodeError, RecursionError, ValueError) as exc:
             detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
             raise _CliError(

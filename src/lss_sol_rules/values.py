@@ -411,3 +411,22 @@ def to_decimal(raw: float | str | Decimal) -> Decimal:
     if not result.is_finite():
         raise ValueError("must be a finite number")
     return result
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object names one key twice (``key``): which value was meant cannot be told."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the key {safe_repr(key)} appears twice in one object")
+        self.key = key
+
+
+def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """``object_pairs_hook`` for :func:`json.loads` that refuses a key given twice
+    (:class:`DuplicateKeyError`) instead of keeping the last silently."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKeyError(key)
+        out[key] = value
+    return out

@@ -114,6 +114,11 @@ _SERVICE: dict[str, tuple[int, str, str]] = {
         "the request body is not valid JSON",
         "begärans innehåll är inte giltig JSON",
     ),
+    "DuplicateKey": (
+        422,
+        "the request body names one key twice in an object; give each key once",
+        "begärans innehåll anger samma nyckel två gånger i ett objekt; ange varje nyckel en gång",
+    ),
     "RequestTooComplex": (
         422,
         "the request body nests deeper than {limit} levels or holds too many values",

@@ -45,6 +45,7 @@ from typing import Any
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..values import DuplicateKeyError, unique_keys
 from .errors import ErrorBody, ErrorDetail, ServiceError, service_error_body
 
 __all__ = ["MAX_DEPTH", "MAX_VALUES", "SEND_CHUNK", "Guard", "dump_json"]
@@ -149,7 +150,9 @@ def _encodable(text: str) -> bool:
 def refuse_json_body(body: bytes) -> ErrorBody | None:
     """Parse *body* as the application will; the error body if the service refuses it."""
     try:
-        value = json.loads(body)
+        value = json.loads(body, object_pairs_hook=unique_keys)
+    except DuplicateKeyError:
+        return service_error_body("DuplicateKey")
     except RecursionError:
         return service_error_body("RequestTooComplex", MAX_DEPTH)
     except UnicodeDecodeError:
