@@ -139,3 +139,25 @@ def test_rules_apart_in_time_load_beyond_the_pairwise_limit(tmp_path: Path) -> N
         )
     engine = _load(tmp_path, "".join(parts))
     assert engine.evaluate("t.q", {"kant_poang": 1}, on=date(2000, 1, 11)).value == 10
+
+
+def test_a_collision_with_another_tables_row_points_to_replaces(tmp_path: Path) -> None:
+    """A table row cannot take `overrides`: the hint says `extends` and `replaces`."""
+    base = _table(
+        '{ id = "lag", cells = ["[0..50]"], value = 1 },\n'
+        '{ id = "hog", cells = ["(50..100000]"], value = 2 },\n'
+    )
+    other = (
+        '[rulebook]\nid = "t.distrikt"\n[[tables]]\nid = "d"\nquestion = "t.q"\n'
+        'inputs = ["kant_poang"]\ncitations = ["D"]\nexplain = { sv = "{value}", en = "{value}" }\n'
+        'rows = [\n{ id = "nedre", cells = ["[0..10)"], value = 1 },\n'
+        '{ id = "extra", cells = ["[10..20]"], value = 9 },\n'
+        '{ id = "mitt", cells = ["(20..50]"], value = 1 },\n'
+        '{ id = "ovre", cells = ["(50..100000]"], value = 2 },\n]\n'
+    )
+    (tmp_path / "a.toml").write_text(base, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(other, encoding="utf-8")
+    with pytest.raises(RuleFileError) as info:
+        lsr.load(plugins=False, paths=[tmp_path / "a.toml", tmp_path / "b.toml"])
+    assert 'replaces = "lag"' in str(info.value)
+    assert "overrides" not in str(info.value)

@@ -220,6 +220,34 @@ def _on_one_chain(a: str, b: str) -> bool:
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
+def _collision_fix(a: CompiledRule, b: CompiledRule) -> tuple[str, str]:
+    """How to say which of two colliding rules wins, in English and Swedish: `overrides`
+    on an ordinary rule; a table row cannot take it, its table `extends` the other table
+    and the row `replaces` the other row."""
+    if b.table is None:
+        return (
+            f'add `overrides = ["{a.id}"]` to the exception ({b.id!r})',
+            f'lägg till `overrides = ["{a.id}"]` i undantaget ({b.id!r})',
+        )
+    if a.table is None:
+        return (
+            f'add `overrides = ["{b.id}"]` to the exception ({a.id!r})',
+            f'lägg till `overrides = ["{b.id}"]` i undantaget ({a.id!r})',
+        )
+    row = a.id.removeprefix(f"{a.table}.")
+    if a.table == b.table:
+        return (
+            f"use hit_policy \"first\" or \"priority\" in table {a.table!r}",
+            f"använd hit_policy \"first\" eller \"priority\" i tabellen {a.table!r}",
+        )
+    return (
+        f'let table {b.table!r} say `extends = "{a.table}"` and give its row '
+        f'`replaces = "{row}"`',
+        f'låt tabellen {b.table!r} ange `extends = "{a.table}"` och ge dess rad '
+        f'`replaces = "{row}"`',
+    )
+
+
 def _in_force_cell(rule: CompiledRule) -> Cell:
     """The dates *rule* is in force, as a cell (``-`` when it has no bounds)."""
     if rule.valid_from is None and rule.valid_to is None:
@@ -575,17 +603,18 @@ class View:
                         f"(flytta dem till en fråga)",
                     )
                 if can_both_hold(a.node, b.node):
+                    fix_en, fix_sv = _collision_fix(a, b)
                     raise _rule_error(
                         b,
                         f"rules {a.id!r} ({a.where}, layer {a.layer!r}) and {b.id!r} "
                         f"({b.where}, layer {b.layer!r}) both answer "
                         f"{question!r} with different values and nothing proves they cannot "
-                        f'both apply; add `overrides = ["{a.id}"]` to the exception, or make '
+                        f"both apply; {fix_en}, or make "
                         f"the conditions exclusive (for example `x > p` and `x <= p`)",
                         f"reglerna {a.id!r} ({a.where}, lager {a.layer!r}) och {b.id!r} "
                         f"({b.where}, lager {b.layer!r}) besvarar båda {question!r} med olika "
-                        f"värden, och inget visar att de inte kan gälla samtidigt; lägg till "
-                        f'`overrides = ["{a.id}"]` i undantaget, eller gör villkoren ömsesidigt '
+                        f"värden, och inget visar att de inte kan gälla samtidigt; {fix_sv}, "
+                        f"eller gör villkoren ömsesidigt "
                         f"uteslutande (till exempel `x > p` och `x <= p`)",
                     )
 
