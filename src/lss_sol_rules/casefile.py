@@ -272,15 +272,16 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
             missing = ", ".join(d.missing)
             problems.append(
                 (
-                    f"expected {case.expect!r}, got undetermined (missing {missing})",
-                    f"väntade {case.expect!r}, men svaret är inte avgjort (saknas: {missing})",
+                    f"expected {_shown(case.expect, 'en')}, got undetermined (missing {missing})",
+                    f"väntade {_shown(case.expect, 'sv')}, men svaret är inte avgjort "
+                    f"(saknas: {missing})",
                 )
             )
         elif d.value != case.expect:
             problems.append(
                 (
-                    f"expected {case.expect!r}, got {d.value!r}",
-                    f"väntade {case.expect!r}, men fick {d.value!r}",
+                    f"expected {_shown(case.expect, 'en')}, got {_shown(d.value, 'en')}",
+                    f"väntade {_shown(case.expect, 'sv')}, men fick {_shown(d.value, 'sv')}",
                 )
             )
     if case.expect_status is not None and d.status != case.expect_status:
@@ -315,3 +316,18 @@ def run_case(engine: Engine, case: Case) -> CaseResult:
             "; ".join(sv for _, sv in problems),
         )
     return CaseResult(case, True, "ok", "ok")
+
+
+def _shown(value: object, lang: str) -> str:
+    """A value in a case's result as its reader writes it: text quoted, numbers with the
+    language's decimal mark (``7,5``), dates ISO, lists item by item."""
+    from .explain import format_value  # noqa: PLC0415 - explain imports the model only
+
+    if isinstance(value, str):
+        return safe_repr(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_shown(v, lang) for v in value) + "]"
+    try:
+        return format_value(value, lang)  # type: ignore[arg-type]
+    except Exception:  # a value of a type explain does not know: as Python shows it
+        return safe_repr(value)
