@@ -422,9 +422,10 @@ def _read_facts(source: str) -> dict[str, Any]:
             f"{source}: the JSON nests too deeply",
             f"{source}: JSON-texten är nästlad i för många nivåer",
         ) from None
-    except ValueError as exc:  # an integer beyond sys.get_int_max_str_digits()
+    except ValueError:  # an integer beyond sys.get_int_max_str_digits()
         raise _CliError(
-            f"{source}: not readable JSON: {exc}",
+            f"{source}: not readable JSON: a number has more digits than can be read "
+            f"({sys.get_int_max_str_digits():,} at most)",
             f"{source}: JSON-texten går inte att läsa (ett tal med för många siffror)",
         ) from None
     if not isinstance(facts, dict):

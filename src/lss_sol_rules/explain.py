@@ -53,6 +53,7 @@ _WORDS = {
         "not_fired": "tillämpas inte",
         "undetermined_rule": "kan inte prövas ännu",
         "layer": "nivå",
+        "local": "lokal",
     },
     "en": {
         "question": "Question",
@@ -80,6 +81,7 @@ _WORDS = {
         "not_fired": "does not apply",
         "undetermined_rule": "cannot be tried yet",
         "layer": "layer",
+        "local": "local",
     },
 }
 
@@ -212,8 +214,12 @@ def _worth_listing(reason: Reason, decision: Decision) -> bool:
 
 
 def _layer(layer: str, words: dict[str, str]) -> str:
-    """`` (layer: stockholm)`` for rules and parameters that are not national law."""
-    return "" if layer == "national" else f" ({words['layer']}: {layer})"
+    """`` (layer: stockholm)`` for rules and parameters that are not national law (the
+    layer of rule files given by path, ``local``, named in the reader's language)."""
+    if layer == "national":
+        return ""
+    shown = words["local"] if layer == "local" else layer
+    return f" ({words['layer']}: {shown})"
 
 
 def _reads_only_questions(reason: Reason) -> bool:
