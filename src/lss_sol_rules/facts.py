@@ -257,7 +257,7 @@ def _text(decl: FactDecl, raw: object, values: tuple[str, ...] | None) -> str:
     if bad is not None:
         raise _fail(
             decl,
-            f"holds {bad}; texts may not contain control characters",
+            f"holds {bad}; texts may not contain control characters or invalid characters",
             text,
             f"innehåller {bad_character(text, 'sv')}; en text får inte innehålla styrtecken "
             f"eller ogiltiga tecken",
