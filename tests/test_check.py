@@ -484,3 +484,26 @@ def test_check_speaks_swedish_by_default_like_every_command(
     assert "regel 't.q.r1'" in out
     assert "2 fel, 0 varningar i 1 fil(er)" in out
     assert "1 av 1 fil(er) godkändes inte" in out
+
+
+def test_a_question_refused_as_a_whole_is_one_error(rule_file: Callable[..., Path]) -> None:
+    """Too many rules to prove exclusive is the question's problem, not one rule's: `check`
+    reports it once and goes on, instead of leaving out one rule at a time."""
+    import time
+
+    text = '[facts.t_x]\ntype = "int"\nlabel = { sv = "x", en = "x" }\n'
+    text += '[questions."t.q"]\ntype = "int"\nlabel = { sv = "q", en = "q" }\n'
+    for i in range(520):
+        text += (
+            f'[[rules]]\nid = "t.r{i}"\nquestion = "t.q"\nwhen = "max(t_x, 0) == {i}"\n'
+            f'value = {i}\ncitations = ["x"]\nexplain = {{ sv = "x", en = "x" }}\n'
+        )
+    big = rule_file(text)
+    good = rule_file(_bad_rules(0).replace("t.q", "t.ok"))
+    t0 = time.perf_counter()
+    code, out = run("check", "--lang", "en", "--no-plugins", str(big), str(good))
+    assert time.perf_counter() - t0 < 20
+    assert code == 1
+    assert out.count("rules answer 't.q'") == 1
+    assert f"ok: {good}" in out
+    assert "1 error, 0 warnings in 2 file(s)" in out

@@ -347,6 +347,9 @@ class RuleFileError(LssSolRulesError, ValueError):
         self.rule_id = rule_id
         #: The TOML key the problem is about, when the loader knows it (``None`` otherwise).
         self.key = key
+        #: A question whose rules are refused as a whole (too many to prove exclusive, too
+        #: costly, too many `overrides`), not the one rule the error is reported at.
+        self.whole_question: str | None = None
         where = file if line is None else f"{file}:{line}"
         what = f" {rule_id!r}" if rule_id else ""
         prefix = f"{where}:{' rule' + what + ':' if rule_id else ''} "

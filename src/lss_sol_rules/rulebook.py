@@ -194,12 +194,16 @@ class _Located(Protocol):
     def id(self) -> str: ...
 
 
-def _rule_error(where: _Located, problem: str, sv: str) -> RuleFileError:
+def _rule_error(
+    where: _Located, problem: str, sv: str, whole_question: str | None = None
+) -> RuleFileError:
     """A :class:`RuleFileError` at a rule's (or constraint's) file and line; *sv*: the
-    problem in Swedish."""
-    return RuleFileError(
+    problem in Swedish; *whole_question*: the question whose rules are refused together."""
+    err = RuleFileError(
         problem, file=where.file, line=where.line, rule_id=where.id, problem_sv=sv
     )
+    err.whole_question = whole_question
+    return err
 
 
 _KIND_SV = {
@@ -384,6 +388,7 @@ class View:
                         f"regel), räknat transitivt (en kedja av n regler som åsidosätter "
                         f"varandra ger n²/2); låt undantagen åsidosätta huvudregeln direkt i "
                         f"stället för varandra, eller dela upp frågan",
+                        whole_question=rule.question,
                     )
                 closed[rid] = frozenset(acc)
         return closed
@@ -601,6 +606,7 @@ class View:
                         f"{format_number(proof_size(a.node, b.node))}); lägg till `overrides` "
                         f"mellan undantagen, eller förenkla långa kombinationer av and/or "
                         f"(flytta dem till en fråga)",
+                        whole_question=question,
                     )
                 if can_both_hold(a.node, b.node):
                     fix_en, fix_sv = _collision_fix(a, b)
@@ -678,6 +684,7 @@ class View:
                 f"besvara en fråga (varje par prövas mot krockar när reglerna läses in): ge "
                 f"varje regel ett intervall för en uppgift (`x > a and x <= b`), dela upp "
                 f"frågan, eller skriv raderna som en beslutstabell ([[tables]])",
+                whole_question=question,
             )
         return itertools.combinations(loose, 2)
 

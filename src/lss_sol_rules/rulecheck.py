@@ -281,8 +281,14 @@ def _compile(
             report.errors.append(exc)
             failing = current[key]
             assert failing is not None  # noqa: S101 - found among the files in use
-            rules = tuple(r for r in failing.rules if r.id != exc.rule_id or r.table is not None)
-            if exc.rule_id is not None and len(rules) < len(failing.rules):
+            whole = exc.whole_question
+            if whole is not None:  # refused together: leaving out one rule would not help
+                rules = tuple(r for r in failing.rules if r.question != whole)
+            else:
+                rules = tuple(
+                    r for r in failing.rules if r.id != exc.rule_id or r.table is not None
+                )
+            if (exc.rule_id is not None or whole is not None) and len(rules) < len(failing.rules):
                 current[key] = attrs.evolve(failing, rules=rules)
             else:
                 current[key] = None  # not a rule of its own: the file is left out
