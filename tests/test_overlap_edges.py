@@ -161,3 +161,16 @@ def test_a_collision_with_another_tables_row_points_to_replaces(tmp_path: Path) 
         lsr.load(plugins=False, paths=[tmp_path / "a.toml", tmp_path / "b.toml"])
     assert 'replaces = "lag"' in str(info.value)
     assert "overrides" not in str(info.value)
+
+
+@pytest.mark.parametrize("cell", ["[20..]", "20-40", "2,5", "> 1e400", "(3..", "1 000"])
+def test_a_cell_meant_as_a_number_is_refused_with_the_cell_syntax(
+    tmp_path: Path, cell: str
+) -> None:
+    rows = f'{{ id = "a", cells = ["{cell}"], value = 1 }},\n'
+    rows += '{ id = "rest", cells = ["-"], value = 0 },\n'
+    with pytest.raises(RuleFileError) as info:
+        _load(tmp_path, _table(rows, policy="first"))
+    assert repr(cell) in str(info.value)
+    assert "`> 20" in str(info.value)
+    assert "decimalpunkt" in info.value.message("sv")

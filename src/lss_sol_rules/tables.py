@@ -84,6 +84,10 @@ _INPUT_KEYS = {"expr", "label"}
 _COMPARE = re.compile(r"^\s*(<=|>=|==|!=|<|>)\s*(.+?)\s*$")
 _INTERVAL = re.compile(r"^\s*([\[(])\s*(.+?)\s*\.\.\s*(.+?)\s*([\])])\s*$")
 _NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+# A comparison's operand that is neither a value nor a name, and texts that were meant as a
+# number or an interval (`2,5`, `20-40`, `[20..]`): refused with the cell syntax.
+_OPERAND_NAME = re.compile(r"^(?:[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*|\"[^\"]*\"|'[^']*')$")
+_MEANT_AS_NUMBER = re.compile(r"^(?:[+-]?[0-9][0-9 ,.\-]*|[\[(].*|.*\.\..*)$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _ROW_ID = re.compile(r"^[a-z0-9_]+$")
 #: How many grid points the gap check may visit before it asks for a default row instead.
@@ -247,6 +251,15 @@ def parse_cell(raw: Any, expr: str) -> tuple[Cell, str | None]:
         op, operand = m.group(1), m.group(2)
         value = _scalar(operand)
         cond = f"{expr} {op} {operand}"
+        if value is None and not _OPERAND_NAME.match(operand):
+            raise _CellError(
+                f"cell {text!r}: after {op!r} comes a number (digits 0-9 and a decimal "
+                f"point, at most 20 digits: `> 20.5`), a date (`>= 2024-01-01`) or the name "
+                f"of a parameter",
+                f"cellen {text!r}: efter {op!r} ska det stå ett tal (siffrorna 0-9 och "
+                f"decimalpunkt, högst 20 siffror: `> 20.5`), ett datum (`>= 2024-01-01`) "
+                f"eller namnet på en parameter",
+            )
         if value is None or op == "!=" or isinstance(value[0], bool):
             return Cell("opaque", text), cond
         v = value[0]
@@ -258,6 +271,15 @@ def parse_cell(raw: Any, expr: str) -> tuple[Cell, str | None]:
     value = _scalar(text)
     if value is not None:
         return Cell("set", text, values=frozenset((value[0],))), f"{expr} == {value[1]}"
+    if _MEANT_AS_NUMBER.match(text):
+        raise _CellError(
+            f"cell {text!r} is not a cell this format reads: write a number with a decimal "
+            f"point (`2.5`), a comparison (`> 20`), an interval with both ends (`[20..40]`, "
+            f"`(20..40]`), a list (`[\"a\", \"b\"]`), a text value, or `-` for any value",
+            f"cellen {text!r} går inte att läsa: skriv ett tal med decimalpunkt (`2.5`), en "
+            f"jämförelse (`> 20`), ett intervall med båda ändarna (`[20..40]`, `(20..40]`), en "
+            f"lista (`[\"a\", \"b\"]`), ett textvärde eller `-` för vilket värde som helst",
+        )
     return Cell("set", text, values=frozenset((text,))), f"{expr} == {_literal_text(text)}"
 
 
