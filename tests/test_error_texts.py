@@ -199,7 +199,7 @@ def test_an_unknown_fact_has_a_hint_for_each_caller() -> None:
     assert "menade du 'alder'" in err.message("sv")
     assert "GET /facts" in err.message("en", "http")
     assert "GET /facts" in err.message("sv", "http")
-    assert "engine.rulebook.facts" in err.message("en", "python")
+    assert "engine.facts()" in err.message("en", "python")
     assert "lss-sol-rules facts" in err.message("sv", "cli")
 
 

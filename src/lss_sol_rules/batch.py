@@ -571,10 +571,10 @@ _ASIDE_SV = "för att hoppa över den, ange"
 _COLUMNS_HINT = Hint(
     python=(
         "If a column identifies the case, name it as an id (id=[...]); to leave it aside, "
-        "use ignore_columns=[...] or ignore_unknown_columns=True; `engine.rulebook.facts` "
+        "use ignore_columns=[...] or ignore_unknown_columns=True; `engine.facts()` "
         "lists the facts",
         f"{_ID_SV} (id=[...]); {_ASIDE_SV} ignore_columns=[...] eller "
-        f"ignore_unknown_columns=True; `engine.rulebook.facts` listar uppgifterna",
+        f"ignore_unknown_columns=True; `engine.facts()` listar uppgifterna",
     ),
     cli=(
         "If a column identifies the case, name it as an id (--id NAME); to leave it aside, "

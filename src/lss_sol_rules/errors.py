@@ -106,10 +106,7 @@ class Hint:
 
 
 LIST_FACTS = Hint(
-    python=(
-        "`engine.rulebook.facts` lists them",
-        "`engine.rulebook.facts` listar de uppgifter som finns",
-    ),
+    python=("`engine.facts()` lists them", "`engine.facts()` listar uppgifterna"),
     cli=("`lss-sol-rules facts` lists them", "`lss-sol-rules facts` listar uppgifterna"),
     http=("GET /facts lists them", "GET /facts listar uppgifterna"),
 )

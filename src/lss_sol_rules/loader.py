@@ -777,7 +777,12 @@ class _Reader:
         return raw
 
     def expression(
-        self, raw: Any, key: str, line: int | None, rule_id: str | None
+        self,
+        raw: Any,
+        key: str,
+        line: int | None,
+        rule_id: str | None,
+        key_sv: str | None = None,
     ) -> tuple[str, Node]:
         if not isinstance(raw, str):
             raise self.fail(
@@ -789,8 +794,12 @@ class _Reader:
         try:
             return raw, parse(raw)
         except ExpressionError as exc:
+            # A key is shown as code (`when`); a description (*key_sv* given) as words.
             raise self.fail(
-                f"in `{key}`: {exc}", line, rule_id, sv=f"i `{key}`: {exc.message('sv')}"
+                f"in {key if key_sv else f'`{key}`'}: {exc}",
+                line,
+                rule_id,
+                sv=f"i {key_sv or f'`{key}`'}: {exc.message('sv')}",
             ) from None
 
     def typed_value(

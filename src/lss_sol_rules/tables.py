@@ -495,7 +495,7 @@ def read_tables(reader: Any, items: list[Any], jurisdiction: str) -> tuple[Table
                     ) from None
                 cells.append(cell)
                 if cond is not None:
-                    text, node = reader.expression(cond, "a cell", rline, rule_id)
+                    text, node = reader.expression(cond, "a cell", rline, rule_id, "en cell")
                     conditions.append(
                         ConditionSpec(
                             text,
