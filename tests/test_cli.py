@@ -472,8 +472,10 @@ def test_the_commands_complete_questions_facts_parameters_and_jurisdictions() ->
 def test_facts_picks_named_facts() -> None:
     code, out = run("facts", "alder")
     assert code == 0
-    assert out.startswith("alder  (int")
+    assert out.startswith("alder  (heltal; år")  # the type and unit in Swedish by default
     assert len(out.splitlines()) == 1
+    code, out = run("facts", "alder", "--lang", "en")
+    assert out.startswith("alder  (int; years")
     code, out = run("facts", "aldr")
     assert code == 1
     assert "alder" in out

@@ -645,7 +645,22 @@ def questions(
         return
     for q in qs:
         values = f" [{', '.join(str(v) for v in q.values)}]" if q.values else ""
-        click.echo(f"{q.name}  ({q.type}{values})  {q.label.get(lang)}")
+        click.echo(f"{q.name}  ({_type_word(q.type, lang)}{values})  {q.label.get(lang)}")
+
+
+# The fact types as a Swedish reader says them; the type names themselves in English.
+_TYPES_SV = {
+    "bool": "sant/falskt",
+    "int": "heltal",
+    "number": "tal",
+    "text": "text",
+    "date": "datum",
+    "list": "lista",
+}
+
+
+def _type_word(vtype: str, lang: str) -> str:
+    return _TYPES_SV.get(vtype, vtype) if lang == "sv" else vtype
 
 
 @main.command()
@@ -679,7 +694,9 @@ def facts(
         return
     for f in fs:
         listed = "lista med" if lang == "sv" else "list of"
-        t = f"{listed} {f.of}" if f.type == "list" else f.type
+        t = f"{listed} {_type_word(f.of or 'text', lang)}" if f.type == "list" else (
+            _type_word(f.type, lang)
+        )
         extra = []
         if f.unit:
             extra.append(unit_text(f.unit, lang))
