@@ -14,9 +14,11 @@ rules (a proposal file) that do not apply in the jurisdiction compared — the s
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -25,7 +27,7 @@ from .batch import BatchResult, _as_list, _key, _prepare, evaluate_many
 from .engine import Engine
 from .errors import Hint, LssSolRulesError
 from .model import Decision
-from .values import Value
+from .values import Value, format_number
 
 __all__ = ["Change", "DateShift", "DiffError", "DiffReport", "Difference", "Setting", "diff"]
 
@@ -68,8 +70,8 @@ class Difference:
                 else f"rule {self.name} no longer applies"
             )
         none = "–"
-        old = none if self.old is None else _show(self.old)
-        new = none if self.new is None else _show(self.new)
+        old = none if self.old is None else _number_text(_show(self.old), lang)
+        new = none if self.new is None else _number_text(_show(self.new), lang)
         return f"parameter {self.name}: {old} → {new}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -208,7 +210,7 @@ class DiffReport:
         word = {"date": "datum", "undetermined": "kan inte avgöras", "error": "fel"}
         for c in self.changes:
             old, new = (word.get(c.old, c.old), word.get(c.new, c.new)) if sv else (c.old, c.new)
-            lines.append(f"  {old} → {new}: {c.count}")
+            lines.append(f"  {_number_text(old, lang)} → {_number_text(new, lang)}: {c.count}")
             if c.shift is not None and len(self.changes) > 1:
                 lines.append("    " + c.shift.render(lang))
             for d in c.because:
@@ -316,6 +318,17 @@ def _example_text(c: Change, lang: str) -> str:
         needs = "saknar" if sv else "needs"
         parts.append(f"      {needs}: {', '.join(c.example_new.missing)}")
     return "\n".join(parts)
+
+
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _number_text(text: str, lang: str) -> str:
+    """An answer's text as the report's reader writes it: a number with the language's
+    decimal mark and grouping (``38,5`` in Swedish); anything else as it is."""
+    if _DECIMAL_TEXT.fullmatch(text) and len(text) <= 40:
+        return format_number(Decimal(text), lang)
+    return text
 
 
 def _show(value: Any) -> str:
