@@ -1448,7 +1448,16 @@ def write_result(result: BatchResult, path: str | os.PathLike[str]) -> None:
     atomic_write(path, write_csv, binary=False)
 
 
-# The comparison of two settings lives in its own module; these names stay importable here.
-from .compare import Change, DiffError, DiffReport, Setting, diff  # noqa: E402
+# The comparison of two settings lives in its own module (which imports this one); its names
+# stay importable here, looked up when first asked for, so that either module can be imported
+# first.
+_FROM_COMPARE = ("Change", "DiffError", "DiffReport", "Setting", "diff")
+__all__ += list(_FROM_COMPARE)
 
-__all__ += ["Change", "DiffError", "DiffReport", "Setting", "diff"]
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_COMPARE:
+        from . import compare  # noqa: PLC0415 - compare imports this module
+
+        return getattr(compare, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -55,7 +55,8 @@ from .rulebook import CompiledRule, Rulebook, View
 from .values import Value
 
 if TYPE_CHECKING:
-    from .batch import BatchResult, DiffReport
+    from .batch import BatchResult
+    from .compare import DiffReport
 
 __all__ = ["Answer", "Engine", "Outcome", "RuleRun", "Session"]
 
@@ -522,7 +523,7 @@ class Engine:
         :func:`lss_sol_rules.compare.diff` for the options (``id``, ``ignore_columns``,
         ``ignore_unknown_columns``, ``progress``) and what it refuses.
         """
-        from .batch import Setting, diff  # noqa: PLC0415 - batch imports engine
+        from .compare import Setting, diff  # noqa: PLC0415 - compare imports engine
 
         old = Setting(self, on, jurisdiction)
         new = Setting(against or self, against_on or on, against_jurisdiction or jurisdiction)
