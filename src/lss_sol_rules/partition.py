@@ -2,8 +2,9 @@
 
 A municipality's guideline is often written as many ``[[rules]]`` that each test one fact
 against constants — ``hours > 20 and hours <= 40``, ``insats == "hemtjanst"`` — rather than
-as a ``[[tables]]`` block. :func:`rule_cells` reads, for one fact, the interval or value set
-each rule's conditions confine it to; the rulebook then
+as a ``[[tables]]`` block. :func:`rule_cell` reads, for one fact, the interval or value set
+each rule's conditions confine it to (:func:`discriminating_fact` picks the fact that splits
+the rules best); the rulebook then
 
 - proves the rules exclusive by sorting those cells (``tables.overlapping_pairs``) and runs
   the general proof only on the pairs whose cells meet, instead of on every pair, and
