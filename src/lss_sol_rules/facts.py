@@ -96,6 +96,25 @@ def _got_sv(raw: object) -> str:
     return f"men är {_KIND_SV[kind]}: {_shown_sv(raw)}"
 
 
+def _shown_en(raw: object) -> str:
+    """A number as an English text shows it, without Python's ``Decimal(...)`` wrapper
+    (very long numbers by their size); anything else as :func:`safe_repr` shows it."""
+    t = type(raw)
+    if t is int:
+        assert isinstance(raw, int)  # noqa: S101 - for mypy
+        if abs(raw) >= 10**61:
+            return f"<an integer of about {raw.bit_length() * 3 // 10} digits>"
+        return str(raw)
+    if t is Decimal:
+        assert isinstance(raw, Decimal)  # noqa: S101 - for mypy
+        if not raw.is_finite():
+            return "NaN" if raw.is_nan() else ("-infinity" if raw < 0 else "infinity")
+        if len(raw.as_tuple().digits) <= 60 and -60 < raw.adjusted() < 60:
+            return str(raw)
+        return f"<a number of the order of 10^{raw.adjusted()}>"
+    return safe_repr(raw)
+
+
 def _shown_sv(raw: object) -> str:
     """*raw* as a Swedish text shows it: ``sant``/``falskt``, numbers without Python's
     ``Decimal(...)`` wrapper, very long numbers by their length; else :func:`safe_repr`."""
@@ -175,19 +194,19 @@ def _number(decl: FactDecl, raw: object) -> int | Decimal:
             value = to_decimal(plain)
         except ValueError as exc:
             sv = f"ska vara ett ändligt tal, men är {_shown_sv(raw)}"
-            raise _fail(decl, f"{exc}, got {safe_repr(raw)}", raw, sv) from None
+            raise _fail(decl, f"{exc}, got {_shown_en(raw)}", raw, sv) from None
     places = 400 if issubclass(t, float) else MAX_DECIMAL_PLACES  # a float is never longer
     problem = number_problem(value, MAX_MAGNITUDE, places)
     if problem is not None:
         why_sv = number_problem(value, MAX_MAGNITUDE, places, "sv")
-        raise _fail(decl, f"{safe_repr(raw)} {problem}", raw, f"{_shown_sv(raw)} {why_sv}")
+        raise _fail(decl, f"{_shown_en(raw)} {problem}", raw, f"{_shown_sv(raw)} {why_sv}")
     if isinstance(value, Decimal):
         value = _trim(value)
         if decl.type == "int":
             if value != value.to_integral_value():
                 raise _fail(
                     decl,
-                    f"must be a whole number, got {safe_repr(raw)}",
+                    f"must be a whole number, got {_shown_en(raw)}",
                     raw,
                     f"ska vara ett heltal, men är {_shown_sv(raw)}",
                 )
