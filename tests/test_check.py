@@ -507,3 +507,35 @@ def test_a_question_refused_as_a_whole_is_one_error(rule_file: Callable[..., Pat
     assert out.count("rules answer 't.q'") == 1
     assert f"ok: {good}" in out
     assert "1 error, 0 warnings in 2 file(s)" in out
+
+
+def test_a_big_question_with_a_hole_in_its_ranges_warns(rule_file: Callable[..., Path]) -> None:
+    """40 bands of one fact with band 17 missing and no default: a case there would get
+    no answer, so `check` warns (an error with --strict); with a default rule it does not."""
+    text = '[facts.t_x]\ntype = "number"\nmin = 0\nmax = 40\nlabel = { sv = "x", en = "x" }\n'
+    text += '[questions."t.q"]\ntype = "int"\nlabel = { sv = "q", en = "q" }\n'
+    for i in range(40):
+        if i == 17:
+            continue
+        text += (
+            f'[[rules]]\nid = "t.r{i}"\nquestion = "t.q"\nwhen = "t_x >= {i} and t_x < {i + 1}"'
+            f'\nvalue = {i}\ncitations = ["x"]\nexplain = {{ sv = "x", en = "x" }}\n'
+        )
+    text += (
+        '[[rules]]\nid = "t.top"\nquestion = "t.q"\nwhen = "t_x == 40"\nvalue = 40\n'
+        'citations = ["x"]\nexplain = { sv = "x", en = "x" }\n'
+    )
+    path = rule_file(text)
+    code, out = run("check", "--lang", "en", "--no-plugins", str(path))
+    assert code == 0
+    assert "warning: no rule answering 't.q' applies when t_x = 17" in out
+    code, out = run("check", "--no-plugins", "--strict", str(path))
+    assert code == 1
+    assert "gäller när t_x = 17" in out
+    fixed = rule_file(
+        text + '[[rules]]\nid = "t.rest"\nquestion = "t.q"\ndefault = true\nvalue = -1\n'
+        'citations = ["x"]\nexplain = { sv = "x", en = "x" }\n'
+    )
+    code, out = run("check", "--lang", "en", "--no-plugins", str(fixed))
+    assert code == 0
+    assert "warning" not in out

@@ -361,7 +361,7 @@ def _check_item(item: Any, severity: str) -> dict[str, Any]:
             "en": f"{where}: rule {item.rule_id!r}: warning: ",
         }
         problems = {lang: messages[lang].removeprefix(heads[lang]) for lang in ("sv", "en")}
-        parameter = item.parameter
+        parameter = getattr(item, "parameter", None)
     entry: dict[str, Any] = {
         "file": getattr(item, "file", None),
         "line": getattr(item, "line", None),

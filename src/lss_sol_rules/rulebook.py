@@ -47,6 +47,7 @@ from .tables import (
     TableSpec,
     build_index,
     check_table,
+    find_gap,
     index_from_scopes,
     overlapping_pairs,
 )
@@ -639,6 +640,31 @@ class View:
                 )
             self._partitions[question] = found
         return found  # type: ignore[no-any-return]
+
+    def range_gap(self, question: str) -> tuple[str, Any] | None:
+        """A value of the fact that splits a big question's ordinary rules into ranges that
+        no rule's range covers, as ``(fact, value)``; ``None`` when there is none, or the
+        question is small, has a ``default`` rule, a decision table or a declared
+        ``not_applicable``. A case with that value gets no answer
+        (:class:`NoApplicableRuleError`): ``check`` warns about it."""
+        everything = self.rules.get(question, ())
+        rules = [r for r in everything if r.table is None]
+        if (
+            len(rules) < PARTITION_MIN_RULES
+            or len(rules) < len(everything)
+            or any(r.default for r in rules)
+            or self.book.questions[question].not_applicable is not None
+        ):
+            return None
+        partition = self._partition(question)
+        if partition is None:
+            return None
+        name, cells = partition
+        spec = TableSpec(
+            question, question, "unique", (name,), (), _as_rows(rules, cells), False, "", None, ()
+        )
+        gap = find_gap(spec, self.book.facts)
+        return None if gap is None else (name, gap[0])
 
     def _loose_pairs(
         self, question: str, loose: list[CompiledRule]

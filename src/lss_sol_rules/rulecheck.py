@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -21,8 +23,9 @@ from .errors import LssSolRulesError, RuleFileError
 from .expr.functions import Function
 from .loader import RuleFile, check_rule_file
 from .rulebook import CompiledRule, Rulebook
+from .values import format_number
 
-__all__ = ["FileReport", "ParameterGap", "check_files", "parameter_gaps"]
+__all__ = ["FileReport", "ParameterGap", "RangeGap", "check_files", "parameter_gaps", "range_gaps"]
 
 MAX_COMPILE_ROUNDS = 200  # rules left out one by one to find the next compile problem
 
@@ -71,6 +74,43 @@ class ParameterGap:
         return f"{where}: {head}: {problem}"
 
 
+@attrs.frozen
+class RangeGap:
+    """A big question of ordinary rules, each testing one fact against constants, without a
+    ``default`` rule, and a value of that fact no rule's range covers (a warning: a case
+    with it gets no answer, ``NoApplicableRuleError``)."""
+
+    file: str
+    line: int | None
+    rule_id: str  # the question's first rule in the file
+    question: str
+    fact: str
+    value: Any
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+    def message(self, lang: str = "en") -> str:
+        """The warning in ``"sv"`` (Swedish) or English, as ``file:line: rule 'id': ...``."""
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        shown = (
+            format_number(self.value, lang)
+            if isinstance(self.value, (int, Decimal)) and not isinstance(self.value, bool)
+            else str(self.value)
+        )
+        if lang == "sv":
+            return (
+                f"{where}: regel {self.rule_id!r}: varning: ingen av reglerna som besvarar "
+                f"{self.question!r} gäller när {self.fact} = {shown}; ett sådant ärende får "
+                f"inget svar — lägg till en regel för det, eller en regel med `default = true`"
+            )
+        return (
+            f"{where}: rule {self.rule_id!r}: warning: no rule answering {self.question!r} "
+            f"applies when {self.fact} = {shown}; such a case gets no answer — add a rule for "
+            f"it, or a rule with `default = true`"
+        )
+
+
 def _span(start: date | None, end: date | None, lang: str = "en") -> str:
     sv = lang == "sv"
     if start is None and end is None:
@@ -89,7 +129,7 @@ class FileReport:
 
     path: Path
     errors: list[RuleFileError] = attrs.Factory(list)
-    warnings: list[ParameterGap] = attrs.Factory(list)
+    warnings: list[ParameterGap | RangeGap] = attrs.Factory(list)
 
 
 def _uncovered(
@@ -137,6 +177,21 @@ def parameter_gaps(engine: Engine, rules: Iterable[CompiledRule]) -> list[Parame
                 out.append(
                     ParameterGap(rule.file, rule.line, rule.id, name, rule.jurisdiction, (), when)
                 )
+    return out
+
+
+def range_gaps(engine: Engine, rules: Iterable[CompiledRule]) -> list[RangeGap]:
+    """For each big question that *rules* answer (in their jurisdiction), a value of its
+    splitting fact that no rule covers (:meth:`View.range_gap`), reported at the question's
+    first rule among *rules*."""
+    first: dict[tuple[str, str], CompiledRule] = {}
+    for rule in rules:
+        first.setdefault((rule.question, rule.jurisdiction), rule)
+    out: list[RangeGap] = []
+    for (question, jurisdiction), rule in sorted(first.items()):
+        found = engine.rulebook.view(jurisdiction).range_gap(question)
+        if found is not None:
+            out.append(RangeGap(rule.file, rule.line, rule.id, question, found[0], found[1]))
     return out
 
 
@@ -214,7 +269,11 @@ def check_files(base: Engine, paths: Sequence[str | Path]) -> list[FileReport]:
         checked = {str(r.path) for r in reports if not r.errors}
         checked |= unchanged
         mine = [r for r in engine.rulebook.rules if r.file in checked]
-        for gap in parameter_gaps(engine, mine):
+        warnings: list[ParameterGap | RangeGap] = [
+            *parameter_gaps(engine, mine),
+            *range_gaps(engine, mine),
+        ]
+        for gap in warnings:
             owner = by_path.get(gap.file) or next(
                 (r for r in reports if _same_file(r.path, gap.file)), None
             )
