@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from .expr.ast import BoolOp, Compare, ListExpr, Literal, Name, Node
-from .tables import Cell, pair_bound
+from .tables import Cell, is_ordered, pair_bound
 
 __all__ = ["discriminating_fact", "pair_bound", "rule_cell"]
 
@@ -41,10 +40,6 @@ def _atoms(node: Node) -> Iterable[Node]:
             yield from _atoms(operand)
     else:
         yield node
-
-
-def _is_ordered(v: Any) -> bool:
-    return not isinstance(v, bool) and isinstance(v, (int, Decimal, date))
 
 
 def _test(atom: Node, name: str) -> tuple[str, Any] | None:
@@ -81,13 +76,13 @@ def rule_cell(conditions: Sequence[Node], name: str) -> Cell:
             if test is None:
                 continue
             op, v = test
-            if op in ("in", "==") and not (op == "==" and _is_ordered(v)):
+            if op in ("in", "==") and not (op == "==" and is_ordered(v)):
                 found = v if op == "in" else frozenset((v,))
                 values = found if values is None else values & found
                 texts.append(f"{op} {sorted(map(str, found))}")
                 continue
             bound = lo if lo is not None else hi
-            if not _is_ordered(v) or (
+            if not is_ordered(v) or (
                 bound is not None and isinstance(v, date) != isinstance(bound, date)
             ):
                 continue

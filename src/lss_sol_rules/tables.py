@@ -60,7 +60,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from .loader import RuleSpec
     from .model import FactDecl
 
-__all__ = ["Cell", "TableIndex", "TableSpec", "build_index", "check_table", "read_tables"]
+__all__ = [
+    "Cell",
+    "TableIndex",
+    "TableRow",
+    "TableSpec",
+    "build_index",
+    "check_table",
+    "find_gap",
+    "index_from_scopes",
+    "is_ordered",
+    "overlapping_pairs",
+    "pair_bound",
+    "read_tables",
+]
 
 _POLICIES = ("unique", "first", "priority", "collect")
 _TABLE_KEYS = {
@@ -736,12 +749,9 @@ def _refuse_dense(
     n = len(rows)
     if n * (n - 1) // 2 <= MAX_OVERLAPPING_ROW_PAIRS:
         return
-    eligible = [
-        j
-        for j in range(len(rows[0].cells))
-        if all(r.cells[j].kind in ("interval", "set", "any") for r in rows)
-    ]
-    bound = min((pair_bound([r.cells[j] for r in rows]) for j in eligible), default=n * n)
+    bound = min(
+        (pair_bound([r.cells[j] for r in rows]) for j in _sortable_columns(rows)), default=n * n
+    )
     if bound <= MAX_OVERLAPPING_ROW_PAIRS:
         return
     raise RuleFileError(
@@ -759,6 +769,17 @@ def _refuse_dense(
     )
 
 
+def _sortable_columns(rows: tuple[TableRow, ...]) -> list[int]:
+    """The columns a sweep can sort rows by: every cell an interval, a value set or ``-``,
+    and not every cell ``-``."""
+    return [
+        j
+        for j in range(len(rows[0].cells))
+        if all(r.cells[j].kind in ("interval", "set", "any") for r in rows)
+        and any(r.cells[j].kind != "any" for r in rows)
+    ]
+
+
 def overlapping_pairs(rows: tuple[TableRow, ...]) -> list[tuple[int, int]]:
     """Index pairs of rows that may both apply, found by a sweep over one sorted column.
 
@@ -770,12 +791,7 @@ def overlapping_pairs(rows: tuple[TableRow, ...]) -> list[tuple[int, int]]:
     n = len(rows)
     if n < 2:
         return []
-    eligible = [
-        j
-        for j in range(len(rows[0].cells))
-        if all(r.cells[j].kind in ("interval", "set", "any") for r in rows)
-        and any(r.cells[j].kind != "any" for r in rows)
-    ]
+    eligible = _sortable_columns(rows)
     # The most selective column: the sweep's work grows with the pairs that meet on it.
     col = (
         min(eligible, key=lambda j: (pair_bound([r.cells[j] for r in rows]), j))
@@ -841,7 +857,7 @@ def overlapping_pairs(rows: tuple[TableRow, ...]) -> list[tuple[int, int]]:
 
 def _bounds(c: Cell) -> tuple[Any, Any]:
     if c.kind == "set":
-        vals = [v for v in c.values if not isinstance(v, (bool, str))]
+        vals = [v for v in c.values if is_ordered(v)]
         if not vals:
             return None, None
         return min(vals), max(vals)
@@ -1364,9 +1380,9 @@ def pair_bound(cells: Sequence[Cell]) -> int:
     spans: list[tuple[tuple[int, Any, int], tuple[int, Any, int], bool]] = []
     for c in cells:
         if c.kind == "set":
-            ordered = [v for v in c.values if _is_ordered(v)]
+            ordered = [v for v in c.values if is_ordered(v)]
             for v in c.values:
-                if not _is_ordered(v):
+                if not is_ordered(v):
                     key = _key(v)
                     total += by_value.get(key, 0)
                     by_value[key] = by_value.get(key, 0) + 1
@@ -1388,5 +1404,6 @@ def pair_bound(cells: Sequence[Cell]) -> int:
     return total
 
 
-def _is_ordered(v: Any) -> bool:
+def is_ordered(v: Any) -> bool:
+    """Whether *v* is a number or a date (what intervals hold; not a bool or a text)."""
     return not isinstance(v, bool) and isinstance(v, (int, Decimal, date))
