@@ -96,23 +96,40 @@ def _got_sv(raw: object) -> str:
     return f"men är {_KIND_SV[kind]}: {_shown_sv(raw)}"
 
 
-def _shown_en(raw: object) -> str:
-    """A number as an English text shows it, without Python's ``Decimal(...)`` wrapper
-    (very long numbers by their size); anything else as :func:`safe_repr` shows it."""
+# How _shown_number words a huge integer, a huge or tiny decimal and infinity.
+_NUMBER_WORDS = {
+    "en": ("<an integer of about {} digits>", "<a number of the order of 10^{}>", "infinity"),
+    "sv": (
+        "<ett heltal med omkring {} siffror>",
+        "<ett tal i storleksordningen 10^{}>",
+        "oändligt",
+    ),
+}
+
+
+def _shown_number(raw: object, lang: str) -> str | None:
+    """An int or a Decimal as a *lang* text shows it, without Python's ``Decimal(...)``
+    wrapper, very long numbers by their size; ``None`` for anything else."""
+    huge_int, huge, infinite = _NUMBER_WORDS[lang]
     t = type(raw)
     if t is int:
         assert isinstance(raw, int)  # noqa: S101 - for mypy
-        if abs(raw) >= 10**61:
-            return f"<an integer of about {raw.bit_length() * 3 // 10} digits>"
-        return str(raw)
+        return huge_int.format(raw.bit_length() * 3 // 10) if abs(raw) >= 10**61 else str(raw)
     if t is Decimal:
         assert isinstance(raw, Decimal)  # noqa: S101 - for mypy
         if not raw.is_finite():
-            return "NaN" if raw.is_nan() else ("-infinity" if raw < 0 else "infinity")
+            return "NaN" if raw.is_nan() else (f"-{infinite}" if raw < 0 else infinite)
         if len(raw.as_tuple().digits) <= 60 and -60 < raw.adjusted() < 60:
             return str(raw)
-        return f"<a number of the order of 10^{raw.adjusted()}>"
-    return safe_repr(raw)
+        return huge.format(raw.adjusted())
+    return None
+
+
+def _shown_en(raw: object) -> str:
+    """A number as an English text shows it (:func:`_shown_number`); anything else as
+    :func:`safe_repr` shows it."""
+    shown = _shown_number(raw, "en")
+    return safe_repr(raw) if shown is None else shown
 
 
 def _shown_sv(raw: object) -> str:
@@ -121,18 +138,9 @@ def _shown_sv(raw: object) -> str:
     t = type(raw)
     if t is bool:
         return "sant" if raw else "falskt"
-    if t is int:
-        assert isinstance(raw, int)  # noqa: S101 - for mypy
-        if abs(raw) >= 10**61:
-            return f"<ett heltal med omkring {raw.bit_length() * 3 // 10} siffror>"
-    if t is Decimal:
-        assert isinstance(raw, Decimal)  # noqa: S101 - for mypy
-        tup = raw.as_tuple()
-        if raw.is_finite() and len(tup.digits) <= 60 and -60 < raw.adjusted() < 60:
-            return str(raw)
-        if not raw.is_finite():
-            return "NaN" if raw.is_nan() else ("-oändligt" if raw < 0 else "oändligt")
-        return f"<ett tal i storleksordningen 10^{raw.adjusted()}>"
+    number = _shown_number(raw, "sv")
+    if number is not None:
+        return number
     if t is float:
         assert isinstance(raw, float)  # noqa: S101 - for mypy
         if raw != raw:  # noqa: PLR0124 - NaN
