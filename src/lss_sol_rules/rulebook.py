@@ -17,7 +17,7 @@ import bisect
 import itertools
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -260,12 +260,18 @@ def _in_force_cell(rule: CompiledRule) -> Cell:
     return Cell("interval", "", rule.valid_from, True, rule.valid_to, True)
 
 
-def _as_rows(rules: Iterable[CompiledRule], cells: Iterable[Cell]) -> tuple[TableRow, ...]:
-    """Ordinary rules as one-column table rows (for the sorted proof and the index, which
-    read the cells and ids, not the values)."""
+def _as_rows(rules: Sequence[CompiledRule], *columns: Sequence[Cell]) -> tuple[TableRow, ...]:
+    """Ordinary rules as table rows with one cell from each of *columns* (for the sorted
+    proof and the index, which read the cells and ids, not the values)."""
     return tuple(
-        TableRow(r.id, (c,), r.value if r.value is not None else "", r.line, r.id)
-        for r, c in zip(rules, cells, strict=True)
+        TableRow(
+            r.id,
+            tuple(col[i] for col in columns),
+            r.value if r.value is not None else "",
+            r.line,
+            r.id,
+        )
+        for i, r in enumerate(rules)
     )
 
 
@@ -690,10 +696,7 @@ class View:
             if min(bounds) <= MAX_CANDIDATE_PAIRS and min(bounds) < len(loose) ** 2 // 2:
                 # The most selective column first: the sweep runs on it.
                 ordered = [columns[k] for k in sorted(range(len(columns)), key=bounds.__getitem__)]
-                rows = tuple(
-                    TableRow(r.id, tuple(col[i] for col in ordered), "", r.line, r.id)
-                    for i, r in enumerate(loose)
-                )
+                rows = _as_rows(loose, *ordered)
                 return [(loose[i], loose[k]) for i, k in overlapping_pairs(rows)]
         if len(loose) > MAX_RULES_PER_QUESTION:
             raise _rule_error(
