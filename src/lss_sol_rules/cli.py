@@ -345,9 +345,11 @@ def _check_json(reports: list[Any], strict: bool, installed: LssSolRulesError | 
 
 
 def _check_item(item: Any, severity: str) -> dict[str, Any]:
-    """One error (a :class:`RuleFileError`) or warning (a ``ParameterGap``) of ``check`` as
-    a JSON object: ``message_*`` as the text report prints it (``file:line: rule 'id':
-    ...``), ``problem_*`` without that frame."""
+    """One error (a :class:`RuleFileError`) or warning (a ``ParameterGap`` or ``RangeGap``)
+    of ``check`` as a JSON object: ``message_*`` as the text report prints it (``file:line:
+    rule 'id': ...``), ``problem_*`` without that frame."""
+    from .rulecheck import warning_frame  # noqa: PLC0415 - as check_files, only for check
+
     if isinstance(item, LssSolRulesError):
         messages = {lang: item.message(lang, "cli") for lang in ("sv", "en")}
         frames = dict(zip(("en", "sv"), item._frame, strict=True))  # "file:line: rule 'id': "
@@ -355,10 +357,8 @@ def _check_item(item: Any, severity: str) -> dict[str, Any]:
         parameter = None
     else:
         messages = {lang: item.message(lang) for lang in ("sv", "en")}
-        where = f"{item.file}:{item.line}" if item.line else item.file
         heads = {
-            "sv": f"{where}: regel {item.rule_id!r}: varning: ",
-            "en": f"{where}: rule {item.rule_id!r}: warning: ",
+            lang: warning_frame(item.file, item.line, item.rule_id, lang) for lang in ("sv", "en")
         }
         problems = {lang: messages[lang].removeprefix(heads[lang]) for lang in ("sv", "en")}
         parameter = getattr(item, "parameter", None)

@@ -25,7 +25,15 @@ from .loader import RuleFile, check_rule_file
 from .rulebook import CompiledRule, Rulebook
 from .values import format_number
 
-__all__ = ["FileReport", "ParameterGap", "RangeGap", "check_files", "parameter_gaps", "range_gaps"]
+__all__ = [
+    "FileReport",
+    "ParameterGap",
+    "RangeGap",
+    "check_files",
+    "parameter_gaps",
+    "range_gaps",
+    "warning_frame",
+]
 
 MAX_COMPILE_ROUNDS = 200  # rules left out one by one to find the next compile problem
 
@@ -48,7 +56,6 @@ class ParameterGap:
 
     def message(self, lang: str = "en") -> str:
         """The warning in ``"sv"`` (Swedish) or English, as ``file:line: rule 'id': ...``."""
-        where = f"{self.file}:{self.line}" if self.line else self.file
         sv = lang == "sv"
         if self.fixed_date is not None:
             day = self.fixed_date.isoformat()
@@ -70,8 +77,16 @@ class ParameterGap:
                 f"in jurisdiction {self.jurisdiction!r}: {spans}; evaluating then fails — add "
                 f"a dated value to the parameter, or limit the rule with valid_from/valid_to"
             )
-        head = f"regel {self.rule_id!r}: varning" if sv else f"rule {self.rule_id!r}: warning"
-        return f"{where}: {head}: {problem}"
+        return warning_frame(self.file, self.line, self.rule_id, lang) + problem
+
+
+def warning_frame(file: str, line: int | None, rule_id: str, lang: str = "en") -> str:
+    """What a warning of ``check`` starts with: ``file:line: rule 'id': warning: `` (in
+    Swedish ``regel 'id': varning``)."""
+    where = f"{file}:{line}" if line else file
+    if lang == "sv":
+        return f"{where}: regel {rule_id!r}: varning: "
+    return f"{where}: rule {rule_id!r}: warning: "
 
 
 @attrs.frozen
@@ -92,23 +107,20 @@ class RangeGap:
 
     def message(self, lang: str = "en") -> str:
         """The warning in ``"sv"`` (Swedish) or English, as ``file:line: rule 'id': ...``."""
-        where = f"{self.file}:{self.line}" if self.line else self.file
         shown = (
             format_number(self.value, lang)
             if isinstance(self.value, (int, Decimal)) and not isinstance(self.value, bool)
             else str(self.value)
         )
-        if lang == "sv":
-            return (
-                f"{where}: regel {self.rule_id!r}: varning: ingen av reglerna som besvarar "
-                f"{self.question!r} gäller när {self.fact} = {shown}; ett sådant ärende får "
-                f"inget svar — lägg till en regel för det, eller en regel med `default = true`"
-            )
-        return (
-            f"{where}: rule {self.rule_id!r}: warning: no rule answering {self.question!r} "
-            f"applies when {self.fact} = {shown}; such a case gets no answer — add a rule for "
-            f"it, or a rule with `default = true`"
+        problem = (
+            f"ingen av reglerna som besvarar {self.question!r} gäller när {self.fact} = "
+            f"{shown}; ett sådant ärende får inget svar — lägg till en regel för det, eller en "
+            f"regel med `default = true`"
+            if lang == "sv"
+            else f"no rule answering {self.question!r} applies when {self.fact} = {shown}; "
+            f"such a case gets no answer — add a rule for it, or a rule with `default = true`"
         )
+        return warning_frame(self.file, self.line, self.rule_id, lang) + problem
 
 
 def _span(start: date | None, end: date | None, lang: str = "en") -> str:
