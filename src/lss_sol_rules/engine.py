@@ -415,7 +415,13 @@ class Engine:
         texts only when called. For hosts that need the answer of many cases and the
         explanation of few.
         """
-        # The hot path: a (question, jurisdiction) pair checked once is looked up after.
+        question, view = self._answering(question, jurisdiction)
+        session = self._checked_session(view, facts, _on(on))
+        return Answer(self, session, question, session.resolve(question).result)
+
+    def _answering(self, question: str, jurisdiction: str) -> tuple[str, View]:
+        """*question* as plain text and the view of *jurisdiction* that answers it
+        (:meth:`view_for`); a pair checked once is looked up after (the hot path)."""
         view = (
             self._checked.get((question, jurisdiction))
             if type(question) is str and type(jurisdiction) is str
@@ -425,13 +431,13 @@ class Engine:
             question = text_argument(question, "question")
             view = self.view_for(question, jurisdiction)
             self._checked[(question, text_argument(jurisdiction, "jurisdiction"))] = view
-        if on is None:
-            on = date.today()
-        elif type(on) is not date:
-            _check_date(on)
+        return question, view
+
+    def _checked_session(self, view: View, facts: Mapping[str, object], on: date) -> Session:
+        """A session of *facts*, normalised and checked, with the consistency checks done."""
         session = Session(view, normalise_facts(facts, self.rulebook.facts, on), on)
         self._check_constraints(session)
-        return Answer(self, session, question, session.resolve(question).result)
+        return session
 
     def session(
         self,
@@ -443,20 +449,14 @@ class Engine:
         """A :class:`Session` for *facts* as of *on*: facts normalised and checked
         (:class:`FactError`), consistency constraints applied, nothing evaluated yet. With
         *question*, also checks that the jurisdiction answers it (:class:`QuestionError`)."""
-        if on is None:
-            on = date.today()
-        _check_date(on)
+        on = _on(on)
         if question is not None:
-            question = text_argument(question, "question")
-            view = self.view_for(question, jurisdiction)
+            _, view = self._answering(question, jurisdiction)
         else:
             view = self.rulebook.view(
                 self._check_jurisdiction(text_argument(jurisdiction, "jurisdiction"))
             )
-        clean = normalise_facts(facts, self.rulebook.facts, on)
-        session = Session(view, clean, on)
-        self._check_constraints(session)
-        return session
+        return self._checked_session(view, facts, on)
 
     def _decided(self, decision: Decision) -> Decision:
         if self._pm is not None:
@@ -537,12 +537,9 @@ class Engine:
         Returns the normalised facts (exact numbers, real dates, sorted lists); raises
         :class:`~lss_sol_rules.errors.FactError` for anything :meth:`evaluate` would refuse.
         """
-        on = date.today() if on is None else on
-        _check_date(on)
+        on = _on(on)
         view = self.rulebook.view(self._check_jurisdiction(jurisdiction))
-        clean = normalise_facts(facts, self.rulebook.facts, on)
-        self._check_constraints(Session(view, clean, on))
-        return clean
+        return dict(self._checked_session(view, facts, on).facts)
 
     def _check_constraints(self, ctx: Session) -> None:
         from .errors import FactError  # noqa: PLC0415 - keep the import list short
@@ -574,9 +571,17 @@ class Engine:
                 )
 
 
-def _check_date(on: object) -> None:
-    if issubclass(type(on), datetime) or not issubclass(type(on), date):
+def _on(on: object) -> date:
+    """The evaluation date: *on*, today when ``None``; :class:`ArgumentError` for anything
+    but a date (a datetime included)."""
+    if on is None:
+        return date.today()
+    if type(on) is not date and (
+        issubclass(type(on), datetime) or not issubclass(type(on), date)
+    ):
         raise ArgumentError("on", "a datetime.date", on)
+    assert isinstance(on, date)  # noqa: S101 - for mypy
+    return on
 
 
 class _DecisionBuilder:
